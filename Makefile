@@ -1,0 +1,63 @@
+# sre.minikube: run `make help` for the targets.
+#
+# Every target creates or reuses the virtual environment itself, so a fresh
+# clone needs nothing but Python 3.11, make and (for the stack) Docker.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV ?= $(CURDIR)/.venv
+VENV_STAMP := $(VENV)/.installed
+PIP_VERSION := 25.3
+export PATH := $(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+# Built tools and images live outside the work tree, keyed by version, so a
+# machine builds them once.
+export SRE_MINIKUBE_CACHE ?= $(HOME)/.cache/sre-minikube
+
+COLLECTION_DIR := collection/ansible_collections/sre/minikube
+
+# Area fragments add their targets and append to TEST_TARGETS / BENCH_TARGETS.
+TEST_TARGETS :=
+BENCH_TARGETS :=
+include $(sort $(wildcard mk/*.mk))
+
+##@ Set-up
+
+.PHONY: help
+help: ## Show the targets
+	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z0-9_.-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV_STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check pip==$(PIP_VERSION)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+.PHONY: venv
+venv: $(VENV_STAMP) ## Create or update the virtual environment (.venv)
+
+##@ Checks
+
+.PHONY: lint
+lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff and hadolint
+	yamllint --strict .
+	ruff check .
+	ruff format --check .
+	ansible-lint
+	@dockerfiles=$$(git ls-files -co --exclude-standard '*Dockerfile*'); \
+	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
+
+.PHONY: unit
+unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest)
+	cd $(COLLECTION_DIR) && python -m pytest tests/unit
+
+.PHONY: test
+test: lint unit sanity $(TEST_TARGETS) ## Run every test (what CI runs)
+	@echo "make test: all checks passed"
+
+.PHONY: bench
+bench: $(BENCH_TARGETS) ## Print the benchmarks' figures
