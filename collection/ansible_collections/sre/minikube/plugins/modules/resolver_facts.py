@@ -78,7 +78,7 @@ ansible_facts:
           description: What was found, in one sentence for a person to read.
           type: str
           returned: always
-          sample: "systemd-resolved answers the host's queries (systemd-resolved: active; NetworkManager: inactive; ...)"
+          sample: "systemd-resolved answers the host's queries (systemd-resolved: active; ...)"
         supported:
           description: The set-ups this module recognises, for error messages.
           type: list
