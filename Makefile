@@ -53,10 +53,22 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff and hadolint
 
 .PHONY: unit
 unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest)
-	cd $(COLLECTION_DIR) && python -m pytest tests/unit
+	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
+
+.PHONY: sanity
+sanity: $(VENV_STAMP) ## Run ansible-test sanity on the collection
+	tests/harness/ansible-test-sanity.sh
+
+.PHONY: collection
+collection: $(VENV_STAMP) ## Build the collection artifact into dist/
+	ansible-galaxy collection build --force --output-path dist $(COLLECTION_DIR)
+
+.PHONY: test-collection
+test-collection: collection ## Install the built artifact alone and run its modules
+	tests/harness/collection-artifact-test.sh
 
 .PHONY: test
-test: lint unit sanity $(TEST_TARGETS) ## Run every test (what CI runs)
+test: lint unit sanity test-collection $(TEST_TARGETS) ## Run every test (what CI runs)
 	@echo "make test: all checks passed"
 
 .PHONY: bench
