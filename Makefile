@@ -48,8 +48,13 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff and hadolint
 	ruff check .
 	ruff format --check .
 	ansible-lint
+	python tools/role_variables.py --check
 	@dockerfiles=$$(git ls-files -co --exclude-standard '*Dockerfile*'); \
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
+
+.PHONY: docs
+docs: $(VENV_STAMP) ## Regenerate README.md's role variable tables from the argument specs
+	python tools/role_variables.py
 
 .PHONY: unit
 unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest)
