@@ -1,0 +1,134 @@
+// Package httpx holds the HTTP plumbing: gin set-up, request logging, health
+// endpoints and the server's life cycle with a graceful shutdown. It is kept
+// identical in both services (`make apps-shared-check` compares the copies).
+package httpx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// MaxRequestBytes bounds every request body.
+const MaxRequestBytes = 64 << 10
+
+// Error is the JSON body of every error answer.
+type Error struct {
+	Error string `json:"error"`
+}
+
+// NewEngine returns a gin engine in release mode with JSON 404/405 answers,
+// panic recovery, a body size limit and one log line per request.
+func NewEngine(logger *slog.Logger) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	engine := gin.New()
+	engine.HandleMethodNotAllowed = true
+	engine.Use(requestLog(logger), recovery(logger), limitBody)
+	engine.NoRoute(func(c *gin.Context) {
+		c.JSON(http.StatusNotFound, Error{Error: "not found: " + c.Request.Method + " " + c.Request.URL.Path})
+	})
+	engine.NoMethod(func(c *gin.Context) {
+		c.JSON(http.StatusMethodNotAllowed, Error{Error: "method not allowed: " + c.Request.Method + " " + c.Request.URL.Path})
+	})
+	return engine
+}
+
+// Health adds GET /healthz (the process serves) and GET /readyz (ready to
+// take traffic: started and not shutting down). Neither looks at any other
+// service, so an outage elsewhere cannot take this one out of rotation.
+func Health(engine *gin.Engine, ready *atomic.Bool) {
+	engine.GET("/healthz", func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	})
+	engine.GET("/readyz", func(c *gin.Context) {
+		if !ready.Load() {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready"})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	})
+}
+
+func requestLog(logger *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		level := slog.LevelInfo
+		if c.Writer.Status() >= http.StatusInternalServerError {
+			level = slog.LevelError
+		}
+		logger.LogAttrs(c.Request.Context(), level, "request",
+			slog.String("method", c.Request.Method),
+			slog.String("path", c.Request.URL.Path),
+			slog.Int("status", c.Writer.Status()),
+			slog.Int("bytes", c.Writer.Size()),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.String("remote", c.ClientIP()),
+		)
+	}
+}
+
+func recovery(logger *slog.Logger) gin.HandlerFunc {
+	return gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, recovered any) {
+		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
+		c.AbortWithStatusJSON(http.StatusInternalServerError, Error{Error: "internal error"})
+	})
+}
+
+func limitBody(c *gin.Context) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxRequestBytes)
+	c.Next()
+}
+
+// Serve runs srv on ln until ctx ends, then stops taking new connections,
+// lets in-flight requests finish within shutdownTimeout and returns. ready
+// is true while the server takes traffic. It returns nil after a clean
+// shutdown and an error when serving failed or the shutdown ran out of time.
+func Serve(ctx context.Context, logger *slog.Logger, srv *http.Server, ln net.Listener, ready *atomic.Bool, shutdownTimeout time.Duration) error {
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	ready.Store(true)
+	logger.Info("listening", slog.String("addr", ln.Addr().String()))
+
+	select {
+	case err := <-serveErr:
+		ready.Store(false)
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	ready.Store(false)
+	logger.Info("shutting down", slog.String("timeout", shutdownTimeout.String()))
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("graceful shutdown within %s: %w", shutdownTimeout, err)
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// NewServer returns an http.Server with timeouts; writeTimeout bounds the
+// slowest handler.
+func NewServer(handler http.Handler, logger *slog.Logger, writeTimeout time.Duration) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}

@@ -1,0 +1,41 @@
+// Package config reads payment-provider's settings from the environment and
+// refuses bad values at start, naming the variable to fix.
+package config
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// Defaults.
+const (
+	DefaultListenAddr      = ":8082"
+	DefaultShutdownTimeout = 10 * time.Second
+)
+
+// Config is payment-provider's configuration.
+type Config struct {
+	ListenAddr      string        // LISTEN_ADDR, host:port
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT, bound of the graceful shutdown
+	LogLevel        slog.Level    // LOG_LEVEL: debug, info, warn or error
+}
+
+// Load reads the configuration through getenv (os.Getenv in main) and
+// returns every problem found at once.
+func Load(getenv func(string) string) (Config, error) {
+	var errs []error
+	cfg := Config{}
+	var err error
+
+	if cfg.ListenAddr, err = ListenAddr(getenv("LISTEN_ADDR"), DefaultListenAddr); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.ShutdownTimeout, err = Duration("SHUTDOWN_TIMEOUT", getenv("SHUTDOWN_TIMEOUT"), DefaultShutdownTimeout); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.LogLevel, err = LogLevel(getenv("LOG_LEVEL")); err != nil {
+		errs = append(errs, err)
+	}
+	return cfg, errors.Join(errs...)
+}

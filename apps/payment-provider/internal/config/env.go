@@ -1,0 +1,57 @@
+// Validators of environment values, kept identical in both services (each
+// service is its own module and builds alone; `make apps-shared-check`
+// fails when the copies differ).
+
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+)
+
+const maxTimeout = 10 * time.Minute
+
+// ListenAddr validates LISTEN_ADDR: "host:port" or ":port", port 0-65535.
+func ListenAddr(value, fallback string) (string, error) {
+	if value == "" {
+		return fallback, nil
+	}
+	_, port, err := net.SplitHostPort(value)
+	if err != nil {
+		return "", fmt.Errorf("LISTEN_ADDR=%q: want host:port or :port, e.g. %q: %w", value, fallback, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", fmt.Errorf("LISTEN_ADDR=%q: port must be a number from 0 to 65535", value)
+	}
+	return value, nil
+}
+
+// Duration validates a Go duration ("5s", "1500ms") between 1ms and 10m.
+func Duration(name, value string, fallback time.Duration) (time.Duration, error) {
+	if value == "" {
+		return fallback, nil
+	}
+	d, err := time.ParseDuration(value)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q: want a Go duration such as %q: %w", name, value, fallback.String(), err)
+	}
+	if d < time.Millisecond || d > maxTimeout {
+		return 0, fmt.Errorf("%s=%q: must be between 1ms and %s", name, value, maxTimeout)
+	}
+	return d, nil
+}
+
+// LogLevel validates LOG_LEVEL (default info).
+func LogLevel(value string) (slog.Level, error) {
+	if value == "" {
+		return slog.LevelInfo, nil
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(value)); err != nil {
+		return 0, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", value)
+	}
+	return level, nil
+}
