@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""A local minikube release mirror for the minikube_install tests.
+
+It lays out `<root>/<version>/minikube-<os>-<arch>[.exe]` and the matching
+`.sha256` files (64 lowercase hex digits and a newline, no file name) exactly
+like the public release bucket, and serves them over HTTP on 127.0.0.1 on a
+free port. The binaries are copies of the minikube test double
+(release_mirror_minikube_double.sh), stamped with each version.
+
+Every request is appended to an access log, one JSON object a line
+({"method", "path", "status"}), so the tests can prove what was
+downloaded and what was not. GET /_mark/<name> writes a marker line the
+tests use to split the log into runs.
+
+    release_mirror.py start --state-dir DIR --release v1.38.1 [--release ...]
+                            [--interrupt v1.39.1]
+    release_mirror.py stop --state-dir DIR
+    release_mirror.py serve --state-dir DIR [--interrupt ...]   (foreground)
+
+State directory: releases/ (the served tree), port, pid, access.log,
+server.log. `start` returns once the server answers and prints one JSON
+object; it reuses a server that is already running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.server
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+DOUBLE = Path(__file__).with_name("release_mirror_minikube_double.sh")
+ASSETS = (
+    "minikube-linux-amd64",
+    "minikube-linux-arm64",
+    "minikube-linux-ppc64le",
+    "minikube-linux-s390x",
+    "minikube-darwin-amd64",
+    "minikube-darwin-arm64",
+    "minikube-windows-amd64.exe",
+)
+VERSION_RE = re.compile(r"^v\d+\.\d+\.\d+$")
+START_TIMEOUT_SECONDS = 10
+
+
+def release_version(text: str) -> str:
+    """Argparse type: a release version such as v1.38.1."""
+    if not VERSION_RE.match(text):
+        raise argparse.ArgumentTypeError(f"not a release version (vX.Y.Z): {text!r}")
+    return text
+
+
+def build_tree(root: Path, versions: list[str]) -> None:
+    """Write the release layout for each version (overwrites what is there)."""
+    template = DOUBLE.read_text(encoding="utf-8")
+    for version in versions:
+        commit = hashlib.sha1(f"minikube-test-double {version}".encode()).hexdigest()
+        body = template.replace("@MINIKUBE_VERSION@", version).replace("@MINIKUBE_COMMIT@", commit).encode()
+        digest = hashlib.sha256(body).hexdigest()
+        release_dir = root / version
+        release_dir.mkdir(parents=True, exist_ok=True)
+        for asset in ASSETS:
+            binary = release_dir / asset
+            binary.write_bytes(body)
+            binary.chmod(0o755)
+            (release_dir / f"{asset}.sha256").write_text(f"{digest}\n", encoding="ascii")
+
+
+class MirrorHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the release tree, logs every request, can cut downloads short."""
+
+    # Set on the subclass serve() creates for one state directory.
+    server_state: ServerState
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(self.server_state.root), **kwargs)
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        # Replaced by the JSON access log written in log_request.
+        return
+
+    def log_request(self, code="-", size="-"):
+        status = code.value if isinstance(code, http.HTTPStatus) else code
+        self.server_state.record({"method": self.command, "path": self.path, "status": status})
+
+    def do_GET(self):  # noqa: N802 - the base class's name
+        if self.path.startswith("/_mark/"):
+            self.send_response(204)
+            self.end_headers()
+            return
+        if self.should_interrupt():
+            self.send_truncated()
+            return
+        super().do_GET()
+
+    def should_interrupt(self) -> bool:
+        parts = self.path.split("?", 1)[0].strip("/").split("/")
+        return len(parts) == 2 and parts[0] in self.server_state.interrupt and not parts[1].endswith(".sha256")
+
+    def send_truncated(self):
+        """Announce the whole file, send half of it, then drop the connection."""
+        path = Path(self.translate_path(self.path))
+        if not path.is_file():
+            self.send_error(404)
+            return
+        body = path.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        self.wfile.flush()
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+
+class MirrorServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+class ServerState:
+    def __init__(self, root: Path, access_log: Path, interrupt: list[str]):
+        self.root = root
+        self.access_log = access_log
+        self.interrupt = set(interrupt)
+        self.lock = threading.Lock()
+
+    def record(self, entry: dict) -> None:
+        with self.lock, self.access_log.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, sort_keys=True) + "\n")
+
+
+def serve(state_dir: Path, interrupt: list[str]) -> None:
+    state = ServerState(state_dir / "releases", state_dir / "access.log", interrupt)
+    handler = type("BoundMirrorHandler", (MirrorHandler,), {"server_state": state})
+    server = MirrorServer(("127.0.0.1", 0), handler)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    (state_dir / "pid").write_text(f"{os.getpid()}\n", encoding="ascii")
+    # The port file is written last: its presence means "ready".
+    port_file = state_dir / "port"
+    port_file.with_suffix(".tmp").write_text(f"{server.server_address[1]}\n", encoding="ascii")
+    port_file.with_suffix(".tmp").replace(port_file)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        for name in ("port", "pid"):
+            (state_dir / name).unlink(missing_ok=True)
+
+
+def running_pid(state_dir: Path) -> int | None:
+    """The pid of this state directory's server when it is alive."""
+    try:
+        pid = int((state_dir / "pid").read_text(encoding="ascii"))
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None
+    return pid
+
+
+def answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def read_port(state_dir: Path) -> int | None:
+    try:
+        return int((state_dir / "port").read_text(encoding="ascii"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def start(state_dir: Path, versions: list[str], interrupt: list[str]) -> dict:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    build_tree(state_dir / "releases", versions)
+    pid = running_pid(state_dir)
+    port = read_port(state_dir)
+    if pid is not None and port is not None and answers(port):
+        return {"started": False, "pid": pid, "port": port}
+    for name in ("port", "pid"):
+        (state_dir / name).unlink(missing_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "serve", "--state-dir", str(state_dir)]
+    for version in interrupt:
+        command += ["--interrupt", version]
+    with (state_dir / "server.log").open("ab") as server_log:
+        process = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=server_log,
+            stderr=server_log,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        port = read_port(state_dir)
+        if port is not None and answers(port):
+            return {"started": True, "pid": process.pid, "port": port}
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    log = (state_dir / "server.log").read_text(encoding="utf-8", errors="replace")
+    raise SystemExit(f"release mirror did not start within {START_TIMEOUT_SECONDS}s; server.log:\n{log}")
+
+
+def stop(state_dir: Path) -> dict:
+    pid = running_pid(state_dir)
+    if pid is None:
+        return {"stopped": False}
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return {"stopped": True, "pid": pid}
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    return {"stopped": True, "pid": pid, "killed": True}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("start", "serve", "stop"):
+        sub = commands.add_parser(name)
+        sub.add_argument("--state-dir", type=Path, required=True)
+        if name != "stop":
+            sub.add_argument(
+                "--interrupt",
+                type=release_version,
+                action="append",
+                default=[],
+                help="cut this version's downloads short",
+            )
+        if name == "start":
+            sub.add_argument(
+                "--release", type=release_version, action="append", required=True, help="a version to publish"
+            )
+    args = parser.parse_args(argv)
+    state_dir = args.state_dir.resolve()
+    if args.command == "serve":
+        serve(state_dir, args.interrupt)
+        return 0
+    result = start(state_dir, args.release, args.interrupt) if args.command == "start" else stop(state_dir)
+    print(json.dumps(result, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
