@@ -12,8 +12,9 @@
 #   $SRE_MINIKUBE_CACHE/cluster/kwok-<v>/bin/{kwok,kwokctl}
 #
 # Versions come from tests/harness/versions.env (the "cluster" section).
-# Prints the bin directories' paths as KEY=VALUE lines on stdout when done;
-# progress and timings go to stderr.
+# Prints the bin directories' paths as KEY=VALUE lines on stdout when done
+# (and only that, building nothing, with --paths); progress and timings go
+# to stderr.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,13 +30,29 @@ k8s_dir=$cache/kubernetes-$k8s_version
 etcd_dir=$cache/etcd-$etcd_version
 kwok_dir=$cache/kwok-$kwok_version
 
+print_paths() {
+	printf 'CLUSTER_KUBERNETES_BIN=%s\n' "$k8s_dir/bin"
+	printf 'CLUSTER_ETCD_BIN=%s\n' "$etcd_dir/bin"
+	printf 'CLUSTER_KWOK_BIN=%s\n' "$kwok_dir/bin"
+}
+
+# --paths: only say where the binaries are (or will be), build nothing.
+if [ "${1:-}" = "--paths" ]; then
+	print_paths
+	exit 0
+fi
+
 log() { printf 'cluster-build: %s\n' "$*" >&2; }
 die() {
 	log "error: $*"
 	exit 1
 }
 
-command -v go >/dev/null 2>&1 || die "go is not on PATH; install Go (>= 1.24) first"
+# Go's standard install location, in case the calling shell lacks it on PATH.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+	export PATH=$PATH:/usr/local/go/bin
+fi
+command -v go >/dev/null 2>&1 || die "go is not on PATH; install Go (>= 1.26) first"
 
 # Static binaries, no C toolchain needed, no paths of this machine inside.
 export CGO_ENABLED=0
@@ -137,15 +154,22 @@ build_etcd() {
 	fi
 	local start
 	start=$(date +%s)
-	mkdir -p "$etcd_dir"
-	rm -rf "$bin.tmp"
-	# The module root of go.etcd.io/etcd/server/v3 is the etcd command.
-	GOBIN=$bin.tmp go install "go.etcd.io/etcd/server/v3@$etcd_version" >&2
-	mv "$bin.tmp/v3" "$bin.tmp/etcd" 2>/dev/null || true
-	[ -x "$bin.tmp/etcd" ] || mv "$bin.tmp/server" "$bin.tmp/etcd"
-	"$bin.tmp/etcd" --version >&2
-	rm -rf "$bin" && mv "$bin.tmp" "$bin"
-	phase "etcd $etcd_version" "$start"
+	# The module root of go.etcd.io/etcd/server/v3 is the etcd command. Its
+	# go.mod replaces the sibling modules with directories, so `go install
+	# module@version` refuses it; built as a dependency of a wrapper module
+	# those replaces do not apply and its requirements (the same release of
+	# each sibling) hold.
+	local work=$etcd_dir/src
+	rm -rf "$work" && mkdir -p "$work/out"
+	printf 'module sre.minikube/etcd-build\n\ngo 1.24\n' >"$work/go.mod"
+	(cd "$work" && go get "go.etcd.io/etcd/server/v3@$etcd_version") >&2
+	phase "etcd $etcd_version: module download" "$start"
+	(cd "$work" && go build -ldflags "-s -w" -o "$work/out/etcd" go.etcd.io/etcd/server/v3) >&2
+	"$work/out/etcd" --version | grep -q "etcd Version: ${etcd_version#v}" ||
+		die "etcd does not report ${etcd_version#v}: $("$work/out/etcd" --version)"
+	rm -rf "$bin" && mv "$work/out" "$bin"
+	rm -rf "$work"
+	phase "etcd $etcd_version: total" "$start"
 }
 
 # ---------------------------------------------------------------------- kwok
@@ -172,6 +196,4 @@ build_etcd
 build_kubernetes
 phase "cluster binaries, all" "$build_started"
 
-printf 'CLUSTER_KUBERNETES_BIN=%s\n' "$k8s_dir/bin"
-printf 'CLUSTER_ETCD_BIN=%s\n' "$etcd_dir/bin"
-printf 'CLUSTER_KWOK_BIN=%s\n' "$kwok_dir/bin"
+print_paths

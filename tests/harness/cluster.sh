@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# Test cluster harness: a real Kubernetes control plane on 127.0.0.1.
+#
+# kube-apiserver, kube-controller-manager, kube-scheduler and etcd run as
+# plain processes under `kwokctl --runtime binary`; kwok simulates the
+# nodes. The interface (commands, variables, exit codes) is documented in
+# docs/test-cluster.md; other test code relies on it, change both together.
+#
+# Usage: tests/harness/cluster.sh build|up|stop|down|status|kubeconfig|env|kubectl ARGS...
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+cache_root=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}
+export SRE_MINIKUBE_CACHE=$cache_root
+name=${SRE_CLUSTER_NAME:-sre-minikube}
+nodes=${SRE_CLUSTER_NODES:-3}
+context=${SRE_CLUSTER_CONTEXT:-minikube}
+wait_seconds=${SRE_CLUSTER_WAIT:-180}
+run_root=$cache_root/cluster/run
+state_dir=$run_root/$name
+kubeconfig=${SRE_CLUSTER_KUBECONFIG:-$state_dir/kubeconfig}
+
+# kwokctl keeps each cluster in $KWOK_WORKDIR/clusters/<name>.
+export KWOK_WORKDIR=$run_root/kwok
+kwok_cluster_dir=$KWOK_WORKDIR/clusters/$name
+kwok_kubeconfig=$kwok_cluster_dir/kubeconfig.yaml
+
+log() { printf 'cluster: %s\n' "$*" >&2; }
+die() {
+	log "error: $*"
+	exit 1
+}
+usage() {
+	sed -n 's/^# Usage: //p' "${BASH_SOURCE[0]}" >&2
+	exit 2
+}
+
+validate() {
+	case $name in
+	'' | -* | *- | *[!a-z0-9-]*)
+		die "SRE_CLUSTER_NAME='$name' is not a valid name: use lower-case letters, digits and '-'"
+		;;
+	esac
+	[ ${#name} -le 40 ] || die "SRE_CLUSTER_NAME='$name' is longer than 40 characters"
+	case $nodes in
+	'' | *[!0-9]*) die "SRE_CLUSTER_NODES='$nodes' is not a number from 1 to 20" ;;
+	esac
+	[ "$nodes" -ge 1 ] && [ "$nodes" -le 20 ] ||
+		die "SRE_CLUSTER_NODES=$nodes is out of range: use 1 to 20"
+	case $wait_seconds in
+	'' | *[!0-9]*) die "SRE_CLUSTER_WAIT='$wait_seconds' is not a number of seconds" ;;
+	esac
+	case $context in
+	'' | *[!A-Za-z0-9._@:-]*)
+		die "SRE_CLUSTER_CONTEXT='$context' is not a valid context name: use letters, digits and . _ @ : -"
+		;;
+	esac
+	case $kubeconfig in
+	"$HOME/.kube/config") die "SRE_CLUSTER_KUBECONFIG must not be ~/.kube/config: the file is replaced whole" ;;
+	esac
+}
+
+# Where the binaries are, without building them.
+load_paths() {
+	eval "$("$here/cluster-build.sh" --paths)"
+	kube_bin=$CLUSTER_KUBERNETES_BIN
+	etcd_bin=$CLUSTER_ETCD_BIN
+	kwok_bin=$CLUSTER_KWOK_BIN
+	# kwokctl runs the first kubectl on PATH: make it ours, never the host's.
+	export PATH=$kube_bin:$kwok_bin:$PATH
+}
+
+build() {
+	mkdir -p "$cache_root/cluster"
+	(
+		if command -v flock >/dev/null 2>&1; then
+			flock -w 3600 9 || die "timed out waiting for another build to finish"
+		fi
+		"$here/cluster-build.sh" >/dev/null
+	) 9>"$cache_root/cluster/build.lock"
+}
+
+# Serialise commands on one cluster (Molecule and make may overlap).
+lock_cluster() {
+	mkdir -p "$run_root"
+	exec 9>"$run_root/$name.lock"
+	if command -v flock >/dev/null 2>&1; then
+		flock -w "$((wait_seconds + 600))" 9 || die "timed out waiting for the lock on cluster $name"
+	fi
+}
+
+kwok_kubectl() {
+	kubectl --kubeconfig "$kwok_kubeconfig" "$@"
+}
+
+api_ready() {
+	[ -f "$kwok_kubeconfig" ] &&
+		[ "$(kwok_kubectl --request-timeout=5s get --raw=/readyz 2>/dev/null)" = ok ]
+}
+
+state() {
+	if [ ! -d "$kwok_cluster_dir" ]; then
+		echo Nonexistent
+	elif api_ready; then
+		echo Running
+	else
+		echo Stopped
+	fi
+}
+
+# Process ids of everything still running for this cluster: every component
+# is started with paths inside the cluster's kwok directory.
+cluster_pids() {
+	local p cmdline
+	for p in /proc/[0-9]*; do
+		cmdline=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		case $cmdline in
+		*"$kwok_cluster_dir/"*) echo "${p#/proc/}" ;;
+		esac
+	done
+}
+
+wait_until() {
+	# wait_until SECONDS DESCRIPTION COMMAND...
+	local limit=$1 what=$2
+	shift 2
+	local deadline=$(($(date +%s) + limit))
+	until "$@"; do
+		[ "$(date +%s)" -lt "$deadline" ] || die "$what: not reached within ${limit}s"
+		sleep 1
+	done
+}
+
+kwokctl_config() {
+	# Every component on loopback; every binary a local path.
+	cat <<EOF
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+options:
+  runtime: binary
+  bindAddress: 127.0.0.1
+  kubeApiserverBinary: $kube_bin/kube-apiserver
+  kubeControllerManagerBinary: $kube_bin/kube-controller-manager
+  kubeSchedulerBinary: $kube_bin/kube-scheduler
+  kubectlBinary: $kube_bin/kubectl
+  kwokControllerBinary: $kwok_bin/kwok
+  etcdBinary: $etcd_bin/etcd
+EOF
+}
+
+create_cluster() {
+	mkdir -p "$state_dir"
+	kwokctl_config >"$state_dir/kwokctl.yaml"
+	log "creating cluster $name"
+	kwokctl create cluster \
+		--name "$name" \
+		--config "$state_dir/kwokctl.yaml" \
+		--runtime binary \
+		--kube-apiserver-binary "$kube_bin/kube-apiserver" \
+		--kube-controller-manager-binary "$kube_bin/kube-controller-manager" \
+		--kube-scheduler-binary "$kube_bin/kube-scheduler" \
+		--kwok-controller-binary "$kwok_bin/kwok" \
+		--etcd-binary "$etcd_bin/etcd" \
+		--kubeconfig "" \
+		--wait "${wait_seconds}s" >&2
+}
+
+# The kubeconfig the callers use: one context named $context, credentials
+# embedded, so it stays valid wherever it is copied.
+render_kubeconfig() {
+	local server ca cert key
+	server=$(kwok_kubectl config view --raw --flatten -o 'jsonpath={.clusters[0].cluster.server}')
+	ca=$(kwok_kubectl config view --raw --flatten -o 'jsonpath={.clusters[0].cluster.certificate-authority-data}')
+	cert=$(kwok_kubectl config view --raw --flatten -o 'jsonpath={.users[0].user.client-certificate-data}')
+	key=$(kwok_kubectl config view --raw --flatten -o 'jsonpath={.users[0].user.client-key-data}')
+	case $server in
+	https://127.0.0.1:*) ;;
+	*) die "kwokctl's kubeconfig names server '$server', expected https://127.0.0.1:<port>" ;;
+	esac
+	[ -n "$ca" ] && [ -n "$cert" ] && [ -n "$key" ] ||
+		die "kwokctl's kubeconfig $kwok_kubeconfig lacks certificate data"
+	cat <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+  - name: $context
+    cluster:
+      server: $server
+      certificate-authority-data: $ca
+contexts:
+  - name: $context
+    context:
+      cluster: $context
+      user: $context
+current-context: $context
+users:
+  - name: $context
+    user:
+      client-certificate-data: $cert
+      client-key-data: $key
+preferences: {}
+EOF
+}
+
+write_kubeconfig() {
+	local dir tmp
+	dir=$(dirname "$kubeconfig")
+	mkdir -p "$dir"
+	tmp=$(mktemp "$dir/.kubeconfig.XXXXXX")
+	chmod 600 "$tmp"
+	render_kubeconfig >"$tmp"
+	if [ -f "$kubeconfig" ] && cmp -s "$tmp" "$kubeconfig"; then
+		rm -f "$tmp"
+		return
+	fi
+	mv "$tmp" "$kubeconfig"
+	# down removes only the file it wrote.
+	printf '%s\n' "$kubeconfig" >"$state_dir/kubeconfig-path"
+	log "wrote $kubeconfig (context $context)"
+}
+
+ready_nodes() {
+	kwok_kubectl get nodes -o 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' 2>/dev/null |
+		grep -c '^True$' || true
+}
+
+node_count() {
+	kwok_kubectl get nodes -o name 2>/dev/null | grep -c . || true
+}
+
+nodes_as_wanted() {
+	[ "$(node_count)" = "$nodes" ] && [ "$(ready_nodes)" = "$nodes" ]
+}
+
+cmd_up() {
+	local start
+	start=$(date +%s)
+	validate
+	build
+	load_paths
+	lock_cluster
+	case $(state) in
+	Running) ;;
+	Stopped)
+		log "starting stopped cluster $name"
+		if ! kwokctl start cluster --name "$name" --wait "${wait_seconds}s" >&2; then
+			log "cluster $name does not start; deleting and creating it again"
+			delete_cluster
+			create_cluster
+		fi
+		;;
+	Nonexistent) create_cluster ;;
+	esac
+	wait_until "$wait_seconds" "API server of cluster $name ready" api_ready
+	if [ "$(node_count)" != "$nodes" ]; then
+		log "scaling cluster $name to $nodes nodes"
+		kwokctl scale node --name "$name" --replicas "$nodes" >&2
+	fi
+	wait_until "$wait_seconds" "$nodes Ready nodes in cluster $name" nodes_as_wanted
+	mkdir -p "$state_dir"
+	write_kubeconfig
+	log "cluster $name up: $nodes nodes, kubeconfig $kubeconfig ($(($(date +%s) - start)) s)"
+}
+
+delete_cluster() {
+	if [ -d "$kwok_cluster_dir" ]; then
+		log "deleting cluster $name"
+		kwokctl delete cluster --name "$name" --kubeconfig "" >&2 ||
+			log "kwokctl delete cluster failed; stopping its processes directly"
+	fi
+	local pids
+	pids=$(cluster_pids)
+	if [ -n "$pids" ]; then
+		log "stopping leftover processes of cluster $name: $(echo $pids)"
+		# shellcheck disable=SC2086 # one pid per word
+		kill $pids 2>/dev/null || true
+		sleep 2
+		pids=$(cluster_pids)
+		# shellcheck disable=SC2086
+		[ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+		sleep 1
+	fi
+	pids=$(cluster_pids)
+	[ -z "$pids" ] || die "processes of cluster $name survived: $(echo $pids)"
+	rm -rf "$kwok_cluster_dir"
+}
+
+cmd_down() {
+	validate
+	load_paths
+	lock_cluster
+	delete_cluster
+	if [ -f "$state_dir/kubeconfig-path" ]; then
+		rm -f "$(cat "$state_dir/kubeconfig-path")"
+	fi
+	rm -rf "$state_dir"
+	log "cluster $name is down"
+}
+
+cmd_stop() {
+	validate
+	load_paths
+	lock_cluster
+	if [ -d "$kwok_cluster_dir" ]; then
+		kwokctl stop cluster --name "$name" >&2
+	fi
+	log "cluster $name: $(state)"
+}
+
+cmd_status() {
+	validate
+	load_paths
+	local s
+	s=$(state)
+	echo "$s"
+	[ "$s" = Running ] || exit 3
+}
+
+cmd_env() {
+	validate
+	load_paths
+	printf "export KUBECONFIG='%s'\n" "$kubeconfig"
+	printf "export PATH='%s':\"\$PATH\"\n" "$kube_bin"
+}
+
+cmd_kubectl() {
+	validate
+	load_paths
+	exec kubectl --kubeconfig "$kubeconfig" "$@"
+}
+
+[ $# -ge 1 ] || usage
+command=$1
+shift
+case $command in
+build)
+	validate
+	build
+	;;
+up) cmd_up ;;
+down) cmd_down ;;
+stop) cmd_stop ;;
+status) cmd_status ;;
+kubeconfig)
+	validate
+	printf '%s\n' "$kubeconfig"
+	;;
+env) cmd_env ;;
+kubectl) cmd_kubectl "$@" ;;
+*) usage ;;
+esac
