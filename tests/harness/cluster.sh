@@ -152,6 +152,12 @@ EOF
 create_cluster() {
 	mkdir -p "$state_dir"
 	kwokctl_config >"$state_dir/kwokctl.yaml"
+	# SRE_CLUSTER_KWOKCTL_ARGS: extra `kwokctl create cluster` flags, split on
+	# spaces, for tests that need a kwok feature the default cluster leaves
+	# off, e.g. --enable-crds=PortForward (simulated port-forwarding, used by
+	# tests/harness/pod_backends.py). Only read when the cluster is created.
+	local extra_args=()
+	read -r -a extra_args <<<"${SRE_CLUSTER_KWOKCTL_ARGS:-}"
 	log "creating cluster $name"
 	kwokctl create cluster \
 		--name "$name" \
@@ -163,7 +169,8 @@ create_cluster() {
 		--kwok-controller-binary "$kwok_bin/kwok" \
 		--etcd-binary "$etcd_bin/etcd" \
 		--kubeconfig "" \
-		--wait "${wait_seconds}s" >&2
+		--wait "${wait_seconds}s" \
+		${extra_args[@]+"${extra_args[@]}"} >&2
 }
 
 # The kubeconfig the callers use: one context named $context, credentials
