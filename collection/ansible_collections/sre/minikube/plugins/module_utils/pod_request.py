@@ -289,7 +289,7 @@ class PortForwardChannel:
         except _ApiException as exc:
             raise PodRequestError(
                 f"the API server refused the port-forward to pod {namespace}/{pod} port {port}: "
-                f"{exc.reason or exc}".strip()
+                f"{handshake_message(str(exc.reason or exc))}"
             ) from None
         except Exception as exc:  # the websocket layer raises many types
             raise PodRequestError(f"cannot open a port-forward to pod {namespace}/{pod} port {port}: {exc}") from None
@@ -305,6 +305,23 @@ class PortForwardChannel:
 
     def close(self):
         self._forward.close()
+
+
+def handshake_message(text):
+    """Shorten a refused websocket handshake to its status and the API's own message.
+
+    The client reports it as "Handshake status <code> <reason> -+-+- <headers> -+-+- <body>",
+    where the body is usually a Kubernetes Status object.
+    """
+    parts = text.split(" -+-+- ")
+    status = parts[0].replace("Handshake status", "").strip()
+    try:
+        message = json.loads(parts[-1]).get("message")
+    except (ValueError, AttributeError):
+        message = None
+    if len(parts) < 2 or not message:
+        return text.strip()
+    return f"{status}: {message}"
 
 
 def api_client_from_kubeconfig(kubeconfig=None, context=None):

@@ -73,15 +73,15 @@ options:
     choices: [GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE]
   path:
     description:
-      - Request target: the path and query, URL-encoded, starting with C(/).
+      - Request target, that is the path and query, URL-encoded, starting with C(/).
     type: str
     default: /
   body:
     description:
-      - Request body, sent as JSON with C(Content-Type: application/json).
+      - Request body, sent as JSON with a C(Content-Type) of C(application/json).
       - A string is sent as it is and must already be JSON text; any other
         value is serialised to JSON.
-      - Without a body, V(POST), V(PUT) and V(PATCH) send C(Content-Length: 0).
+      - Without a body, V(POST), V(PUT) and V(PATCH) send a C(Content-Length) of V(0).
     type: raw
   host:
     description:
@@ -103,10 +103,10 @@ options:
 notes:
   - The caller needs the C(create) verb on C(pods/portforward) in the
     namespace (and C(get) on C(pods)).
-  - The request carries C(Connection: close); the answer may be sized by
+  - The request asks the server to close the connection after the answer, which may be sized by
     C(Content-Length), chunked, or end with the stream.
   - A request with a method other than V(GET), V(HEAD) or V(OPTIONS) that is
-    answered with a 2xx or 3xx code reports C(changed=true): the server
+    answered with a 2xx or 3xx code reports C(changed=true), as the server
     accepted a request that changes state. Narrow it with C(changed_when)
     when the answer says whether anything changed.
 seealso:

@@ -16,6 +16,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
     changed_by,
     decode_body,
     exchange,
+    handshake_message,
     parse_response,
     read_response,
 )
@@ -344,3 +345,24 @@ def test_read_response_refuses_an_oversized_answer():
     channel.near.sendall(b"GET / HTTP/1.1\r\n\r\n")
     with pytest.raises(PodRequestError, match="larger than 1000 bytes"):
         read_response(channel.near, "GET", deadline=time.monotonic() + 5, max_bytes=1000)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Handshake status 404 Not Found -+-+- {'audit-id': 'x'} -+-+- "
+            '{"kind":"Status","status":"Failure","message":"pods \\"nope\\" not found","code":404}',
+            '404 Not Found: pods "nope" not found',
+            id="status-object",
+        ),
+        pytest.param(
+            "Handshake status 403 Forbidden -+-+- {} -+-+- <html>",
+            "Handshake status 403 Forbidden -+-+- {} -+-+- <html>",
+            id="body-not-json-kept-whole",
+        ),
+        pytest.param("Connection refused", "Connection refused", id="not-a-handshake"),
+    ],
+)
+def test_handshake_message(text, expected):
+    assert handshake_message(text) == expected
