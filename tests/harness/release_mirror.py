@@ -10,11 +10,13 @@ free port. The binaries are copies of the minikube test double
 Every request is appended to an access log, one JSON object a line
 ({"method", "path", "status"}), so the tests can prove what was
 downloaded and what was not. GET /_mark/<name> writes a marker line the
-tests use to split the log into runs.
+tests use to split the log into runs; `runs` prints the log split that way.
 
     release_mirror.py start --state-dir DIR --release v1.38.1 [--release ...]
                             [--interrupt v1.39.1]
     release_mirror.py stop --state-dir DIR
+    release_mirror.py runs --state-dir DIR
+        -> [{"mark": "converge", "requests": ["GET /v1.38.1/minikube-linux-amd64 200", ...]}, ...]
     release_mirror.py serve --state-dir DIR [--interrupt ...]   (foreground)
 
 State directory: releases/ (the served tree), port, pid, access.log,
@@ -231,13 +233,26 @@ def stop(state_dir: Path) -> dict:
     return {"stopped": True, "pid": pid, "killed": True}
 
 
+def runs(state_dir: Path) -> list[dict]:
+    """The access log split at its markers (requests before the first are dropped)."""
+    result: list[dict] = []
+    log = state_dir / "access.log"
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    for entry in map(json.loads, lines):
+        if entry["path"].startswith("/_mark/"):
+            result.append({"mark": entry["path"].removeprefix("/_mark/"), "requests": []})
+        elif result:
+            result[-1]["requests"].append(f"{entry['method']} {entry['path']} {entry['status']}")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("start", "serve", "stop"):
+    for name in ("start", "serve", "stop", "runs"):
         sub = commands.add_parser(name)
         sub.add_argument("--state-dir", type=Path, required=True)
-        if name != "stop":
+        if name in ("start", "serve"):
             sub.add_argument(
                 "--interrupt",
                 type=release_version,
@@ -254,7 +269,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         serve(state_dir, args.interrupt)
         return 0
-    result = start(state_dir, args.release, args.interrupt) if args.command == "start" else stop(state_dir)
+    if args.command == "start":
+        result = start(state_dir, args.release, args.interrupt)
+    elif args.command == "stop":
+        result = stop(state_dir)
+    else:
+        result = runs(state_dir)
     print(json.dumps(result, sort_keys=True))
     return 0
 
