@@ -61,6 +61,24 @@ export GOFLAGS="${GOFLAGS:-} -trimpath"
 # download a toolchain (it would have to come from outside the module proxy).
 export GOTOOLCHAIN=local
 
+mkdir -p "$cache"
+# One build at a time per machine: concurrent callers (several clusters
+# coming up at once) wait here, then find the binaries built.
+exec 9>"$cache/build.lock"
+if command -v flock >/dev/null 2>&1; then
+	flock -w 3600 9 || die "timed out waiting for another build to finish ($cache/build.lock)"
+fi
+
+# Scratch directories of this run, removed however it ends.
+scratch=()
+cleanup() {
+	local d
+	for d in ${scratch[@]+"${scratch[@]}"}; do
+		rm -rf "$d"
+	done
+}
+trap cleanup EXIT
+
 build_started=$(date +%s)
 
 phase() {
@@ -84,8 +102,10 @@ build_kubernetes() {
 
 	local start
 	start=$(date +%s)
-	local work=$k8s_dir/src
-	rm -rf "$work" && mkdir -p "$work"
+	mkdir -p "$k8s_dir"
+	local work
+	work=$(mktemp -d "$k8s_dir/src.XXXXXX")
+	scratch+=("$work")
 
 	# k8s.io/kubernetes requires its staging modules (k8s.io/api, ...) at
 	# v0.0.0 and replaces them with directories of its own repository.
@@ -141,7 +161,6 @@ build_kubernetes() {
 	"$work/out/kube-apiserver" --version | grep -qx "Kubernetes $k8s_version" ||
 		die "kube-apiserver does not report $k8s_version: $("$work/out/kube-apiserver" --version)"
 	rm -rf "$bin" && mv "$work/out" "$bin"
-	rm -rf "$work"
 	phase "kubernetes $k8s_version: total" "$start"
 }
 
@@ -159,8 +178,11 @@ build_etcd() {
 	# module@version` refuses it; built as a dependency of a wrapper module
 	# those replaces do not apply and its requirements (the same release of
 	# each sibling) hold.
-	local work=$etcd_dir/src
-	rm -rf "$work" && mkdir -p "$work/out"
+	mkdir -p "$etcd_dir"
+	local work
+	work=$(mktemp -d "$etcd_dir/src.XXXXXX")
+	scratch+=("$work")
+	mkdir -p "$work/out"
 	printf 'module sre.minikube/etcd-build\n\ngo 1.24\n' >"$work/go.mod"
 	(cd "$work" && go get "go.etcd.io/etcd/server/v3@$etcd_version") >&2
 	phase "etcd $etcd_version: module download" "$start"
@@ -168,7 +190,6 @@ build_etcd() {
 	"$work/out/etcd" --version | grep -q "etcd Version: ${etcd_version#v}" ||
 		die "etcd does not report ${etcd_version#v}: $("$work/out/etcd" --version)"
 	rm -rf "$bin" && mv "$work/out" "$bin"
-	rm -rf "$work"
 	phase "etcd $etcd_version: total" "$start"
 }
 
@@ -182,12 +203,14 @@ build_kwok() {
 	local start
 	start=$(date +%s)
 	mkdir -p "$kwok_dir"
-	rm -rf "$bin.tmp"
-	GOBIN=$bin.tmp go install \
+	local work
+	work=$(mktemp -d "$kwok_dir/src.XXXXXX")
+	scratch+=("$work")
+	GOBIN=$work/out go install \
 		-ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$kwok_version" \
 		"sigs.k8s.io/kwok/cmd/kwok@$kwok_version" \
 		"sigs.k8s.io/kwok/cmd/kwokctl@$kwok_version" >&2
-	rm -rf "$bin" && mv "$bin.tmp" "$bin"
+	rm -rf "$bin" && mv "$work/out" "$bin"
 	phase "kwok $kwok_version" "$start"
 }
 

@@ -71,14 +71,9 @@ load_paths() {
 	export PATH=$kube_bin:$kwok_bin:$PATH
 }
 
+# cluster-build.sh serialises concurrent builds itself.
 build() {
-	mkdir -p "$cache_root/cluster"
-	(
-		if command -v flock >/dev/null 2>&1; then
-			flock -w 3600 9 || die "timed out waiting for another build to finish"
-		fi
-		"$here/cluster-build.sh" >/dev/null
-	) 9>"$cache_root/cluster/build.lock"
+	"$here/cluster-build.sh" >/dev/null
 }
 
 # Serialise commands on one cluster (Molecule and make may overlap).
@@ -88,6 +83,12 @@ lock_cluster() {
 	if command -v flock >/dev/null 2>&1; then
 		flock -w "$((wait_seconds + 600))" 9 || die "timed out waiting for the lock on cluster $name"
 	fi
+}
+
+# kwokctl starts the components as daemons: they must not inherit the
+# lock's file descriptor, or they would hold the lock for their lifetime.
+run_kwokctl() {
+	kwokctl "$@" 9>&- >&2
 }
 
 kwok_kubectl() {
@@ -114,7 +115,7 @@ state() {
 cluster_pids() {
 	local p cmdline
 	for p in /proc/[0-9]*; do
-		cmdline=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		cmdline=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
 		case $cmdline in
 		*"$kwok_cluster_dir/"*) echo "${p#/proc/}" ;;
 		esac
@@ -159,7 +160,7 @@ create_cluster() {
 	local extra_args=()
 	read -r -a extra_args <<<"${SRE_CLUSTER_KWOKCTL_ARGS:-}"
 	log "creating cluster $name"
-	kwokctl create cluster \
+	run_kwokctl create cluster \
 		--name "$name" \
 		--config "$state_dir/kwokctl.yaml" \
 		--runtime binary \
@@ -251,7 +252,7 @@ cmd_up() {
 	Running) ;;
 	Stopped)
 		log "starting stopped cluster $name"
-		if ! kwokctl start cluster --name "$name" --wait "${wait_seconds}s" >&2; then
+		if ! run_kwokctl start cluster --name "$name" --wait "${wait_seconds}s"; then
 			log "cluster $name does not start; deleting and creating it again"
 			delete_cluster
 			create_cluster
@@ -262,7 +263,7 @@ cmd_up() {
 	wait_until "$wait_seconds" "API server of cluster $name ready" api_ready
 	if [ "$(node_count)" != "$nodes" ]; then
 		log "scaling cluster $name to $nodes nodes"
-		kwokctl scale node --name "$name" --replicas "$nodes" >&2
+		run_kwokctl scale node --name "$name" --replicas "$nodes"
 	fi
 	wait_until "$wait_seconds" "$nodes Ready nodes in cluster $name" nodes_as_wanted
 	mkdir -p "$state_dir"
@@ -273,7 +274,11 @@ cmd_up() {
 delete_cluster() {
 	if [ -d "$kwok_cluster_dir" ]; then
 		log "deleting cluster $name"
-		kwokctl delete cluster --name "$name" --kubeconfig "" >&2 ||
+		# kwokctl removes the cluster's context from the kubeconfig it is
+		# given and refuses an empty path: give it a scratch file, never
+		# ~/.kube/config.
+		mkdir -p "$state_dir"
+		run_kwokctl delete cluster --name "$name" --kubeconfig "$state_dir/kwokctl-delete.kubeconfig" ||
 			log "kwokctl delete cluster failed; stopping its processes directly"
 	fi
 	local pids
@@ -310,7 +315,7 @@ cmd_stop() {
 	load_paths
 	lock_cluster
 	if [ -d "$kwok_cluster_dir" ]; then
-		kwokctl stop cluster --name "$name" >&2
+		run_kwokctl stop cluster --name "$name"
 	fi
 	log "cluster $name: $(state)"
 }
