@@ -1,0 +1,382 @@
+"""Tests of the minikube test double: its output must match the contract in MINIKUBE.md.
+
+The first group needs neither a cluster nor Docker. The second starts one
+real control plane through tests/harness/cluster.sh (module-scoped: started
+once) and a local Docker engine; `make test-minikube-double` provides both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DOUBLE = os.path.join(HERE, "bin", "minikube")
+sys.path.insert(0, HERE)
+
+import minikube_double  # noqa: E402
+
+DOMAIN = minikube_double.DEFAULT_DOMAIN
+
+
+def run(env: dict, *args: str, extra_env: dict | None = None, path: str | None = None):
+    full_env = dict(os.environ, **env, **(extra_env or {}))
+    if path is not None:
+        full_env["PATH"] = path
+    return subprocess.run(
+        [sys.executable, DOUBLE, *args], env=full_env, capture_output=True, text=True, check=False, timeout=600
+    )
+
+
+def commands(env: dict) -> list[dict]:
+    with open(os.path.join(env["MINIKUBE_DOUBLE_STATE"], "commands.log"), encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {
+        "MINIKUBE_DOUBLE_STATE": str(tmp_path / "state"),
+        "KUBECONFIG": str(tmp_path / "kubeconfig"),
+    }
+
+
+# ---------------------------------------------------------------- no cluster needed
+
+
+def test_version_json_shape(env):
+    result = run(env, "version", "--output=json")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    document = json.loads(result.stdout)
+    assert list(document) == ["commit", "minikubeVersion"]
+    assert document["minikubeVersion"] == "v1.38.1"
+    assert re.fullmatch(r"[0-9a-f]{40}", document["commit"])
+
+
+def test_version_short(env):
+    result = run(env, "version", "--short")
+    assert (result.returncode, result.stdout) == (0, "v1.38.1\n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "-p", "ghost", "--output=json"],
+        ["-p", "ghost", "status", "-o", "json"],
+        ["--profile=ghost", "status", "--output=json"],
+    ],
+)
+def test_status_of_unknown_profile_is_85_with_json_events(env, args):
+    result = run(env, *args)
+    assert result.returncode == 85
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    events = [json.loads(line) for line in lines]
+    for item in events:
+        assert item["specversion"] == "1.0"
+        assert item["type"] == "io.k8s.sigs.minikube.info"
+    assert events[0]["data"]["message"].startswith('Profile "ghost" not found.')
+    assert "minikube start -p ghost" in events[1]["data"]["message"]
+
+
+def test_profile_list_without_profiles(env):
+    result = run(env, "profile", "list", "--output=json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {"invalid": [], "valid": []}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ip", "-p", "ghost"],
+        ["addons", "list", "-p", "ghost", "--output=json"],
+        ["image", "ls", "--format=json", "-p", "ghost"],
+        ["stop", "-p", "ghost"],
+        ["addons", "enable", "ingress", "-p", "ghost"],
+    ],
+)
+def test_commands_on_unknown_profile_exit_85(env, args):
+    assert run(env, *args).returncode == 85
+
+
+def test_delete_of_unknown_profile_succeeds(env):
+    result = run(env, "delete", "-p", "ghost")
+    assert result.returncode == 0
+    assert 'Profile "ghost" not found' in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, code, reason",
+    [
+        (["frobnicate"], 14, "unknown command"),
+        (["start", "--no-such-flag"], 14, "unrecognized arguments"),
+        (["start", "--driver=hovercraft"], 14, "MK_USAGE"),
+        (["start", "--container-runtime=rkt"], 14, "MK_USAGE"),
+        (["start", "--cpus=1"], 29, "RSRC_INSUFFICIENT_CORES"),
+        (["start", f"--cpus={(os.cpu_count() or 1) + 1}"], 29, "RSRC_INSUFFICIENT_CORES"),
+        (["start", "--memory=1000"], 23, "RSRC_INSUFFICIENT_REQ_MEMORY"),
+        (["start", "--memory=100g"], 23, "RSRC_OVER_ALLOC_MEM"),
+        (["start", "--kubernetes-version=v1.2.3"], 14, "MK_USAGE"),
+    ],
+)
+def test_rejected_start_exits_with_reason_on_stderr(env, args, code, reason):
+    result = run(env, *args)
+    assert result.returncode == code
+    assert reason in result.stderr
+    assert result.stdout == ""
+    assert run(env, "profile", "list", "--output=json").stdout.strip() == '{"invalid":[],"valid":[]}'
+
+
+def test_start_without_docker_exits_65(env, tmp_path):
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    result = run(env, "start", path=str(empty))
+    assert result.returncode == 65
+    assert "PROVIDER_DOCKER_NOT_FOUND" in result.stderr
+
+
+def test_start_with_docker_not_running_exits_63(env, tmp_path):
+    if shutil.which("docker") is None:
+        pytest.fail("the docker client must be installed for this test (make docker-up)")
+    result = run(env, "start", extra_env={"DOCKER_HOST": f"unix://{tmp_path}/no-daemon.sock"})
+    assert result.returncode == 63
+    assert "PROVIDER_DOCKER_NOT_RUNNING" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the root check only applies to root")
+def test_docker_driver_as_root_exits_57_when_checked(env):
+    result = run(env, "start", extra_env={"MINIKUBE_DOUBLE_ROOT_CHECK": "1"})
+    assert result.returncode == 57
+    assert "DRV_AS_ROOT" in result.stderr
+
+
+def test_every_invocation_is_logged(env):
+    run(env, "version", "--short")
+    run(env, "-p", "ghost", "ip")
+    log = commands(env)
+    assert [(c["argv"], c["profile"], c["exit"]) for c in log] == [
+        (["version", "--short"], "minikube", 0),
+        (["-p", "ghost", "ip"], "ghost", 85),
+    ]
+
+
+@pytest.mark.parametrize(
+    "reference, expected",
+    [
+        ("invoice-app:3f2a", f"{DOMAIN}/library/invoice-app:3f2a"),
+        ("invoice-app", f"{DOMAIN}/library/invoice-app:latest"),
+        ("team/app:1", f"{DOMAIN}/team/app:1"),
+        ("localhost/app:1", "localhost/app:1"),
+        ("registry.example:5000/app:1", "registry.example:5000/app:1"),
+        ("127.0.0.1:5000/team/app", "127.0.0.1:5000/team/app:latest"),
+    ],
+)
+def test_image_names_are_normalised_like_containerd(reference, expected):
+    assert minikube_double.normalise_image(reference) == expected
+
+
+@pytest.mark.parametrize(
+    "value, mib",
+    [("4096", 4096), ("4096mb", 4096), ("4g", 4096), ("2GB", 2048), ("bogus", None)],
+)
+def test_memory_values(value, mib):
+    assert minikube_double.parse_memory(value) == mib
+
+
+# ---------------------------------------------------------------- with a real control plane
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    base = tmp_path_factory.mktemp("cluster")
+    env = {"MINIKUBE_DOUBLE_STATE": str(base / "state"), "KUBECONFIG": str(base / "kubeconfig")}
+    result = run(env, "start", "-p", "dbl", "--driver=docker", "--container-runtime=containerd", "--cni=calico")
+    assert result.returncode == 0, result.stderr
+    yield env
+    run(env, "delete", "--all")
+
+
+def kubectl(env, *args):
+    return run(env, "-p", "dbl", "kubectl", "--", *args)
+
+
+def test_status_running_json_exact(cluster):
+    result = run(cluster, "status", "-p", "dbl", "--output=json")
+    assert result.returncode == 0
+    # No trailing newline, fields in minikube's order.
+    assert result.stdout == (
+        '{"Name":"dbl","Host":"Running","Kubelet":"Running","APIServer":"Running",'
+        '"Kubeconfig":"Configured","Worker":false}'
+    )
+
+
+def test_profile_list_entry(cluster):
+    document = json.loads(run(cluster, "profile", "list", "--output=json").stdout)
+    assert document["invalid"] == []
+    (entry,) = document["valid"]
+    assert list(entry) == ["Name", "Status", "Config", "Active", "ActiveKubeContext"]
+    assert entry["Name"] == "dbl"
+    assert entry["Status"] == "OK"
+    assert entry["ActiveKubeContext"] is True
+    config = entry["Config"]
+    assert config["Driver"] == "docker"
+    assert config["KubernetesConfig"]["ContainerRuntime"] == "containerd"
+    assert config["KubernetesConfig"]["CNI"] == "calico"
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", config["KubernetesConfig"]["KubernetesVersion"])
+    assert config["Nodes"][0]["IP"] == run(cluster, "-p", "dbl", "ip").stdout.strip()
+    assert config["Addons"]["storage-provisioner"] is True
+
+
+def test_addons_list_json(cluster):
+    result = run(cluster, "addons", "list", "-p", "dbl", "--output=json")
+    document = json.loads(result.stdout)
+    assert list(document) == sorted(document)
+    assert {"ingress", "ingress-dns", "default-storageclass", "storage-provisioner"} <= set(document)
+    assert all(set(v) == {"Profile", "Status"} and v["Profile"] == "dbl" for v in document.values())
+    assert document["default-storageclass"]["Status"] == "enabled"
+
+
+def test_kubeconfig_context_named_after_profile(cluster):
+    result = kubectl(cluster, "config", "current-context")
+    assert result.stdout.strip() == "dbl"
+    nodes = kubectl(cluster, "get", "nodes", "-o", "json")
+    assert nodes.returncode == 0, nodes.stderr
+    assert len(json.loads(nodes.stdout)["items"]) >= 1
+
+
+def test_enable_ingress_applies_what_later_stages_need(cluster):
+    result = run(cluster, "addons", "enable", "ingress", "-p", "dbl")
+    assert result.returncode == 0, result.stderr
+    ingress_class = json.loads(kubectl(cluster, "get", "ingressclass", "nginx", "-o", "json").stdout)
+    assert ingress_class["spec"]["controller"] == "k8s.io/ingress-nginx"
+    deployment = json.loads(
+        kubectl(cluster, "-n", "ingress-nginx", "get", "deployment", "ingress-nginx-controller", "-o", "json").stdout
+    )
+    assert deployment["metadata"]["labels"]["app.kubernetes.io/name"] == "ingress-nginx"
+    wait = kubectl(
+        cluster,
+        "-n",
+        "ingress-nginx",
+        "wait",
+        "--for=condition=Available",
+        "deployment/ingress-nginx-controller",
+        "--timeout=120s",
+    )
+    assert wait.returncode == 0, wait.stderr
+    listed = json.loads(run(cluster, "addons", "list", "-p", "dbl", "--output=json").stdout)
+    assert listed["ingress"]["Status"] == "enabled"
+
+
+def test_driver_mismatch_exits_81(cluster):
+    result = run(cluster, "start", "-p", "dbl", "--driver=podman")
+    assert result.returncode == 81
+    assert "GUEST_DRIVER_MISMATCH" in result.stderr
+    assert "minikube delete -p dbl" in result.stderr
+
+
+def test_kubernetes_downgrade_exits_106(cluster):
+    result = run(cluster, "start", "-p", "dbl", "--kubernetes-version=v1.30.0")
+    assert result.returncode == 106
+    assert "K8S_DOWNGRADE_UNSUPPORTED" in result.stderr
+
+
+@pytest.fixture
+def contexts(tmp_path):
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "Dockerfile").write_text("FROM scratch\nCOPY hello.txt /hello.txt\n")
+    (good / "hello.txt").write_text("hello\n")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "Dockerfile").write_text("FROM scratch\nCOPY missing.txt /missing.txt\n")
+    return good, bad
+
+
+def image_tags(env) -> list[str]:
+    result = run(env, "-p", "dbl", "image", "ls", "--format=json")
+    assert result.returncode == 0
+    document = json.loads(result.stdout)
+    for item in document:
+        assert set(item) == {"id", "repoDigests", "repoTags", "size"}
+        assert item["id"].startswith("sha256:")
+        assert item["size"].isdigit()
+    return [tag for item in document for tag in item["repoTags"]]
+
+
+def test_image_build_then_ls_and_rm(cluster, contexts):
+    good, _ = contexts
+    result = run(cluster, "-p", "dbl", "image", "build", "-t", "dbl-good:v1", str(good))
+    assert result.returncode == 0, result.stderr
+    assert f"{DOMAIN}/library/dbl-good:v1" in image_tags(cluster)
+    assert run(cluster, "-p", "dbl", "image", "rm", "dbl-good:v1").returncode == 0
+    assert f"{DOMAIN}/library/dbl-good:v1" not in image_tags(cluster)
+
+
+@pytest.mark.parametrize("exit_code", ["0", "3"])
+def test_failed_image_build_exit_code_is_selectable(cluster, contexts, exit_code):
+    _, bad = contexts
+    result = run(
+        cluster,
+        "-p",
+        "dbl",
+        "image",
+        "build",
+        "-t",
+        "dbl-bad:v1",
+        str(bad),
+        extra_env={"MINIKUBE_DOUBLE_BUILD_EXIT_CODE": exit_code},
+    )
+    assert result.returncode == int(exit_code)
+    assert "missing.txt" in result.stderr
+    assert "Failed to build image" in result.stderr
+    assert not any(tag.endswith("/dbl-bad:v1") for tag in image_tags(cluster))
+
+
+def test_update_context_repairs_the_kubeconfig(cluster):
+    with open(cluster["KUBECONFIG"], encoding="utf-8") as handle:
+        config = json.load(handle)
+    config["contexts"] = [c for c in config["contexts"] if c["name"] != "dbl"]
+    with open(cluster["KUBECONFIG"], "w", encoding="utf-8") as handle:
+        json.dump(config, handle)
+    broken = run(cluster, "status", "-p", "dbl", "--output=json")
+    assert broken.returncode == 4
+    assert json.loads(broken.stdout)["Kubeconfig"] == "Misconfigured"
+    assert run(cluster, "update-context", "-p", "dbl").returncode == 0
+    assert run(cluster, "status", "-p", "dbl", "--output=json").returncode == 0
+
+
+def test_stop_then_start_keeps_the_cluster(cluster):
+    assert run(cluster, "stop", "-p", "dbl").returncode == 0
+    stopped = run(cluster, "status", "-p", "dbl", "--output=json")
+    assert stopped.returncode == 7
+    assert stopped.stdout == (
+        '{"Name":"dbl","Host":"Stopped","Kubelet":"Stopped","APIServer":"Stopped",'
+        '"Kubeconfig":"Stopped","Worker":false}'
+    )
+    assert run(cluster, "-p", "dbl", "ip").returncode == 83
+    assert run(cluster, "-p", "dbl", "image", "ls", "--format=json").stdout.strip() == "[]"
+    listed = json.loads(run(cluster, "profile", "list", "--output=json").stdout)
+    assert listed["valid"][0]["Status"] == "Stopped"
+
+    assert run(cluster, "start", "-p", "dbl").returncode == 0
+    assert run(cluster, "status", "-p", "dbl", "--output=json").returncode == 0
+    again = kubectl(cluster, "get", "ingressclass", "nginx", "-o", "name")
+    assert again.stdout.strip() == "ingressclass.networking.k8s.io/nginx"
+
+
+def test_delete_removes_profile_and_context(tmp_path_factory):
+    base = tmp_path_factory.mktemp("short-lived")
+    env = {"MINIKUBE_DOUBLE_STATE": str(base / "state"), "KUBECONFIG": str(base / "kubeconfig")}
+    assert run(env, "start", "-p", "brief").returncode == 0
+    assert run(env, "delete", "-p", "brief").returncode == 0
+    assert run(env, "status", "-p", "brief", "--output=json").returncode == 85
+    with open(env["KUBECONFIG"], encoding="utf-8") as handle:
+        config = json.load(handle)
+    assert [c["name"] for c in config["contexts"]] == []
