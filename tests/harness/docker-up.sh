@@ -72,7 +72,7 @@ fi
 if ! pgrep -x dockerd >/dev/null 2>&1; then
 	say "starting dockerd (log: $log_file)"
 	# setsid: the daemon outlives the make target that started it.
-	setsid dockerd >>"$log_file" 2>&1 </dev/null &
+	setsid dockerd >>"$log_file" 2>&1 </dev/null 9>&- &
 fi
 
 waited=0
