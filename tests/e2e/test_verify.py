@@ -1,0 +1,311 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""End to end: playbooks/verify.yml against a real control plane.
+
+The harness cluster (tests/harness/cluster.sh: kube-apiserver, controllers,
+kwok's simulated nodes) holds the objects the app_deploy role applies. The
+pod backends (tests/harness/pod_backends.py, a test double of the container
+runtime) run one real invoice-app process per pod, each with its own memory,
+and a real payment-provider, reached through the API server's port-forward;
+the ingress stand-in routes the Ingress host to them. The verify stage then
+runs unchanged, with the ingress address pointed at the stand-in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+TOP = Path(__file__).resolve().parents[2]
+CLUSTER_SH = TOP / "tests" / "harness" / "cluster.sh"
+POD_BACKENDS = TOP / "tests" / "harness" / "pod_backends.py"
+NAMESPACE = "invoice"
+REPLICAS = 3
+SEED = ["I1 12.15 EUR", "I2 10.25 GBP", "I3 66.13 DKK"]
+
+
+def run(command, env=None, check=True, timeout=600):
+    result = subprocess.run(
+        [str(c) for c in command],
+        env=env,
+        cwd=TOP,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        shown = " ".join(map(str, command))
+        raise AssertionError(f"{shown} exited {result.returncode}\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A cluster of its own that serves kwok's PortForward CRD, created fresh."""
+    workdir = tmp_path_factory.mktemp("verify-e2e")
+    env = dict(
+        os.environ,
+        SRE_CLUSTER_NAME="e2e-verify",
+        SRE_CLUSTER_NODES=str(REPLICAS),
+        SRE_CLUSTER_CONTEXT="minikube",
+        SRE_CLUSTER_KUBECONFIG=str(workdir / "kubeconfig"),
+        SRE_CLUSTER_KWOKCTL_ARGS="--enable-crds=PortForward",
+    )
+    # A cluster left by an interrupted run may lack the CRD: start clean.
+    run([CLUSTER_SH, "down"], env=env)
+    run([CLUSTER_SH, "up"], env=env)
+    yield {"env": env, "kubeconfig": workdir / "kubeconfig"}
+    run([CLUSTER_SH, "down"], env=env)
+
+
+def ansible_env():
+    venv_bin = Path(sys.executable).parent
+    return dict(
+        os.environ,
+        PATH=f"{venv_bin}:{os.environ['PATH']}",
+        ANSIBLE_CONFIG=str(TOP / "ansible.cfg"),
+        ANSIBLE_FORCE_COLOR="0",
+        ANSIBLE_NOCOLOR="1",
+    )
+
+
+@pytest.fixture(scope="module")
+def deployed(cluster):
+    run(
+        [
+            "ansible-playbook",
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "-e",
+            f"ansible_python_interpreter={sys.executable}",
+            "-e",
+            f"e2e_kubeconfig={cluster['kubeconfig']}",
+            "tests/e2e/playbooks/deploy.yml",
+        ],
+        env=ansible_env(),
+    )
+    return cluster
+
+
+def kubectl(cluster, *args, check=True, stdin=None):
+    """The harness's kubectl, on the test cluster."""
+    command = [CLUSTER_SH, "kubectl", "--context", "minikube", *args]
+    result = subprocess.run(
+        [str(c) for c in command], env=cluster["env"], input=stdin, capture_output=True, text=True, check=False
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"kubectl {' '.join(args)}: {result.stderr}")
+    return result
+
+
+class Backends:
+    """The pod backends daemon for one test: fresh processes, fresh invoices."""
+
+    def __init__(self, cluster, state_dir, fault=None):
+        self.state_dir = state_dir
+        command = [
+            sys.executable,
+            POD_BACKENDS,
+            "start",
+            "--kubeconfig",
+            cluster["kubeconfig"],
+            "--context",
+            "minikube",
+            "--namespace",
+            NAMESPACE,
+            "--state-dir",
+            state_dir,
+        ]
+        if fault:
+            command += ["--payment-provider-fault", str(fault)]
+        run(command)
+        waited = run(
+            [sys.executable, POD_BACKENDS, "wait", "--state-dir", state_dir, "--invoice-app", REPLICAS, "--timeout", 60]
+        )
+        self.state = json.loads(waited.stdout)
+
+    def invoice_app_pods(self):
+        return {key: pod for key, pod in self.state["pods"].items() if pod["app"] == "invoice-app"}
+
+    def invoices(self, pod_key):
+        """What the pod's own process holds, read directly (not through the playbook)."""
+        pod = self.state["pods"][pod_key]
+        with urllib.request.urlopen(f"http://127.0.0.1:{pod['port']}/invoices", timeout=5) as answer:
+            return json.load(answer)
+
+    def stop(self):
+        run([sys.executable, POD_BACKENDS, "stop", "--state-dir", self.state_dir])
+
+
+@pytest.fixture
+def backends(deployed, tmp_path):
+    started = []
+
+    def start(fault=None):
+        b = Backends(deployed, tmp_path / f"backends-{len(started)}", fault)
+        started.append(b)
+        return b
+
+    yield start
+    for b in started:
+        b.stop()
+
+
+def verify(cluster, backends_state, *extra, check=False):
+    return run(
+        [
+            "ansible-playbook",
+            "playbooks/verify.yml",
+            "-e",
+            f"verify_kubeconfig={cluster['kubeconfig']}",
+            "-e",
+            "verify_ingress_address=127.0.0.1",
+            "-e",
+            f"verify_ingress_port={backends_state['ingress']['port']}",
+            *extra,
+        ],
+        env=ansible_env(),
+        check=check,
+    )
+
+
+def recap(output):
+    match = re.search(r"localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output)
+    assert match, f"no play recap in:\n{output[-3000:]}"
+    return dict(zip(("ok", "changed", "unreachable", "failed"), map(int, match.groups()), strict=True))
+
+
+def pod_lines(output):
+    """The 'Pod invoice/<name>: ...' lines the playbook prints, by pod."""
+    return dict(re.findall(r'"msg": "Pod (invoice/invoice-app-[a-z0-9-]+): ([^"]*)"', output))
+
+
+def test_verify_pays_every_pod_and_is_idempotent(deployed, backends):
+    b = backends()
+    pods = b.invoice_app_pods()
+    assert len(pods) == REPLICAS
+    for key in pods:
+        assert [inv["IsPaid"] for inv in b.invoices(key)] == [False, False, False], "fresh pods start unpaid"
+
+    checked = verify(deployed, b.state, "--check")
+    assert checked.returncode == 0, checked.stdout[-4000:]
+    assert recap(checked.stdout)["changed"] == 1, "--check reports the invoices it would pay"
+    lines = pod_lines(checked.stdout)
+    assert set(lines) == set(pods)
+    assert all(line.count("unpaid, would be paid") == 3 for line in lines.values()), lines
+    for key in pods:
+        assert not any(inv["IsPaid"] for inv in b.invoices(key)), "--check paid something"
+
+    first = verify(deployed, b.state)
+    assert first.returncode == 0, first.stdout[-6000:]
+    assert recap(first.stdout)["changed"] == 1, "the pay task reports a change"
+    assert "changed: [localhost] => (item=invoice-app-" in first.stdout
+    lines = pod_lines(first.stdout)
+    assert set(lines) == set(pods), f"one line of paid invoices per pod: {lines}"
+    for key, line in lines.items():
+        assert line == ", ".join(f"{inv} paid" for inv in SEED), f"{key}: {line}"
+    # Each replica's own memory, read without the playbook: all paid.
+    for key in pods:
+        assert all(inv["IsPaid"] for inv in b.invoices(key)), key
+    assert "payment-provider is internal" in first.stdout
+
+    again = verify(deployed, b.state)
+    assert again.returncode == 0, again.stdout[-4000:]
+    assert recap(again.stdout)["changed"] == 0, "a second run pays nothing"
+
+    converged_check = verify(deployed, b.state, "--check")
+    assert converged_check.returncode == 0
+    assert recap(converged_check.stdout)["changed"] == 0
+
+
+def test_verify_fails_when_payment_provider_errors(deployed, backends):
+    b = backends(fault=500)
+    result = verify(deployed, b.state)
+    assert result.returncode != 0
+    assert "POST /invoices/pay on pod invoice/invoice-app-" in result.stdout
+    assert "answered 502 Bad Gateway" in result.stdout
+    assert "injected fault 500" in result.stdout
+    assert recap(result.stdout)["failed"] == 1
+    assert "Check every invoice of every pod is paid" not in result.stdout, "the play stops at the failed pay"
+    for key in b.invoice_app_pods():
+        assert not any(inv["IsPaid"] for inv in b.invoices(key)), "nothing is paid when the provider fails"
+
+
+PP_INGRESS = """
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: payment-provider-public
+  namespace: invoice
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: payment-provider.test
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: payment-provider
+                port:
+                  number: 8082
+"""
+
+
+def test_verify_fails_when_an_ingress_routes_to_payment_provider(deployed, backends):
+    b = backends()
+    kubectl(deployed, "apply", "-f", "-", stdin=PP_INGRESS)
+    try:
+        result = verify(deployed, b.state)
+    finally:
+        kubectl(deployed, "-n", NAMESPACE, "delete", "ingress", "payment-provider-public")
+    assert result.returncode != 0
+    assert (
+        "payment-provider can be reached from outside: Ingress payment-provider-public routes "
+        "payment-provider.test/ to Service payment-provider: remove that rule." in result.stdout
+    )
+    # Everything before the exposure checks passed.
+    assert len(pod_lines(result.stdout)) == REPLICAS
+
+
+def test_verify_fails_when_payment_provider_is_a_node_port(deployed, backends):
+    b = backends()
+    kubectl(deployed, "-n", NAMESPACE, "patch", "service", "payment-provider", "-p", '{"spec":{"type":"NodePort"}}')
+    try:
+        result = verify(deployed, b.state)
+    finally:
+        kubectl(
+            deployed, "-n", NAMESPACE, "patch", "service", "payment-provider", "-p", '{"spec":{"type":"ClusterIP"}}'
+        )
+    assert result.returncode != 0
+    assert (
+        "Service payment-provider selects payment-provider's pods and is of type NodePort, "
+        "reachable from outside the cluster: make it ClusterIP." in result.stdout
+    )
+
+
+def test_verify_fails_without_the_network_policy(deployed, backends):
+    b = backends()
+    saved = json.loads(
+        kubectl(deployed, "-n", NAMESPACE, "get", "networkpolicy", "payment-provider-ingress", "-o", "json").stdout
+    )
+    for field in ("resourceVersion", "uid", "creationTimestamp", "managedFields", "generation"):
+        saved["metadata"].pop(field, None)
+    kubectl(deployed, "-n", NAMESPACE, "delete", "networkpolicy", "payment-provider-ingress")
+    try:
+        result = verify(deployed, b.state)
+    finally:
+        kubectl(deployed, "create", "-f", "-", stdin=json.dumps(saved))
+    assert result.returncode != 0
+    assert "No NetworkPolicy in namespace invoice admits invoice-app's pods (and only them)" in result.stdout
