@@ -10,6 +10,7 @@ from the distribution's name.
 
 from __future__ import annotations
 
+import json
 import os
 
 RESOLVED = "systemd-resolved"
@@ -51,6 +52,25 @@ def parse_nameservers(text):
         if len(fields) >= 2 and fields[0] == "nameserver":
             servers.append(fields[1])
     return servers
+
+
+def parse_resolved_domains(text):
+    """Tell from systemd-resolved's Domains property whether a link claims all names.
+
+    text is the output of ``busctl get-property --json=short
+    org.freedesktop.resolve1 /org/freedesktop/resolve1
+    org.freedesktop.resolve1.Manager Domains``: entries of (ifindex, domain,
+    routing-only), ifindex 0 being the global settings. systemd-resolved
+    sends a name that no routing domain matches to every default route, and
+    its global DNS= servers are always one; a link with the routing domain
+    "." (``~.``) matches every name and so keeps them away from the global
+    servers. Returns True or False, or None when text cannot be read.
+    """
+    try:
+        entries = json.loads(text)["data"]
+        return any(int(ifindex) != 0 and domain.strip(".") == "" for ifindex, domain, _routing in entries)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def parse_nss_hosts(text):
@@ -167,7 +187,7 @@ def detect_linux(services, resolv_conf, nss_hosts, dnsmasq_path):
     return {"backend": None, "reason": f"neither systemd-resolved nor NetworkManager is active ({found})"}
 
 
-def detect(system, services, resolv_conf, nss_hosts, dnsmasq_path):
+def detect(system, services, resolv_conf, nss_hosts, dnsmasq_path, resolved_link_claims_all=None):
     """Return the facts for one host: backend, reason and what was read."""
     if system == "Darwin":
         result = {"backend": MACOS_RESOLVER, "reason": "macOS reads per-domain files in /etc/resolver"}
@@ -183,6 +203,7 @@ def detect(system, services, resolv_conf, nss_hosts, dnsmasq_path):
             "resolv_conf": resolv_conf,
             "nss_hosts": list(nss_hosts),
             "dnsmasq": dnsmasq_path,
+            "resolved_link_claims_all": resolved_link_claims_all,
         }
     )
     return result

@@ -24,7 +24,7 @@ description:
   - Otherwise the backend is null and the reason says what was found.
   - Never changes anything on the host.
 author:
-  - sre.minikube maintainers
+  - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.facts
@@ -136,6 +136,14 @@ ansible_facts:
           type: str
           returned: always
           sample: /usr/sbin/dnsmasq
+        resolved_link_claims_all:
+          description:
+            - Whether a network link of systemd-resolved has the routing domain C(~.), which
+              keeps names outside every routing domain away from its global C(DNS=) servers.
+            - Null when systemd-resolved is not active or does not answer.
+          type: bool
+          returned: always
+          sample: false
 """
 
 import os
@@ -143,8 +151,10 @@ import platform
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sre.minikube.plugins.module_utils.dns_detect import (
+    RESOLVED_UNIT,
     UNITS,
     detect,
+    parse_resolved_domains,
     read_nss_hosts,
     read_resolv_conf,
 )
@@ -168,12 +178,34 @@ def service_states(module):
     return states
 
 
+def resolved_link_claims_all(module):
+    """Ask systemd-resolved (over D-Bus, as JSON) whether a link claims ~."""
+    busctl = module.get_bin_path("busctl")
+    if not busctl:
+        return None
+    rc, out, _err = module.run_command(
+        [
+            busctl,
+            "get-property",
+            "--json=short",
+            "org.freedesktop.resolve1",
+            "/org/freedesktop/resolve1",
+            "org.freedesktop.resolve1.Manager",
+            "Domains",
+        ]
+    )
+    return parse_resolved_domains(out) if rc == 0 else None
+
+
 def main():
     module = AnsibleModule(argument_spec={}, supports_check_mode=True)
     system = platform.system()
+    claims_all = None
     if system == "Linux":
         services = service_states(module)
         dnsmasq = module.get_bin_path("dnsmasq", opt_dirs=["/usr/sbin", "/sbin"])
+        if services[RESOLVED_UNIT] == "active":
+            claims_all = resolved_link_claims_all(module)
     else:
         services = {}
         dnsmasq = None
@@ -183,6 +215,7 @@ def main():
         read_resolv_conf(RESOLV_CONF),
         read_nss_hosts(NSSWITCH_CONF),
         dnsmasq,
+        claims_all,
     )
     module.exit_json(changed=False, ansible_facts={"host_resolver": facts})
 

@@ -302,3 +302,28 @@ def test_read_nss_hosts(tmp_path):
 
     assert dns_detect.read_nss_hosts(str(nsswitch)) == ["files", "resolve", "dns"]
     assert dns_detect.read_nss_hosts(str(tmp_path / "absent")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "claims_all"),
+    [
+        ('{"type":"a(isb)","data":[[58,".",true],[58,"foo",true]]}', True),
+        ('{"type":"a(isb)","data":[[3,"",true]]}', True),
+        # The global settings (ifindex 0) are what leaks, they claim nothing.
+        ('{"type":"a(isb)","data":[[0,".",true],[0,"test",true]]}', False),
+        ('{"type":"a(isb)","data":[[0,"test",true],[58,"corp.example",true]]}', False),
+        ('{"type":"a(isb)","data":[]}', False),
+        ("", None),
+        ("Failed to get property Domains", None),
+        ('{"type":"a(isb)"}', None),
+        ('{"type":"a(isb)","data":[[58]]}', None),
+    ],
+)
+def test_parse_resolved_domains(text, claims_all):
+    assert dns_detect.parse_resolved_domains(text) is claims_all
+
+
+def test_detect_reports_the_routing_answer():
+    result = dns_detect.detect("Linux", states(resolved="active"), conf(STUB_LINK, ["127.0.0.53"]), [], None, False)
+
+    assert result["resolved_link_claims_all"] is False

@@ -26,8 +26,10 @@ def host(monkeypatch, tmp_path):
 
     state = {
         "units": {"systemd-resolved": "inactive", "NetworkManager": "inactive"},
-        "bins": {"systemctl": "/usr/bin/systemctl", "dnsmasq": "/usr/sbin/dnsmasq"},
+        "bins": {"systemctl": "/usr/bin/systemctl", "dnsmasq": "/usr/sbin/dnsmasq", "busctl": "/usr/bin/busctl"},
         "commands": [],
+        # What `busctl get-property ... Domains` answers: (rc, stdout).
+        "domains": (0, '{"type":"a(isb)","data":[[0,"test",true]]}\n'),
     }
 
     def get_bin_path(self, name, required=False, opt_dirs=None):
@@ -35,6 +37,9 @@ def host(monkeypatch, tmp_path):
 
     def run_command(self, args, **kwargs):
         state["commands"].append(list(args))
+        if args[0].endswith("busctl"):
+            rc, out = state["domains"]
+            return rc, out, ""
         word = state["units"][args[-1]]
         return (0 if word == "active" else 3), word + "\n", ""
 
@@ -64,10 +69,44 @@ def test_systemd_resolved_host(patched_module, host):
     assert facts["backend"] == "systemd-resolved"
     assert facts["services"] == {"systemd-resolved": "active", "NetworkManager": "inactive"}
     assert facts["resolv_conf"]["target"] == str(stub)
-    assert host["commands"] == [
+    assert facts["resolved_link_claims_all"] is False
+    assert host["commands"][:2] == [
         ["/usr/bin/systemctl", "is-active", "systemd-resolved"],
         ["/usr/bin/systemctl", "is-active", "NetworkManager"],
     ]
+    assert host["commands"][2][0] == "/usr/bin/busctl"
+    assert host["commands"][2][-2:] == ["org.freedesktop.resolve1.Manager", "Domains"]
+
+
+@pytest.mark.parametrize(
+    ("domains", "expected"),
+    [
+        ((0, '{"type":"a(isb)","data":[[2,".",true]]}'), True),
+        ((0, '{"type":"a(isb)","data":[]}'), False),
+        ((1, ""), None),
+        ((0, "not json"), None),
+    ],
+)
+def test_reports_whether_a_link_claims_all_names(patched_module, host, domains, expected):
+    host["resolv"].write_text("nameserver 127.0.0.53\n")
+    host["units"]["systemd-resolved"] = "active"
+    host["domains"] = domains
+
+    result, failed = run_module(resolver_facts.main, {})
+
+    assert not failed
+    assert facts_of(result)["resolved_link_claims_all"] is expected
+
+
+def test_does_not_ask_an_inactive_resolved(patched_module, host):
+    host["resolv"].write_text("nameserver 192.0.2.1\n")
+    host["units"]["NetworkManager"] = "active"
+
+    result, failed = run_module(resolver_facts.main, {})
+
+    assert not failed
+    assert facts_of(result)["resolved_link_claims_all"] is None
+    assert not any(command[0].endswith("busctl") for command in host["commands"])
 
 
 def test_networkmanager_host(patched_module, host):
