@@ -30,6 +30,9 @@ MINIKUBE_DOUBLE_NODE_IP           the node IP reported by ``ip`` and ``profile l
 MINIKUBE_DOUBLE_BUILD_EXIT_CODE   exit code of a FAILED ``image build`` (default 0,
                                   the real quirk); set non-zero to prove a caller
                                   does not depend on either behaviour
+MINIKUBE_DOUBLE_BUILD_NETWORK     network of ``image build`` containers, e.g. "host" so
+                                  that a build reaches a module proxy on the host's
+                                  loopback (minikube builds inside its node)
 MINIKUBE_DOUBLE_ROOT_CHECK        "1": refuse the docker driver as root (exit 57)
                                   like the real binary; off by default because the
                                   test machines run as root
@@ -1131,6 +1134,8 @@ class Minikube:
             return build_failed(f"{context}: no such directory")
         tag = opts.tag or f"{os.path.basename(os.path.abspath(context))}:latest"
         command = ["docker", "build", "-t", tag]
+        if os.environ.get("MINIKUBE_DOUBLE_BUILD_NETWORK"):
+            command += ["--network", os.environ["MINIKUBE_DOUBLE_BUILD_NETWORK"]]
         if opts.file:
             dockerfile = opts.file if os.path.isabs(opts.file) else os.path.join(context, opts.file)
             command += ["-f", dockerfile]
