@@ -19,6 +19,12 @@ cluster-down: ## Delete the test cluster, leaving no process behind
 cluster-status: ## Print the test cluster's state
 	$(CLUSTER_SH) status
 
+.PHONY: test-cluster
+test-cluster: ## Test the cluster harness: two clusters, no-op re-up, loopback only, nothing left
+	tests/harness/cluster-selftest.sh
+
+TEST_TARGETS += test-cluster
+
 ##@ Role app_deploy (docs/app_deploy.md)
 
 .PHONY: test-app-deploy

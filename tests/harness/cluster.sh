@@ -87,8 +87,18 @@ lock_cluster() {
 
 # kwokctl starts the components as daemons: they must not inherit the
 # lock's file descriptor, or they would hold the lock for their lifetime.
+# Its own log (JSON lines) goes to the cluster's state directory and is
+# shown only when it fails.
 run_kwokctl() {
-	kwokctl "$@" 9>&- >&2
+	local log=$state_dir/kwokctl.log rc=0
+	mkdir -p "$state_dir"
+	printf '$ kwokctl %s\n' "$*" >>"$log"
+	kwokctl "$@" 9>&- >>"$log" 2>&1 || rc=$?
+	if [ "$rc" != 0 ]; then
+		log "kwokctl $1 $2 failed (exit $rc); the end of $log:"
+		tail -n 20 "$log" >&2
+	fi
+	return "$rc"
 }
 
 kwok_kubectl() {
