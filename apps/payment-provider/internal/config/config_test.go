@@ -1,0 +1,43 @@
+package config
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(values map[string]string) func(string) string {
+	return func(key string) string { return values[key] }
+}
+
+func TestLoad(t *testing.T) {
+	cfg, err := Load(env(nil))
+	if err != nil || cfg.ListenAddr != ":8082" || cfg.ShutdownTimeout != 10*time.Second || cfg.LogLevel != slog.LevelInfo {
+		t.Fatalf("defaults = %+v, %v", cfg, err)
+	}
+	cfg, err = Load(env(map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "SHUTDOWN_TIMEOUT": "2s", "LOG_LEVEL": "warn"}))
+	if err != nil || cfg.ListenAddr != "127.0.0.1:0" || cfg.ShutdownTimeout != 2*time.Second || cfg.LogLevel != slog.LevelWarn {
+		t.Fatalf("cfg = %+v, %v", cfg, err)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"LISTEN_ADDR": "8082"}, "LISTEN_ADDR"},
+		{map[string]string{"LISTEN_ADDR": ":-1"}, "LISTEN_ADDR"},
+		{map[string]string{"LISTEN_ADDR": "[::1"}, "LISTEN_ADDR"},
+		{map[string]string{"SHUTDOWN_TIMEOUT": "10"}, "SHUTDOWN_TIMEOUT"},
+		{map[string]string{"SHUTDOWN_TIMEOUT": "0s"}, "SHUTDOWN_TIMEOUT"},
+		{map[string]string{"SHUTDOWN_TIMEOUT": "11m"}, "SHUTDOWN_TIMEOUT"},
+		{map[string]string{"LOG_LEVEL": "verbose"}, "LOG_LEVEL"},
+	}
+	for _, tc := range cases {
+		if _, err := Load(env(tc.env)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%v) error = %v; want one naming %s", tc.env, err, tc.want)
+		}
+	}
+}
