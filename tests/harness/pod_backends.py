@@ -49,7 +49,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TOP = HERE.parent.parent
-APPS = {"invoice-app": TOP / "apps" / "invoice-app", "payment-provider": TOP / "apps" / "payment-provider"}
+# The apps' sources: the work tree's, or a copy named by SRE_POD_BACKENDS_APPS_DIR
+# (e.g. a `git archive` of a commit, to test it while the tree has other edits).
+APPS_DIR = Path(os.environ.get("SRE_POD_BACKENDS_APPS_DIR") or TOP / "apps")
+APPS = {"invoice-app": APPS_DIR / "invoice-app", "payment-provider": APPS_DIR / "payment-provider"}
 PORTFORWARD = {"group": "kwok.x-k8s.io", "version": "v1alpha1", "plural": "portforwards"}
 # The label the Deployments' pods carry (roles/app_deploy).
 NAME_LABEL = "app.kubernetes.io/name"
@@ -141,14 +144,18 @@ class Process:
             popen.wait()
         raise RuntimeError(f"{binary} did not become ready; see {log_path}")
 
-    def stop(self):
+    def terminate(self):
         if self.popen and self.popen.poll() is None:
             self.popen.terminate()
-            try:
-                self.popen.wait(10)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
+
+    def stop(self, grace=5):
+        """SIGTERM, then SIGKILL after grace seconds: a test backend needs no long drain."""
+        self.terminate()
+        try:
+            self.popen.wait(grace)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
 
 
 class FaultDouble:
@@ -414,6 +421,10 @@ class Daemon:
             out.write(line + "\n")
 
     def shutdown(self):
+        # Signal every process first, so their graceful stops overlap.
+        for entry in list(self.pods.values()):
+            if entry["process"] is not None:
+                entry["process"].terminate()
         for key in list(self.pods):
             try:
                 self._stop_backend(key)
@@ -444,13 +455,12 @@ def read_state(state_dir):
 
 
 def pid_alive(pid):
+    """True while pid runs; a zombie (dead, not yet reaped) counts as gone."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
         return False
-    except PermissionError:
-        return True
-    return True
 
 
 def cmd_serve(args):
@@ -529,6 +539,9 @@ def cmd_stop(args):
             return 0
         time.sleep(0.1)
     os.kill(state["pid"], signal.SIGKILL)
+    # Its children get SIGTERM from the kernel (PR_SET_PDEATHSIG); its
+    # PortForward objects stay until the next daemon replaces them.
+    (Path(args.state_dir) / STATE_FILE).unlink(missing_ok=True)
     print(f"pod-backends (pid {state['pid']}) did not stop within {args.timeout}s: killed", file=sys.stderr)
     return 1
 
@@ -565,7 +578,7 @@ def parse_args(argv):
     for name in ("status", "stop"):
         p = sub.add_parser(name)
         p.add_argument("--state-dir", required=True)
-        p.add_argument("--timeout", type=float, default=30)
+        p.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args(argv)
     if args.command == "start":
         # The daemon gets the same options, minus start's own.
