@@ -1,0 +1,14 @@
+##@ Verification (docs/verify.md)
+
+# The verify stage against the configured cluster, and its end-to-end test
+# on the harness cluster (tests/harness/cluster.sh) with the pod backends
+# (tests/harness/pod_backends.py) standing in for the container runtime.
+
+.PHONY: verify test-verify
+verify: $(VENV_STAMP) ## Pay every unpaid invoice, check each pod and the Ingress, prove payment-provider is internal
+	ansible-playbook site.yml --tags verify
+
+test-verify: $(VENV_STAMP) cluster-build ## End-to-end test of the verify stage (test cluster, real app processes)
+	python -m pytest tests/e2e/test_verify.py
+
+TEST_TARGETS += test-verify
