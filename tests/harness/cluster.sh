@@ -20,6 +20,10 @@ wait_seconds=${SRE_CLUSTER_WAIT:-180}
 run_root=$cache_root/cluster/run
 state_dir=$run_root/$name
 kubeconfig=${SRE_CLUSTER_KUBECONFIG:-$state_dir/kubeconfig}
+case $kubeconfig in
+/*) ;;
+*) kubeconfig=$PWD/$kubeconfig ;;
+esac
 
 # kwokctl keeps each cluster in $KWOK_WORKDIR/clusters/<name>.
 export KWOK_WORKDIR=$run_root/kwok
@@ -78,8 +82,8 @@ build() {
 
 # Serialise commands on one cluster (Molecule and make may overlap).
 lock_cluster() {
-	mkdir -p "$run_root"
-	exec 9>"$run_root/$name.lock"
+	mkdir -p "$run_root/locks"
+	exec 9>"$run_root/locks/$name.lock"
 	if command -v flock >/dev/null 2>&1; then
 		flock -w "$((wait_seconds + 600))" 9 || die "timed out waiting for the lock on cluster $name"
 	fi
