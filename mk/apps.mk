@@ -26,12 +26,12 @@ apps-unit: ## go test -race for both apps
 
 .PHONY: apps-integration
 apps-integration: $(VENV_STAMP) ## Black-box tests of both binaries on 127.0.0.1
-	cd $(APPS_E2E) && $(APPS_PYTEST) test_integration.py
+	cd $(APPS_E2E) && $(APPS_PYTEST) test_apps_integration.py
 
 .PHONY: apps-containers
 apps-containers: $(VENV_STAMP) ## Build both images from their Dockerfiles; run them non-root, read-only, no capabilities
 	@start=$$(date +%s); \
-	cd $(APPS_E2E) && $(APPS_PYTEST) test_containers.py; \
+	cd $(APPS_E2E) && $(APPS_PYTEST) test_apps_containers.py; \
 	echo "apps-containers: took $$(( $$(date +%s) - start ))s (image builds included)"
 
 .PHONY: bench-apps

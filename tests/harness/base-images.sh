@@ -109,6 +109,13 @@ if [ "${#suites[@]}" -eq 0 ]; then
 fi
 
 # The suites download in parallel: the mirror, not the CPU, is the limit.
+# Install debootstrap first so that the parallel builds do not race for it.
+for suite in "${suites[@]}"; do
+	if [ ! -s "$cache/debian-$(version_of "$suite").tar.gz" ]; then
+		ensure_debootstrap
+		break
+	fi
+done
 pids=()
 for suite in "${suites[@]}"; do
 	build_suite "$suite" &

@@ -1,5 +1,6 @@
 """Start the apps' binaries and containers and talk to them, for the black-box tests and the benchmark.
 
+Holds one test double, FakeProvider: a stand-in for payment-provider whose answers a test chooses.
 Everything listens on 127.0.0.1 (or on a Docker network a test creates); ports are chosen at run time:
 each binary starts with LISTEN_ADDR=127.0.0.1:0 and reports the address it got in its "listening" log line.
 """
