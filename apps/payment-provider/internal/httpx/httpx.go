@@ -31,6 +31,11 @@ func NewEngine(logger *slog.Logger) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	engine.HandleMethodNotAllowed = true
+	// Trust no forwarding header: the logged client is the peer address,
+	// which a caller cannot spoof.
+	if err := engine.SetTrustedProxies(nil); err != nil {
+		panic(err) // nil is always a valid list
+	}
 	engine.Use(requestLog(logger), recovery(logger), limitBody)
 	engine.NoRoute(func(c *gin.Context) {
 		c.JSON(http.StatusNotFound, Error{Error: "not found: " + c.Request.Method + " " + c.Request.URL.Path})
