@@ -16,7 +16,8 @@ test-cluster-addons: $(VENV_STAMP) docker-up cluster-build ## Molecule scenario 
 	molecule test -s cluster_addons; \
 	echo "test-cluster-addons: molecule test took $$(( $$(date +%s) - start ))s"
 
-test-image-build: $(VENV_STAMP) docker-up cluster-build ## Molecule scenario image_build against the minikube test double
+test-image-build: $(VENV_STAMP) docker-up cluster-build ## pytest of the content hash, then Molecule scenario image_build against the minikube test double
+	python -m pytest roles/image_build/tests -q
 	@start=$$(date +%s); \
 	molecule test -s image_build; \
 	echo "test-image-build: molecule test took $$(( $$(date +%s) - start ))s"
