@@ -366,3 +366,57 @@ def test_read_response_refuses_an_oversized_answer():
 )
 def test_handshake_message(text, expected):
     assert handshake_message(text) == expected
+
+
+@pytest.fixture
+def kubernetes():
+    """The Python client, for the tests of the parts that call it."""
+    return pytest.importorskip("kubernetes")
+
+
+def test_missing_kubeconfig_names_the_file(kubernetes, tmp_path):
+    from ansible_collections.sre.minikube.plugins.module_utils.pod_request import api_client_from_kubeconfig
+
+    missing = tmp_path / "nope"
+    with pytest.raises(PodRequestError, match=f"cannot load context minikube from {missing}"):
+        api_client_from_kubeconfig(str(missing), "minikube")
+
+
+def test_refused_port_forward_becomes_a_pod_request_error(kubernetes, monkeypatch):
+    from ansible_collections.sre.minikube.plugins.module_utils import pod_request
+    from kubernetes.client.rest import ApiException
+
+    calls = []
+
+    def refuse(method, name, namespace, ports):
+        calls.append((method.__name__, name, namespace, ports))
+        raise ApiException(
+            status=0,
+            reason='Handshake status 403 Forbidden -+-+- {} -+-+- {"kind":"Status","message":"portforward denied"}',
+        )
+
+    monkeypatch.setattr(pod_request, "_portforward", refuse)
+    with pytest.raises(PodRequestError) as caught:
+        pod_request.PortForwardChannel(kubernetes.client.ApiClient(), "invoice", "p-1", 8081, timeout=1)
+    assert str(caught.value) == (
+        "the API server refused the port-forward to pod invoice/p-1 port 8081: 403 Forbidden: portforward denied"
+    )
+    assert calls == [("connect_get_namespaced_pod_portforward", "p-1", "invoice", "8081")]
+
+
+def test_websocket_timeout_is_restored_after_opening(kubernetes, monkeypatch):
+    import websocket
+    from ansible_collections.sre.minikube.plugins.module_utils import pod_request
+
+    seen = []
+
+    def fail(*_args, **_kwargs):
+        seen.append(websocket.getdefaulttimeout())
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(pod_request, "_portforward", fail)
+    before = websocket.getdefaulttimeout()
+    with pytest.raises(PodRequestError, match="cannot open a port-forward to pod invoice/p-1 port 8081: connection"):
+        pod_request.PortForwardChannel(kubernetes.client.ApiClient(), "invoice", "p-1", 8081, timeout=7)
+    assert seen == [7]
+    assert websocket.getdefaulttimeout() == before
