@@ -338,12 +338,28 @@ def read_kubeconfig(path: str) -> dict:
             import yaml  # noqa: PLC0415 - only needed for YAML files written by other tools
 
             data = yaml.safe_load(text)
-        except ImportError as exc:
-            raise RuntimeError(f"{path} is YAML and PyYAML is not installed") from exc
+        except ImportError:
+            data = kubeconfig_as_json(path)
     data = data or {}
     for key in ("clusters", "contexts", "users"):
         data[key] = data.get(key) or []
     return {**empty, **data}
+
+
+def kubeconfig_as_json(path: str) -> dict:
+    """Without PyYAML: let the harness's kubectl convert the file (the last --kubeconfig wins)."""
+    script = os.environ.get("MINIKUBE_DOUBLE_CLUSTER_SCRIPT") or os.path.join(
+        os.path.dirname(HERE), "harness", "cluster.sh"
+    )
+    result = subprocess.run(
+        [script, "kubectl", "config", "view", "--raw", "-o", "json", "--kubeconfig", path],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"cannot read {path}: {result.stderr.strip()}")
+    return json.loads(result.stdout)
 
 
 def write_kubeconfig(path: str, config: dict) -> None:

@@ -371,12 +371,41 @@ def test_stop_then_start_keeps_the_cluster(cluster):
     assert again.stdout.strip() == "ingressclass.networking.k8s.io/nginx"
 
 
-def test_delete_removes_profile_and_context(tmp_path_factory):
+OTHER_KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+- name: elsewhere
+  cluster:
+    server: https://127.0.0.1:1
+contexts:
+- name: elsewhere
+  context:
+    cluster: elsewhere
+    user: elsewhere
+users:
+- name: elsewhere
+  user:
+    token: not-a-secret
+current-context: elsewhere
+"""
+
+
+def test_kubeconfig_yaml_is_read_without_pyyaml(tmp_path):
+    path = tmp_path / "config"
+    path.write_text(OTHER_KUBECONFIG)
+    config = minikube_double.kubeconfig_as_json(str(path))
+    assert [c["name"] for c in config["contexts"]] == ["elsewhere"]
+
+
+def test_start_and_delete_keep_the_users_other_contexts(tmp_path_factory):
     base = tmp_path_factory.mktemp("short-lived")
     env = {"MINIKUBE_DOUBLE_STATE": str(base / "state"), "KUBECONFIG": str(base / "kubeconfig")}
+    (base / "kubeconfig").write_text(OTHER_KUBECONFIG)
     assert run(env, "start", "-p", "brief").returncode == 0
+    config = minikube_double.read_kubeconfig(env["KUBECONFIG"])
+    assert sorted(c["name"] for c in config["contexts"]) == ["brief", "elsewhere"]
+    assert config["current-context"] == "brief"
     assert run(env, "delete", "-p", "brief").returncode == 0
     assert run(env, "status", "-p", "brief", "--output=json").returncode == 85
-    with open(env["KUBECONFIG"], encoding="utf-8") as handle:
-        config = json.load(handle)
-    assert [c["name"] for c in config["contexts"]] == []
+    config = minikube_double.read_kubeconfig(env["KUBECONFIG"])
+    assert [c["name"] for c in config["contexts"]] == ["elsewhere"]
