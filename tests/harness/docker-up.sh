@@ -13,7 +13,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=versions.env
+# shellcheck source=SCRIPTDIR/versions.env
 . "$here/versions.env"
 
 cache=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}

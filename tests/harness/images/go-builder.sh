@@ -10,7 +10,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 harness=$(dirname "$here")
-# shellcheck source=../versions.env
+# shellcheck source=SCRIPTDIR/../versions.env
 . "$harness/versions.env"
 
 cache=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}/go-builder
