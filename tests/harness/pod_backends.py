@@ -463,9 +463,37 @@ def pid_alive(pid):
         return False
 
 
+def wait_for_kubeconfig(args):
+    """Block until the kubeconfig exists and names the context.
+
+    A scenario may start the daemon before the cluster exists (the
+    full-stack scenario starts it before site.yml creates the cluster), so
+    the daemon first records a state that only says it is waiting.
+    """
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    path = Path(args.kubeconfig)
+    write_json_atomic(
+        Path(args.state_dir) / STATE_FILE,
+        {"pid": os.getpid(), "waiting_for": str(path), "counts": {"invoice-app": 0, "payment-provider": 0}},
+    )
+    while not stopping.is_set():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = ""
+        if text and (args.context is None or f"name: {args.context}" in text):
+            return True
+        stopping.wait(0.5)
+    return False
+
+
 def cmd_serve(args):
     sys.path.insert(0, str(HERE))
-    Daemon(args).run()
+    if wait_for_kubeconfig(args):
+        Daemon(args).run()
+    (Path(args.state_dir) / STATE_FILE).unlink(missing_ok=True)
     return 0
 
 

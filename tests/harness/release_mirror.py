@@ -13,7 +13,7 @@ downloaded and what was not. GET /_mark/<name> writes a marker line the
 tests use to split the log into runs; `runs` prints the log split that way.
 
     release_mirror.py start --state-dir DIR --release v1.38.1 [--release ...]
-                            [--interrupt v1.39.1]
+                            [--interrupt v1.39.1] [--binary PATH]
     release_mirror.py stop --state-dir DIR
     release_mirror.py runs --state-dir DIR
         -> [{"mark": "converge", "requests": ["GET /v1.38.1/minikube-linux-amd64 200", ...]}, ...]
@@ -61,12 +61,20 @@ def release_version(text: str) -> str:
     return text
 
 
-def build_tree(root: Path, versions: list[str]) -> None:
-    """Write the release layout for each version (overwrites what is there)."""
+def build_tree(root: Path, versions: list[str], binary: Path | None = None) -> None:
+    """Write the release layout for each version (overwrites what is there).
+
+    With binary, that executable is published unchanged for every version
+    (the full-stack tests publish the complete minikube test double, which
+    reports its own version); otherwise the version-only stub, stamped.
+    """
     template = DOUBLE.read_text(encoding="utf-8")
     for version in versions:
         commit = hashlib.sha1(f"minikube-test-double {version}".encode()).hexdigest()
-        body = template.replace("@MINIKUBE_VERSION@", version).replace("@MINIKUBE_COMMIT@", commit).encode()
+        if binary is not None:
+            body = binary.read_bytes()
+        else:
+            body = template.replace("@MINIKUBE_VERSION@", version).replace("@MINIKUBE_COMMIT@", commit).encode()
         digest = hashlib.sha256(body).hexdigest()
         release_dir = root / version
         release_dir.mkdir(parents=True, exist_ok=True)
@@ -184,9 +192,9 @@ def read_port(state_dir: Path) -> int | None:
         return None
 
 
-def start(state_dir: Path, versions: list[str], interrupt: list[str]) -> dict:
+def start(state_dir: Path, versions: list[str], interrupt: list[str], binary: Path | None = None) -> dict:
     state_dir.mkdir(parents=True, exist_ok=True)
-    build_tree(state_dir / "releases", versions)
+    build_tree(state_dir / "releases", versions, binary)
     pid = running_pid(state_dir)
     port = read_port(state_dir)
     if pid is not None and port is not None and answers(port):
@@ -264,13 +272,14 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument(
                 "--release", type=release_version, action="append", required=True, help="a version to publish"
             )
+            sub.add_argument("--binary", type=Path, help="publish this executable instead of the version-only stub")
     args = parser.parse_args(argv)
     state_dir = args.state_dir.resolve()
     if args.command == "serve":
         serve(state_dir, args.interrupt)
         return 0
     if args.command == "start":
-        result = start(state_dir, args.release, args.interrupt)
+        result = start(state_dir, args.release, args.interrupt, args.binary)
     elif args.command == "stop":
         result = stop(state_dir)
     else:

@@ -1,0 +1,12 @@
+# The full-stack scenario: site.yml on localhost against the minikube test
+# double, the test control plane and the local Docker engine.
+
+##@ Full stack (molecule/default)
+
+.PHONY: test-fullstack
+test-fullstack: $(VENV_STAMP) docker-up cluster-build ## Molecule scenario default: site.yml end to end, idempotence, --tags deploy, clean
+	@start=$$(date +%s); \
+	molecule test -s default; \
+	echo "test-fullstack: molecule test took $$(( $$(date +%s) - start ))s"
+
+TEST_TARGETS += test-fullstack
