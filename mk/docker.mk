@@ -5,7 +5,7 @@ DOCKER_HARNESS_DIR := tests/harness
 ##@ Test harness: Docker
 
 .PHONY: docker-up
-docker-up: ## Start a local Docker engine if none answers (installs Debian's docker.io when missing)
+docker-up: ## Start a local Docker engine if none answers (installs Debian's Docker engine when missing)
 	$(DOCKER_HARNESS_DIR)/docker-up.sh
 
 .PHONY: base-images
