@@ -122,7 +122,7 @@ def test_delete_of_unknown_profile_succeeds(env):
         (["start", "--cpus=1"], 29, "RSRC_INSUFFICIENT_CORES"),
         (["start", f"--cpus={(os.cpu_count() or 1) + 1}"], 29, "RSRC_INSUFFICIENT_CORES"),
         (["start", "--memory=1000"], 23, "RSRC_INSUFFICIENT_REQ_MEMORY"),
-        (["start", "--memory=100g"], 23, "RSRC_OVER_ALLOC_MEM"),
+        (["start", "--memory=100000g"], 23, "RSRC_OVER_ALLOC_MEM"),
         (["start", "--kubernetes-version=v1.2.3"], 14, "MK_USAGE"),
     ],
 )
