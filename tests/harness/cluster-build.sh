@@ -134,7 +134,7 @@ build_kubernetes() {
 	[ "$staged_count" -gt 0 ] || die "found no staging replaces in $upstream_mod"
 	log "kubernetes $k8s_version: wrapper module with $staged_count staging modules at $staging_version"
 
-	local pkgs=() p
+	local pkgs=()
 	for c in "${cmds[@]}"; do
 		pkgs+=("k8s.io/kubernetes/cmd/$c")
 	done

@@ -136,7 +136,7 @@ check "down of a missing cluster succeeds" on a "$cluster" down
 
 check "down deletes cluster B" on b "$cluster" down
 check "down leaves no process of B" [ -z "$(pids_of "$b")" ]
-check "~/.kube/config is untouched" [ "$(user_kubeconfig_state)" = "$before" ]
+check "the user's kubeconfig (\$HOME/.kube/config) is untouched" [ "$(user_kubeconfig_state)" = "$before" ]
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

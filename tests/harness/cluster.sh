@@ -298,7 +298,7 @@ delete_cluster() {
 	local pids
 	pids=$(cluster_pids)
 	if [ -n "$pids" ]; then
-		log "stopping leftover processes of cluster $name: $(echo $pids)"
+		log "stopping leftover processes of cluster $name: $(printf '%s\n' "$pids" | paste -sd ' ')"
 		# shellcheck disable=SC2086 # one pid per word
 		kill $pids 2>/dev/null || true
 		sleep 2
@@ -308,7 +308,7 @@ delete_cluster() {
 		sleep 1
 	fi
 	pids=$(cluster_pids)
-	[ -z "$pids" ] || die "processes of cluster $name survived: $(echo $pids)"
+	[ -z "$pids" ] || die "processes of cluster $name survived: $(printf '%s\n' "$pids" | paste -sd ' ')"
 	rm -rf "$kwok_cluster_dir"
 }
 
