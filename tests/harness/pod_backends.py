@@ -470,6 +470,8 @@ def wait_for_kubeconfig(args):
     full-stack scenario starts it before site.yml creates the cluster), so
     the daemon first records a state that only says it is waiting.
     """
+    import yaml
+
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
@@ -480,10 +482,11 @@ def wait_for_kubeconfig(args):
     )
     while not stopping.is_set():
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            text = ""
-        if text and (args.context is None or f"name: {args.context}" in text):
+            kubeconfig = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (FileNotFoundError, yaml.YAMLError):
+            kubeconfig = {}
+        contexts = [entry.get("name") for entry in kubeconfig.get("contexts") or []]
+        if contexts and (args.context is None or args.context in contexts):
             return True
         stopping.wait(0.5)
     return False
@@ -491,6 +494,11 @@ def wait_for_kubeconfig(args):
 
 def cmd_serve(args):
     sys.path.insert(0, str(HERE))
+    # Build the apps before waiting for the cluster, so pods are backed as
+    # soon as they appear (the daemon's run() finds the builds cached).
+    cache = os.environ.get("SRE_MINIKUBE_CACHE", str(Path.home() / ".cache" / "sre-minikube"))
+    for name in APPS:
+        build_app(name, cache)
     if wait_for_kubeconfig(args):
         Daemon(args).run()
     (Path(args.state_dir) / STATE_FILE).unlink(missing_ok=True)
