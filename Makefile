@@ -40,6 +40,21 @@ $(VENV_STAMP): requirements.txt requirements-dev.txt
 .PHONY: venv
 venv: $(VENV_STAMP) ## Create or update the virtual environment (.venv)
 
+##@ The stack (ansible-playbook site.yml on this machine)
+
+.PHONY: all init deploy clean
+all: $(VENV_STAMP) ## Run every stage: install, cluster, build, deploy, dns, verify
+	ansible-playbook site.yml
+
+init: $(VENV_STAMP) ## Install minikube and start the cluster with its addons
+	ansible-playbook site.yml --tags install,cluster
+
+deploy: $(VENV_STAMP) ## Build the images, deploy the services, configure host DNS
+	ansible-playbook site.yml --tags build,deploy,dns
+
+clean: $(VENV_STAMP) ## Remove the services and the DNS configuration (CLUSTER=1 also deletes the profile)
+	ansible-playbook site.yml --tags clean $(if $(CLUSTER),-e sre_minikube_clean_cluster=true)
+
 ##@ Checks
 
 .PHONY: lint

@@ -10,3 +10,9 @@ test-fullstack: $(VENV_STAMP) docker-up cluster-build ## Molecule scenario defau
 	echo "test-fullstack: molecule test took $$(( $$(date +%s) - start ))s"
 
 TEST_TARGETS += test-fullstack
+
+.PHONY: bench-site
+bench-site: $(VENV_STAMP) docker-up cluster-build ## Time a first site.yml converge and a no-op re-run, per stage, with image sizes
+	python tests/harness/bench_site.py
+
+BENCH_TARGETS += bench-site
