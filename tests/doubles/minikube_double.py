@@ -536,13 +536,15 @@ def apply_addon(harness: Harness, name: str, profile: str, enable: bool) -> str 
     if result.returncode != 0:
         return result.stderr.strip() or result.stdout.strip()
     if enable and name == "ingress":
-        # Like minikube: wait (up to 6 minutes) for the controller pods.
+        # Like minikube: wait (up to 6 minutes) for the controller pods. A
+        # wait on the pods' label fails at once while the controller has
+        # not created them yet; the Deployment exists as soon as it is
+        # applied, and it is Available once its pods are ready.
         result = harness.kubectl(
             "wait",
             "--namespace=ingress-nginx",
-            "--for=condition=ready",
-            "pod",
-            "--selector=app.kubernetes.io/component=controller,app.kubernetes.io/name=ingress-nginx",
+            "--for=condition=Available",
+            "deployment/ingress-nginx-controller",
             "--timeout=360s",
         )
         if result.returncode != 0:
