@@ -79,9 +79,9 @@ def build_tree(root: Path, versions: list[str], binary: Path | None = None) -> N
         release_dir = root / version
         release_dir.mkdir(parents=True, exist_ok=True)
         for asset in ASSETS:
-            binary = release_dir / asset
-            binary.write_bytes(body)
-            binary.chmod(0o755)
+            published = release_dir / asset
+            published.write_bytes(body)
+            published.chmod(0o755)
             (release_dir / f"{asset}.sha256").write_text(f"{digest}\n", encoding="ascii")
 
 
