@@ -2,12 +2,14 @@
 # Build the test control plane's binaries once per machine.
 #
 # kube-apiserver, kube-controller-manager, kube-scheduler and kubectl come
-# from the k8s.io/kubernetes module, etcd from go.etcd.io/etcd/server/v3,
+# from the k8s.io/kubernetes module, together with kubelet, kubeadm and
+# kube-proxy (the real minikube cluster's node needs them; one build shares
+# the compiled packages), etcd from go.etcd.io/etcd/server/v3,
 # kwok and kwokctl from sigs.k8s.io/kwok, all through the Go module proxy.
 # The results land in a cache outside the work tree, one directory per
 # component and version, so a second run is a no-op:
 #
-#   $SRE_MINIKUBE_CACHE/cluster/kubernetes-<v>/bin/{kube-apiserver,...,kubectl}
+#   $SRE_MINIKUBE_CACHE/cluster/kubernetes-<v>/bin/{kube-apiserver,...,kubectl,kubelet,kubeadm,kube-proxy}
 #   $SRE_MINIKUBE_CACHE/cluster/etcd-<v>/bin/etcd
 #   $SRE_MINIKUBE_CACHE/cluster/kwok-<v>/bin/{kwok,kwokctl}
 #
@@ -90,7 +92,7 @@ phase() {
 # ---------------------------------------------------------------- kubernetes
 build_kubernetes() {
 	local bin=$k8s_dir/bin
-	local cmds=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+	local cmds=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kubeadm kube-proxy)
 	local missing=0 c
 	for c in "${cmds[@]}"; do
 		[ -x "$bin/$c" ] || missing=1
@@ -154,7 +156,7 @@ build_kubernetes() {
 		stamp+=" -X $pkgpath.buildDate=1970-01-01T00:00:00Z"
 	done
 	mkdir -p "$work/out"
-	# One invocation so the four commands share their compiled packages.
+	# One invocation so the commands share their compiled packages.
 	(cd "$work" && go build -ldflags "-s -w$stamp" -o "$work/out/" "${pkgs[@]}") >&2
 	phase "kubernetes $k8s_version: compile" "$compile_start"
 

@@ -7,6 +7,15 @@
 # wait until it answers. Safe to run from several shells at once (a lock
 # serialises the start). Bash 3.2 compatible.
 #
+# On a Linux machine whose capability bounding set lacks CAP_SYS_RESOURCE,
+# privileged containers (minikube's node) fail in runc with "unable to apply
+# caps". The harness's own dockerd (the one this script started, whose output
+# goes to its log file) then gets runc-wrapper.py as its default runtime: it
+# drops that one capability from the OCI spec and runs the real runc. A daemon
+# that is already running reloads the setting on SIGHUP; its existing
+# containers keep the runtime they were created with. A dockerd the harness
+# did not start is never reconfigured.
+#
 # Environment:
 #   SRE_MINIKUBE_CACHE   cache directory (dockerd's log goes to docker/dockerd.log)
 #   DOCKER_UP_TIMEOUT    seconds to wait for the daemon (default 90)
@@ -29,7 +38,84 @@ die() {
 
 daemon_answers() { docker info >/dev/null 2>&1; }
 
+# --------------------------------------------------------------- runc wrapper
+wrapper_source="$here/runc-wrapper.py"
+wrapper="$log_dir/runc-wrapper"
+wrapper_runtime=sre-minikube-runc
+daemon_config=/etc/docker/daemon.json
+
+# True on Linux when the capability bounding set lacks CAP_SYS_RESOURCE (bit 24).
+needs_runc_wrapper() {
+	[ "$(uname -s)" = Linux ] || return 1
+	local bounding
+	bounding=$(awk '/^CapBnd:/ {print $2}' /proc/self/status 2>/dev/null || true)
+	[ -n "$bounding" ] || return 1
+	[ $(((16#$bounding >> 24) & 1)) -eq 0 ]
+}
+
+# The pid of the dockerd this script started (its output goes to our log), if any.
+harness_dockerd_pid() {
+	local pid
+	for pid in $(pgrep -x dockerd 2>/dev/null || true); do
+		if [ "$(readlink "/proc/$pid/fd/1" 2>/dev/null || true)" = "$log_file" ]; then
+			echo "$pid"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Installs the wrapper and registers it in daemon.json; prints "changed" when
+# it wrote anything (dockerd must then reload), nothing otherwise.
+install_runc_wrapper() {
+	if ! cmp -s "$wrapper_source" "$wrapper"; then
+		cp "$wrapper_source" "$wrapper.partial.$$"
+		chmod 0755 "$wrapper.partial.$$"
+		mv "$wrapper.partial.$$" "$wrapper"
+	fi
+	mkdir -p "$(dirname "$daemon_config")"
+	python3 - "$daemon_config" "$wrapper_runtime" "$wrapper" <<'PY'
+import json, os, sys
+path, name, wrapper = sys.argv[1:]
+try:
+    with open(path, encoding="utf-8") as handle:
+        config = json.load(handle)
+except FileNotFoundError:
+    config = {}
+wanted = json.loads(json.dumps(config))
+wanted.setdefault("runtimes", {})[name] = {"path": wrapper}
+wanted["default-runtime"] = name
+if wanted != config:
+    partial = "%s.partial.%d" % (path, os.getpid())
+    with open(partial, "w", encoding="utf-8") as handle:
+        json.dump(wanted, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    os.replace(partial, path)
+    print("changed")
+PY
+}
+
+default_runtime() { docker info --format '{{.DefaultRuntime}}' 2>/dev/null || true; }
+
+# Called with the harness's dockerd running: reconfigure and reload it if needed.
+ensure_runc_wrapper() {
+	needs_runc_wrapper || return 0
+	local pid
+	pid=$(harness_dockerd_pid) || return 0
+	if [ "$(install_runc_wrapper)" = changed ] || [ "$(default_runtime)" != "$wrapper_runtime" ]; then
+		say "dockerd (pid $pid): default runtime $wrapper_runtime (CAP_SYS_RESOURCE is not in this machine's bounding set), reloading"
+		kill -HUP "$pid"
+		local waited=0
+		until [ "$(default_runtime)" = "$wrapper_runtime" ]; do
+			[ "$waited" -lt 20 ] || die "dockerd did not take $wrapper_runtime as its default runtime after SIGHUP (log: $log_file)"
+			sleep 0.5
+			waited=$((waited + 1))
+		done
+	fi
+}
+
 if command -v docker >/dev/null 2>&1 && daemon_answers; then
+	ensure_runc_wrapper
 	exit 0
 fi
 
@@ -42,6 +128,7 @@ flock -w "$((timeout * 2))" 9 || die "another docker-up.sh holds $log_dir/docker
 
 # Another shell may have started the daemon while we waited for the lock.
 if command -v docker >/dev/null 2>&1 && daemon_answers; then
+	ensure_runc_wrapper
 	exit 0
 fi
 
@@ -90,6 +177,10 @@ if [ -S /var/run/docker.sock ] && ! pgrep -x dockerd >/dev/null 2>&1; then
 fi
 
 if ! pgrep -x dockerd >/dev/null 2>&1; then
+	if needs_runc_wrapper; then
+		say "CAP_SYS_RESOURCE is not in this machine's bounding set: dockerd's default runtime is $wrapper_runtime"
+		install_runc_wrapper >/dev/null
+	fi
 	say "starting dockerd (log: $log_file)"
 	# setsid: the daemon outlives the make target that started it.
 	setsid dockerd >>"$log_file" 2>&1 </dev/null 9>&- &
