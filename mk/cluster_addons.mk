@@ -6,7 +6,7 @@
 ##@ Cluster and build stages (docs/cluster_addons.md, docs/image_build.md, docs/minikube-double.md)
 
 .PHONY: test-minikube-double test-cluster-addons test-image-build
-test-minikube-double: $(VENV_STAMP) docker-up cluster-build ## pytest: the minikube test double against MINIKUBE.md's formats
+test-minikube-double: $(VENV_STAMP) docker-up cluster-build ## pytest: the minikube test double (its state, control plane and cluster cases)
 	@start=$$(date +%s); \
 	python -m pytest tests/doubles -q; \
 	echo "test-minikube-double: pytest took $$(( $$(date +%s) - start ))s"

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """TEST DOUBLE of the minikube CLI (v1.38.1). Test code only: never shipped.
 
-minikube cannot run on the test machines (its drivers need images and
-binaries from the internet), so this script stands in for it. It reproduces
-the command-line contract the project's roles rely on, as written down in
-shared/MINIKUBE.md: the same subcommands and flags, the same JSON shapes,
-exit codes and stdout/stderr split. Behind it run real things wherever they
+It stands in for minikube where a real cluster is too slow or cannot
+start. It reproduces the command-line contract the project's roles rely
+on: the cases in tests/minikube_contract, whose expected answers are
+recordings of the real minikube v1.38.1 built from source
+(tests/minikube_contract/recordings): the same subcommands and flags, the
+same JSON shapes, exit codes and stdout/stderr split. Behind it run real things wherever they
 can run here:
 
 * ``start`` brings up a real Kubernetes control plane (tests/harness/cluster.sh:
@@ -59,6 +60,7 @@ VERSION = "v1.38.1"
 # Not the real release's commit: a fixed value that marks the double.
 COMMIT = hashlib.sha1(b"minikube test double " + VERSION.encode()).hexdigest()
 DEFAULT_KUBERNETES_VERSION = "v1.35.0"
+DEFAULT_PROFILE = "minikube"
 OLDEST_KUBERNETES_VERSION = "v1.28.0"
 # Image references without a domain are normalised to the default one. The
 # name is assembled at run time so that no registry host is spelled out in
@@ -69,49 +71,23 @@ MIN_MEMORY_MB = 1800
 DEFAULT_CPUS = 2
 DEFAULT_MEMORY_MB = 4096
 DRIVERS = ("docker", "podman", "none", "ssh", "kvm2", "qemu2", "virtualbox", "vfkit", "hyperkit", "parallels", "vmware")
-RUNTIMES = ("containerd", "docker", "cri-o")
+# In the order minikube lists them when it refuses another.
+RUNTIMES = ("docker", "cri-o", "containerd")
 CNIS = ("auto", "bridge", "calico", "cilium", "flannel", "kindnet", "false")
 
-# Addon names of minikube v1.38.1's `addons list`. A faithful subset: the
-# names whose presence in that release is certain; every one the project
-# uses is here.
-ADDONS = sorted(
-    [
-        "amd-gpu-device-plugin",
-        "auto-pause",
-        "cloud-spanner",
-        "csi-hostpath-driver",
-        "dashboard",
-        "default-storageclass",
-        "gcp-auth",
-        "gvisor",
-        "headlamp",
-        "inaccel",
-        "ingress",
-        "ingress-dns",
-        "inspektor-gadget",
-        "istio",
-        "istio-provisioner",
-        "kong",
-        "kubeflow",
-        "kubevirt",
-        "logviewer",
-        "metallb",
-        "metrics-server",
-        "nvidia-device-plugin",
-        "nvidia-driver-installer",
-        "olm",
-        "portainer",
-        "registry",
-        "registry-aliases",
-        "registry-creds",
-        "storage-provisioner",
-        "storage-provisioner-rancher",
-        "volcano",
-        "volumesnapshots",
-        "yakd",
-    ]
-)
+HERE = os.path.dirname(os.path.realpath(__file__))
+# The real binary's recorded answers (tests/minikube_contract/recordings):
+# where the double needs one of its facts, it reads it there.
+RECORDINGS = os.path.join(os.path.dirname(HERE), "minikube_contract", "recordings")
+
+
+def recorded_addons() -> list[str]:
+    """The addon names of the real `addons list`, sorted as it prints them."""
+    with open(os.path.join(RECORDINGS, "addons-list-json-unknown.json"), encoding="utf-8") as handle:
+        return list(json.loads(json.load(handle)["stdout"]))
+
+
+ADDONS = recorded_addons()
 DEFAULT_ADDONS = ("default-storageclass", "storage-provisioner")
 
 # Exit codes (minikube's reason codes).
@@ -128,9 +104,9 @@ EX_GUEST_ERROR = 80
 EX_DRIVER_MISMATCH = 81
 EX_GUEST_NOT_RUNNING = 83
 EX_PROFILE_NOT_FOUND = 85
+EX_DRIVER_UNSUPPORTED = 56
+EX_K8S_OLD = 106
 EX_K8S_DOWNGRADE = 106
-
-HERE = os.path.dirname(os.path.realpath(__file__))
 
 
 class Exit(Exception):
@@ -145,6 +121,9 @@ class UsageError(argparse.ArgumentParser):
     """argparse that exits 14 (MK_USAGE) like minikube, not argparse's 2."""
 
     def error(self, message):
+        # cobra names the first flag it does not know.
+        if message.startswith("unrecognized arguments: "):
+            message = "unknown flag: " + message.split(": ", 1)[1].split()[0]
         sys.stderr.write(f"Error: {message}\nSee 'minikube {self.prog.split(' ', 1)[-1]} --help' for usage.\n")
         raise Exit(EX_USAGE)
 
@@ -174,23 +153,39 @@ def event(kind: str, message: str, **extra) -> str:
     )
 
 
-def fail(code: int, reason: str, message: str, suggestion: str = "", json_output: bool = False) -> Exit:
-    """Print minikube's 'Exiting due to' error and return the Exit to raise."""
+def fail(
+    code: int,
+    reason: str,
+    message: str,
+    suggestion: str = "",
+    json_output: bool = False,
+    documentation: str = "",
+    mark: str = "X",
+) -> Exit:
+    """Print minikube's 'Exiting due to' error and return the Exit to raise.
+
+    As minikube does without a TTY: two empty lines on stdout, the reason on
+    stderr (marked X, or * for the problems minikube files as provider
+    advice), then the suggestion and the documentation link.
+    """
     if json_output:
-        extra = {"exitcode": str(code), "name": reason, "advice": suggestion}
+        extra = {"exitcode": str(code), "name": reason, "advice": suggestion, "url": documentation}
         sys.stdout.write(event("error", message, **extra) + "\n")
     else:
-        sys.stderr.write(f"\nX Exiting due to {reason}: {message}\n")
+        sys.stdout.write("\n\n")
+        sys.stderr.write(f"{mark} Exiting due to {reason}: {message}\n")
         if suggestion:
             sys.stderr.write(f"* Suggestion: {suggestion}\n")
-        sys.stderr.write("\n")
+        if documentation:
+            sys.stderr.write(f"* Documentation: {documentation}\n")
     return Exit(code)
 
 
 def profile_not_found(profile: str, json_output: bool) -> Exit:
+    start = "minikube start" if profile == DEFAULT_PROFILE else f"minikube start -p {profile}"
     lines = [
         f'Profile "{profile}" not found. Run "minikube profile list" to view all profiles.',
-        f'To start a cluster, run: "minikube start -p {profile}"',
+        f'To start a cluster, run: "{start}"',
     ]
     if json_output:
         for line in lines:
@@ -603,20 +598,39 @@ def normalise_image(reference: str) -> str:
     return f"{name}:{tag}" if "@" not in reference else name
 
 
-def docker_check() -> tuple[int, str] | None:
-    """What minikube's docker driver checks before it starts: client, then daemon."""
+DOCKER_DRIVER_DOCS = "https://minikube.sigs.k8s.io/docs/drivers/docker/"
+
+
+def docker_check(json_output: bool) -> None:
+    """What minikube's docker driver checks before it starts: the client, then the daemon."""
     if shutil.which("docker") is None:
-        return EX_DOCKER_NOT_FOUND, "PROVIDER_DOCKER_NOT_FOUND"
+        raise fail(
+            EX_DOCKER_NOT_FOUND,
+            "PROVIDER_DOCKER_NOT_FOUND",
+            "The 'docker' provider was not found: exec: \"docker\": executable file not found in $PATH",
+            "Install Docker",
+            json_output,
+            documentation=DOCKER_DRIVER_DOCS,
+            mark="*",
+        )
     result = subprocess.run(
-        ["docker", "version", "--format", "{{.Server.Os}}-{{.Server.Version}}"],
+        ["docker", "version", "--format", "{{.Server.Os}}-{{.Server.Version}}:{{.Server.Platform.Name}}"],
         capture_output=True,
         text=True,
         check=False,
         timeout=30,
     )
     if result.returncode != 0:
-        return EX_DOCKER_NOT_RUNNING, "PROVIDER_DOCKER_NOT_RUNNING"
-    return None
+        # minikube quotes its own command with the template fields unrendered.
+        said = (result.stderr.strip().splitlines() or [""])[-1]
+        raise fail(
+            EX_DOCKER_NOT_RUNNING,
+            "PROVIDER_DOCKER_NOT_RUNNING",
+            f'"docker version --format <no value>-<no value>:<no value>" exit status {result.returncode}: {said}',
+            "Start the Docker service",
+            json_output,
+            documentation=DOCKER_DRIVER_DOCS,
+        )
 
 
 def node_ip() -> str:
@@ -739,12 +753,39 @@ class Minikube:
         opts = parser.parse_args(args)
         json_output = opts.output == "json"
         existing = self.state.load(self.profile)
-
-        if opts.driver not in DRIVERS:
+        # The checks in the order minikube makes them (tests/minikube_contract).
+        if not json_output:
+            say(f"[{self.profile}] minikube {VERSION} on Linux (test double)")
+            for key, value in os.environ.items():
+                if key.startswith("MINIKUBE_") or key == "KUBECONFIG":
+                    sys.stdout.write(f"  - {key}={value}\n")
+        version = normalise_version(opts.kubernetes_version)
+        if version is None:
             raise fail(
                 EX_USAGE,
                 "MK_USAGE",
-                f'The driver "{opts.driver}" is not supported on linux/amd64',
+                f"Unsupported Kubernetes version {opts.kubernetes_version}",
+                json_output=json_output,
+            )
+        if version_tuple(version) < version_tuple(OLDEST_KUBERNETES_VERSION) and not opts.force:
+            bare = version.lstrip("v")
+            sys.stderr.write(
+                f"! Specified Kubernetes version {bare} is less than the oldest supported version: "
+                f"{OLDEST_KUBERNETES_VERSION}. Use `minikube config defaults kubernetes-version` for details.\n"
+                "! You can force an unsupported Kubernetes version via the --force flag\n"
+            )
+            raise fail(
+                EX_K8S_OLD,
+                "K8S_OLD_UNSUPPORTED",
+                f"Kubernetes {bare} is not supported by this release of minikube",
+                json_output=json_output,
+            )
+        driver_given = "--driver" in " ".join(args) or "--vm-driver" in " ".join(args)
+        if opts.driver not in DRIVERS:
+            raise fail(
+                EX_DRIVER_UNSUPPORTED,
+                "DRV_UNSUPPORTED_OS",
+                f"The driver '{opts.driver}' is not supported on linux/amd64",
                 json_output=json_output,
             )
         if existing and existing["Config"]["Driver"] != opts.driver:
@@ -759,39 +800,24 @@ class Minikube:
                 f"'minikube start -p {self.profile} --driver={old}'",
                 json_output,
             )
+        if not json_output:
+            if existing:
+                say(f"Using the {opts.driver} driver based on existing profile")
+            elif driver_given:
+                say(f"Using the {opts.driver} driver based on user configuration")
+            else:
+                say(f"Automatically selected the {opts.driver} driver. Other choices: none, ssh")
+        if opts.driver == "docker":
+            docker_check(json_output)
         if opts.container_runtime not in RUNTIMES:
             raise fail(
                 EX_USAGE,
                 "MK_USAGE",
-                f"Invalid Container Runtime: {opts.container_runtime}. Valid runtimes are: {', '.join(RUNTIMES)}",
+                f"Invalid Container Runtime: {opts.container_runtime}. Valid runtimes are: [{' '.join(RUNTIMES)}]",
                 json_output=json_output,
             )
         if opts.cni not in CNIS and not os.path.exists(opts.cni):
             raise fail(EX_USAGE, "MK_USAGE", f'invalid CNI "{opts.cni}"', json_output=json_output)
-        if opts.driver == "docker":
-            if os.environ.get("MINIKUBE_DOUBLE_ROOT_CHECK") == "1" and os.geteuid() == 0 and not opts.force:
-                raise fail(
-                    EX_DRIVER_AS_ROOT,
-                    "DRV_AS_ROOT",
-                    'The "docker" driver should not be used with root privileges.',
-                    "If you are running minikube within a VM, consider using --driver=none",
-                    json_output,
-                )
-            problem = docker_check()
-            if problem:
-                code, reason = problem
-                text = (
-                    "docker: executable file not found in $PATH"
-                    if code == EX_DOCKER_NOT_FOUND
-                    else '"docker version --format {{.Server.Os}}-{{.Server.Version}}" exit status 1: '
-                    "Cannot connect to the Docker daemon. Is the docker daemon running?"
-                )
-                hint = (
-                    "Install Docker, or choose another driver with --driver"
-                    if code == EX_DOCKER_NOT_FOUND
-                    else "Start the Docker service"
-                )
-                raise fail(code, reason, f"Docker is not running or not found: {text}", hint, json_output)
         try:
             cpus = (os.cpu_count() or 1) if opts.cpus == "max" else int(opts.cpus)
         except ValueError:
@@ -828,12 +854,22 @@ class Minikube:
                 f"Requested memory allocation {memory}MB is more than your system limit {host_memory_mb()}MB.",
                 json_output=json_output,
             )
-        version = normalise_version(opts.kubernetes_version)
-        if version is None or version_tuple(version) < version_tuple(OLDEST_KUBERNETES_VERSION):
+        if (
+            opts.driver == "docker"
+            and os.environ.get("MINIKUBE_DOUBLE_ROOT_CHECK") == "1"
+            and os.geteuid() == 0
+            and not opts.force
+        ):
+            sys.stderr.write(
+                '* The "docker" driver should not be used with root privileges. '
+                "If you wish to continue as root, use --force.\n"
+                "* If you are running minikube within a VM, consider using --driver=none:\n"
+                "*   https://minikube.sigs.k8s.io/docs/reference/drivers/none/\n"
+            )
             raise fail(
-                EX_USAGE,
-                "MK_USAGE",
-                f"Unsupported Kubernetes version {opts.kubernetes_version}",
+                EX_DRIVER_AS_ROOT,
+                "DRV_AS_ROOT",
+                'The "docker" driver should not be used with root privileges.',
                 json_output=json_output,
             )
         if existing:
@@ -869,10 +905,6 @@ class Minikube:
         self.state.save(data)
 
         if not json_output:
-            say(f"[{self.profile}] minikube {VERSION} on Linux (test double)")
-            say(
-                f"Using the {opts.driver} driver based on " + ("existing profile" if existing else "user configuration")
-            )
             say(f'Starting "{self.profile}" primary control-plane node in "{self.profile}" cluster')
         harness = self.harness()
         result = harness.run("up", nodes=opts.nodes)
@@ -947,7 +979,9 @@ class Minikube:
         for name in names:
             data = self.state.load(name)
             if data is None:
-                say(f'Profile "{name}" not found. Run "minikube profile list" to view all profiles.')
+                sys.stderr.write(f'! "{name}" profile does not exist, trying anyways.\n')
+                remove_context(name, user_kubeconfig())
+                say(f'Removed all traces of the "{name}" cluster.')
                 continue
             say(f'Deleting "{name}" in {data["Config"]["Driver"]} ...')
             result = self.harness(name).run("down")
@@ -1029,8 +1063,13 @@ class Minikube:
             print(json.dumps({"invalid": [], "valid": valid}, separators=(",", ":")))
         else:
             if not valid:
-                sys.stderr.write("* Exiting due to MK_USAGE: No minikube profile was found.\n")
-                return EX_USAGE
+                raise fail(
+                    EX_USAGE,
+                    "MK_USAGE_NO_PROFILE",
+                    "No minikube profile was found.",
+                    "\n\n    You can create one using 'minikube start'.\n    ",
+                    mark="*",
+                )
             print("| Profile | Driver | Runtime | IP | Version | Status | Nodes |")
             for entry in valid:
                 c = entry["Config"]
@@ -1051,7 +1090,13 @@ class Minikube:
             parser = UsageError(prog="minikube addons list")
             parser.add_argument("-o", "--output", default="list")
             opts = parser.parse_args(rest)
-            data = self.require(opts.output == "json")
+            data = self.state.load(self.profile)
+            if data is None and opts.output == "json":
+                # Without the profile minikube still lists its addons, with nothing about them.
+                sys.stdout.write(json.dumps(dict.fromkeys(ADDONS, {}), separators=(",", ":")))
+                return EX_OK
+            if data is None:
+                raise profile_not_found(self.profile, False)
             enabled = data["Config"]["Addons"]
             if opts.output == "json":
                 document = {
@@ -1112,6 +1157,9 @@ class Minikube:
             sys.stderr.write("Error: image needs a subcommand: build, ls, rm\n")
             return EX_USAGE
         sub, rest = args[0], args[1:]
+        if self.state.load(self.profile) is None:
+            # The image commands load the profile before anything else, and call its absence a usage error.
+            raise fail(EX_USAGE, "MK_USAGE", f'loading profile: cluster "{self.profile}" does not exist')
         if sub == "build":
             return self.image_build(rest)
         if sub in ("ls", "list"):
@@ -1291,7 +1339,7 @@ class Minikube:
 
 def split_global(argv: list[str]) -> tuple[str, list[str]]:
     """Pull -p/--profile (allowed anywhere before '--') out of argv."""
-    profile = os.environ.get("MINIKUBE_PROFILE", "minikube")
+    profile = os.environ.get("MINIKUBE_PROFILE", DEFAULT_PROFILE)
     rest: list[str] = []
     i = 0
     while i < len(argv):

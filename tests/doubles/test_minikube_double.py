@@ -1,4 +1,9 @@
-"""Tests of the minikube test double: its output must match the contract in MINIKUBE.md.
+"""Tests of the minikube test double beyond the recorded contract.
+
+The answers the real binary gives are held against the double by
+tests/minikube_contract; these tests cover the double's own machinery (its
+state, the control plane behind it, the knobs only it has) and the cases
+that need a running cluster.
 
 The first group needs neither a cluster nor Docker. The second starts one
 real control plane through tests/harness/cluster.sh (module-scoped: started
@@ -10,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -50,111 +54,23 @@ def env(tmp_path):
 # ---------------------------------------------------------------- no cluster needed
 
 
-def test_version_json_shape(env):
-    result = run(env, "version", "--output=json")
-    assert result.returncode == 0
-    assert result.stderr == ""
-    document = json.loads(result.stdout)
-    assert list(document) == ["commit", "minikubeVersion"]
-    assert document["minikubeVersion"] == "v1.38.1"
-    assert re.fullmatch(r"[0-9a-f]{40}", document["commit"])
-
-
-def test_version_short(env):
-    result = run(env, "version", "--short")
-    assert (result.returncode, result.stdout) == (0, "v1.38.1\n")
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["status", "-p", "ghost", "--output=json"],
-        ["-p", "ghost", "status", "-o", "json"],
-        ["--profile=ghost", "status", "--output=json"],
-    ],
-)
-def test_status_of_unknown_profile_is_85_with_json_events(env, args):
-    result = run(env, *args)
-    assert result.returncode == 85
-    lines = result.stdout.splitlines()
-    assert len(lines) == 2
-    events = [json.loads(line) for line in lines]
-    for item in events:
-        assert item["specversion"] == "1.0"
-        assert item["type"] == "io.k8s.sigs.minikube.info"
-    assert events[0]["data"]["message"].startswith('Profile "ghost" not found.')
-    assert "minikube start -p ghost" in events[1]["data"]["message"]
-
-
-def test_profile_list_without_profiles(env):
-    result = run(env, "profile", "list", "--output=json")
-    assert result.returncode == 0
-    assert json.loads(result.stdout) == {"invalid": [], "valid": []}
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["ip", "-p", "ghost"],
-        ["addons", "list", "-p", "ghost", "--output=json"],
-        ["image", "ls", "--format=json", "-p", "ghost"],
-        ["stop", "-p", "ghost"],
-        ["addons", "enable", "ingress", "-p", "ghost"],
-    ],
-)
-def test_commands_on_unknown_profile_exit_85(env, args):
-    assert run(env, *args).returncode == 85
-
-
-def test_delete_of_unknown_profile_succeeds(env):
-    result = run(env, "delete", "-p", "ghost")
-    assert result.returncode == 0
-    assert 'Profile "ghost" not found' in result.stdout
+# What the real binary answers without a cluster (version, unknown profiles,
+# start refusals) is held against the double by tests/minikube_contract.
+# These are the double's own checks that have no recording.
 
 
 @pytest.mark.parametrize(
     "args, code, reason",
     [
-        (["frobnicate"], 14, "unknown command"),
-        (["start", "--no-such-flag"], 14, "unrecognized arguments"),
-        (["start", "--driver=hovercraft"], 14, "MK_USAGE"),
-        (["start", "--container-runtime=rkt"], 14, "MK_USAGE"),
-        (["start", "--cpus=1"], 29, "RSRC_INSUFFICIENT_CORES"),
-        (["start", f"--cpus={(os.cpu_count() or 1) + 1}"], 29, "RSRC_INSUFFICIENT_CORES"),
-        (["start", "--memory=1000"], 23, "RSRC_INSUFFICIENT_REQ_MEMORY"),
-        (["start", "--memory=100000g"], 23, "RSRC_OVER_ALLOC_MEM"),
-        (["start", "--kubernetes-version=v1.2.3"], 14, "MK_USAGE"),
+        (["start", "--driver=docker", f"--cpus={(os.cpu_count() or 1) + 1}"], 29, "RSRC_INSUFFICIENT_CORES"),
+        (["start", "--driver=docker", "--memory=100000g"], 23, "RSRC_OVER_ALLOC_MEM"),
     ],
 )
-def test_rejected_start_exits_with_reason_on_stderr(env, args, code, reason):
+def test_rejected_start_leaves_no_profile(env, args, code, reason):
     result = run(env, *args)
     assert result.returncode == code
     assert reason in result.stderr
-    assert result.stdout == ""
     assert run(env, "profile", "list", "--output=json").stdout.strip() == '{"invalid":[],"valid":[]}'
-
-
-def test_start_without_docker_exits_65(env, tmp_path):
-    empty = tmp_path / "empty-bin"
-    empty.mkdir()
-    result = run(env, "start", path=str(empty))
-    assert result.returncode == 65
-    assert "PROVIDER_DOCKER_NOT_FOUND" in result.stderr
-
-
-def test_start_with_docker_not_running_exits_63(env, tmp_path):
-    if shutil.which("docker") is None:
-        pytest.fail("the docker client must be installed for this test (make docker-up)")
-    result = run(env, "start", extra_env={"DOCKER_HOST": f"unix://{tmp_path}/no-daemon.sock"})
-    assert result.returncode == 63
-    assert "PROVIDER_DOCKER_NOT_RUNNING" in result.stderr
-
-
-@pytest.mark.skipif(os.geteuid() != 0, reason="the root check only applies to root")
-def test_docker_driver_as_root_exits_57_when_checked(env):
-    result = run(env, "start", extra_env={"MINIKUBE_DOUBLE_ROOT_CHECK": "1"})
-    assert result.returncode == 57
-    assert "DRV_AS_ROOT" in result.stderr
 
 
 def test_every_invocation_is_logged(env):

@@ -1,0 +1,23 @@
+# The real minikube binary (built from source), the contract the roles rely
+# on (tests/minikube_contract) and the recordings of the real binary that
+# the test double is held to.
+
+##@ minikube: the real binary and its contract (docs/minikube-double.md)
+
+MINIKUBE_CONTRACT_DIR := tests/minikube_contract
+
+.PHONY: minikube-build minikube-record test-minikube-contract
+minikube-build: ## Build the real minikube (the product's pinned version) from the Go module proxy, once per machine
+	@start=$$(date +%s); \
+	tests/harness/minikube-build.sh >/dev/null; \
+	echo "minikube-build: took $$(( $$(date +%s) - start ))s"
+
+minikube-record: $(VENV_STAMP) docker-up minikube-build ## Record the real binary's answers to the contract's cases (commit the result)
+	python $(MINIKUBE_CONTRACT_DIR)/record.py
+
+test-minikube-contract: $(VENV_STAMP) docker-up minikube-build ## The contract suite: every case on the real binary and the double, against the recordings
+	@start=$$(date +%s); \
+	python -m pytest -p no:cacheprovider -q $(MINIKUBE_CONTRACT_DIR); \
+	echo "test-minikube-contract: took $$(( $$(date +%s) - start ))s"
+
+TEST_TARGETS += test-minikube-contract
