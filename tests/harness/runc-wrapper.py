@@ -26,6 +26,9 @@ import sys
 DROPPED = "CAP_SYS_RESOURCE"
 CAP_SETS = ("bounding", "effective", "inheritable", "permitted", "ambient")
 
+# Where to look for runc when the caller's environment has no PATH.
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 # runc's global options that take a value (the others are flags).
 GLOBAL_VALUE_OPTIONS = {"--root", "--log", "--log-format", "--criu", "--rootless"}
 
@@ -35,7 +38,7 @@ def real_runc():
     explicit = os.environ.get("RUNC_WRAPPER_REAL")
     if explicit:
         return explicit
-    found = shutil.which("runc", path=os.environ.get("PATH") or "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    found = shutil.which("runc", path=os.environ.get("PATH") or DEFAULT_PATH)
     if not found:
         sys.exit("runc-wrapper: no runc on PATH")
     return found

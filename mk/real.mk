@@ -1,0 +1,26 @@
+# A real minikube cluster on this machine, offline: the real minikube binary,
+# the docker driver, containerd, and a node image and Kubernetes images built
+# here (tests/harness/real-cluster.sh, docs/real-cluster.md). Not part of
+# `make test`. The profile is REAL_CLUSTER_PROFILE (default sre-real).
+
+REAL_CLUSTER_SH := tests/harness/real-cluster.sh
+
+##@ Real minikube cluster (docs/real-cluster.md)
+
+.PHONY: real-cluster-build real-cluster-up real-cluster-down real-cluster-status
+real-cluster-build: ## Build the node image, Kubernetes' images and binaries and minikube once per machine (timed)
+	@start=$$(date +%s); \
+	$(REAL_CLUSTER_SH) build; \
+	echo "real-cluster-build: took $$(( $$(date +%s) - start ))s"
+
+real-cluster-up: ## Start the real minikube profile (builds first if needed; a no-op when it runs)
+	@start=$$(date +%s); \
+	$(REAL_CLUSTER_SH) up; \
+	echo "real-cluster-up: took $$(( $$(date +%s) - start ))s"; \
+	$(REAL_CLUSTER_SH) env
+
+real-cluster-down: ## Delete the real minikube profile, leaving no container, network, volume or process
+	$(REAL_CLUSTER_SH) down
+
+real-cluster-status: ## Print the real minikube profile's state
+	$(REAL_CLUSTER_SH) status

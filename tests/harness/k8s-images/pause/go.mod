@@ -1,0 +1,3 @@
+module sre.minikube/pause
+
+go 1.24

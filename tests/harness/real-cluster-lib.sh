@@ -1,0 +1,143 @@
+# Shared by the real cluster's harness scripts (real-cluster.sh,
+# node-image.sh, k8s-images.sh); sourced, never run. The sourcing script sets
+# `here` (this directory) and `prog` (its log prefix) first.
+# shellcheck shell=bash
+
+: "${here:?set here before sourcing real-cluster-lib.sh}" "${prog:?set prog before sourcing real-cluster-lib.sh}"
+# shellcheck source=versions.env
+. "$here/versions.env"
+
+cache_root=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}
+# Binaries built from Go modules for the node and the images, one directory
+# per tool and version; the images themselves live in Docker.
+real_cache=$cache_root/real-cluster
+# minikube's own home: its caches (Kubernetes binaries, images), profiles,
+# machines and the kubeconfig of the real cluster.
+export MINIKUBE_HOME=${REAL_CLUSTER_MINIKUBE_HOME:-$real_cache/home}
+
+log() { printf '%s: %s\n' "$prog" "$*" >&2; }
+die() {
+	log "error: $*"
+	exit 1
+}
+
+# phase NAME START: report how long a phase took (START from `date +%s`).
+phase() {
+	log "$1 took $(($(date +%s) - $2)) s"
+}
+
+use_go() {
+	if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+		export PATH=$PATH:/usr/local/go/bin
+	fi
+	command -v go >/dev/null 2>&1 || die "go is not on PATH; install Go (>= 1.26) first"
+	# Static binaries without paths of this machine; never fetch a toolchain.
+	export CGO_ENABLED=0 GOTOOLCHAIN=local
+	export GOFLAGS="${GOFLAGS:-} -trimpath"
+}
+
+# Scratch directories of this run, removed however it ends.
+scratch=()
+remove_scratch() {
+	local d
+	for d in ${scratch[@]+"${scratch[@]}"}; do
+		rm -rf "$d"
+	done
+}
+trap remove_scratch EXIT
+
+# new_scratch PARENT: print a new temporary directory under PARENT.
+new_scratch() {
+	mkdir -p "$1"
+	local d
+	d=$(mktemp -d "$1/tmp.XXXXXX")
+	scratch+=("$d")
+	printf '%s\n' "$d"
+}
+
+# go_tools NAME VERSION LDFLAGS PACKAGE...: build the commands PACKAGE... at
+# VERSION of their module into $real_cache/NAME-VERSION/bin (once), from a
+# wrapper module that requires it: built as a dependency, the module's own
+# replace directives do not apply (so `go install` would refuse it).
+# go_tools_replace, when set, holds MODULE=VERSION words the wrapper module
+# pins with replace directives (NAME must then say so, it keys the cache).
+go_tools_replace=""
+go_tools() {
+	local name=$1 version=$2 ldflags=$3
+	shift 3
+	local dir=$real_cache/$name-$version pkg missing=0
+	for pkg in "$@"; do
+		[ -x "$dir/bin/${pkg##*/}" ] || missing=1
+	done
+	if [ "$missing" = 0 ]; then
+		log "$name $version: cached in $dir/bin"
+		return 0
+	fi
+	# One build per tool at a time; a waiting caller finds it built.
+	mkdir -p "$dir"
+	exec 7>"$dir/build.lock"
+	flock -w 3600 7 || die "timed out waiting for another build of $name ($dir/build.lock)"
+	missing=0
+	for pkg in "$@"; do
+		[ -x "$dir/bin/${pkg##*/}" ] || missing=1
+	done
+	if [ "$missing" = 0 ]; then
+		exec 7>&-
+		log "$name $version: built by another run in $dir/bin"
+		return 0
+	fi
+	use_go
+	local start work
+	start=$(date +%s)
+	work=$(new_scratch "$dir")
+	{
+		printf 'module sre.minikube/%s-build\n\ngo 1.24\n\n' "$name"
+		local pin
+		for pin in $go_tools_replace; do
+			printf 'replace %s => %s %s\n' "${pin%%=*}" "${pin%%=*}" "${pin#*=}"
+		done
+	} >"$work/go.mod"
+	(cd "$work" && go get "${@/%/@$version}") >"$work/get.log" 2>&1 ||
+		{
+			tail -n 20 "$work/get.log" >&2
+			die "$name $version: go get failed"
+		}
+	phase "$name $version: module download" "$start"
+	mkdir -p "$work/out"
+	(cd "$work" && nice -n 10 go build -ldflags "-s -w $ldflags" -o "$work/out/" "$@") >&2
+	rm -rf "${dir:?}/bin"
+	mv "$work/out" "$dir/bin"
+	exec 7>&-
+	phase "$name $version: total" "$start"
+}
+
+# docker_build REF CONTEXT [OPTION...]: docker build, its log kept (and its
+# end shown) only when it fails; then make sure the image exists.
+docker_build() {
+	local ref=$1 context=$2
+	shift 2
+	if ! nice -n 10 docker build "$@" -t "$ref" "$context" >"$context.log" 2>&1; then
+		tail -n 30 "$context.log" >&2
+		die "docker build of $ref failed (log: $context.log)"
+	fi
+	rm -f "$context.log"
+	docker image inspect "$ref" >/dev/null 2>&1 || die "$ref is missing after its build"
+}
+
+# The Kubernetes and etcd binaries of the harness's build (cluster-build.sh).
+kube_bin() { "$here/cluster-build.sh" --paths | sed -n 's/^CLUSTER_KUBERNETES_BIN=//p'; }
+etcd_bin() { "$here/cluster-build.sh" --paths | sed -n 's/^CLUSTER_ETCD_BIN=//p'; }
+# The real minikube binary (minikube-build.sh).
+minikube_bin() { "$here/minikube-build.sh" --paths | sed -n 's/^MINIKUBE_BIN=//p'; }
+
+# A digest of files and words, to key images by what goes into them.
+content_digest() {
+	local item
+	for item in "$@"; do
+		if [ -f "$item" ]; then
+			sha256sum <"$item"
+		else
+			printf '%s\n' "$item"
+		fi
+	done | sha256sum | cut -c1-12
+}
