@@ -4,7 +4,7 @@
 ##@ Install stage
 
 .PHONY: test-install
-test-install: $(VENV_STAMP) docker-up base-images ## Molecule: minikube_install on Debian 12/13 and localhost from a local release mirror
+test-install: $(VENV_STAMP) docker-up base-images minikube-build ## Molecule: minikube_install on Debian 12/13 and localhost, the real minikube from a local release mirror
 	@start=$$(date +%s); \
 	molecule test -s minikube_install; \
 	echo "test-install: molecule test took $$(( $$(date +%s) - start ))s"

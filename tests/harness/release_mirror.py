@@ -5,7 +5,9 @@ It lays out `<root>/<version>/minikube-<os>-<arch>[.exe]` and the matching
 `.sha256` files (64 lowercase hex digits and a newline, no file name) exactly
 like the public release bucket, and serves them over HTTP on 127.0.0.1 on a
 free port. The binaries are copies of the minikube test double
-(release_mirror_minikube_double.sh), stamped with each version.
+(release_mirror_minikube_double.sh), stamped with each version, except
+where --real gives the real minikube built from source: it is published, with
+its own sha256, as this host's Linux asset of the version it reports.
 
 Every request is appended to an access log, one JSON object a line
 ({"method", "path", "status"}), so the tests can prove what was
@@ -13,7 +15,7 @@ downloaded and what was not. GET /_mark/<name> writes a marker line the
 tests use to split the log into runs; `runs` prints the log split that way.
 
     release_mirror.py start --state-dir DIR --release v1.38.1 [--release ...]
-                            [--interrupt v1.39.1] [--binary PATH]
+                            [--interrupt v1.39.1] [--binary PATH] [--real PATH]
     release_mirror.py stop --state-dir DIR
     release_mirror.py runs --state-dir DIR
         -> [{"mark": "converge", "requests": ["GET /v1.38.1/minikube-linux-amd64 200", ...]}, ...]
@@ -31,6 +33,7 @@ import hashlib
 import http.server
 import json
 import os
+import platform
 import re
 import signal
 import socket
@@ -51,6 +54,8 @@ ASSETS = (
     "minikube-windows-amd64.exe",
 )
 VERSION_RE = re.compile(r"^v\d+\.\d+\.\d+$")
+# platform.machine() -> the CPU name of minikube's Linux assets.
+HOST_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
 START_TIMEOUT_SECONDS = 10
 
 
@@ -61,13 +66,31 @@ def release_version(text: str) -> str:
     return text
 
 
-def build_tree(root: Path, versions: list[str], binary: Path | None = None) -> None:
+def real_release(binary: Path) -> tuple[str, str]:
+    """The (version, asset name) a real minikube built on this host is published as."""
+    version = subprocess.run(
+        [str(binary), "version", "--short"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.strip()
+    if not VERSION_RE.match(version):
+        raise SystemExit(f"{binary} reports {version!r}, not a release version")
+    arch = HOST_ARCH.get(platform.machine().lower())
+    if arch is None:
+        raise SystemExit(f"no minikube Linux asset for this host's CPU {platform.machine()!r}")
+    return version, f"minikube-linux-{arch}"
+
+
+def build_tree(root: Path, versions: list[str], binary: Path | None = None, real: Path | None = None) -> None:
     """Write the release layout for each version (overwrites what is there).
 
     With binary, that executable is published unchanged for every version
     (the full-stack tests publish the complete minikube test double, which
-    reports its own version); otherwise the version-only stub, stamped.
+    reports its own version); otherwise the version-only stub, stamped. With
+    real, the real minikube replaces the stub as this host's asset of its
+    own version, which must be one of versions.
     """
+    real_version, real_asset = real_release(real) if real is not None else (None, None)
+    if real_version is not None and real_version not in versions:
+        raise SystemExit(f"the real minikube is {real_version}, which is not among the published releases {versions}")
     template = DOUBLE.read_text(encoding="utf-8")
     for version in versions:
         commit = hashlib.sha1(f"minikube-test-double {version}".encode()).hexdigest()
@@ -75,13 +98,14 @@ def build_tree(root: Path, versions: list[str], binary: Path | None = None) -> N
             body = binary.read_bytes()
         else:
             body = template.replace("@MINIKUBE_VERSION@", version).replace("@MINIKUBE_COMMIT@", commit).encode()
-        digest = hashlib.sha256(body).hexdigest()
         release_dir = root / version
         release_dir.mkdir(parents=True, exist_ok=True)
         for asset in ASSETS:
+            content = real.read_bytes() if version == real_version and asset == real_asset else body
             published = release_dir / asset
-            published.write_bytes(body)
+            published.write_bytes(content)
             published.chmod(0o755)
+            digest = hashlib.sha256(content).hexdigest()
             (release_dir / f"{asset}.sha256").write_text(f"{digest}\n", encoding="ascii")
 
 
@@ -192,9 +216,11 @@ def read_port(state_dir: Path) -> int | None:
         return None
 
 
-def start(state_dir: Path, versions: list[str], interrupt: list[str], binary: Path | None = None) -> dict:
+def start(
+    state_dir: Path, versions: list[str], interrupt: list[str], binary: Path | None = None, real: Path | None = None
+) -> dict:
     state_dir.mkdir(parents=True, exist_ok=True)
-    build_tree(state_dir / "releases", versions, binary)
+    build_tree(state_dir / "releases", versions, binary, real)
     pid = running_pid(state_dir)
     port = read_port(state_dir)
     if pid is not None and port is not None and answers(port):
@@ -273,13 +299,16 @@ def main(argv: list[str] | None = None) -> int:
                 "--release", type=release_version, action="append", required=True, help="a version to publish"
             )
             sub.add_argument("--binary", type=Path, help="publish this executable instead of the version-only stub")
+            sub.add_argument(
+                "--real", type=Path, help="publish this real minikube as this host's asset of the version it reports"
+            )
     args = parser.parse_args(argv)
     state_dir = args.state_dir.resolve()
     if args.command == "serve":
         serve(state_dir, args.interrupt)
         return 0
     if args.command == "start":
-        result = start(state_dir, args.release, args.interrupt, args.binary)
+        result = start(state_dir, args.release, args.interrupt, args.binary, args.real)
     elif args.command == "stop":
         result = stop(state_dir)
     else:
