@@ -13,6 +13,9 @@ import (
 
 	"sre.minikube/apps/payment-provider/internal/config"
 	"sre.minikube/apps/payment-provider/internal/httpx"
+	"sre.minikube/apps/payment-provider/internal/ledger"
+	"sre.minikube/apps/payment-provider/internal/pgledger"
+	"sre.minikube/apps/payment-provider/internal/postgres"
 	"sre.minikube/apps/payment-provider/internal/server"
 )
 
@@ -32,15 +35,34 @@ func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
+	var payments ledger.Ledger = ledger.NewMemory()
+	storeAttrs := []any{slog.String("store", "memory")}
+	if cfg.Database != nil {
+		pool, err := postgres.Open(ctx, cfg.Database)
+		if err != nil {
+			logger.Error("database", slog.String("error", err.Error()))
+			return 1
+		}
+		defer pool.Close()
+		pg := pgledger.New(pool)
+		payments = pg
+		storeAttrs = []any{slog.String("store", "postgres"), slog.String("database", cfg.DatabaseURL)}
+		// Serve at once (liveness) and stay not ready until the schema is
+		// in place; a database that is still starting is waited for.
+		go pg.MigrateUntilDone(ctx, logger)
+	}
+
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		logger.Error("listen", slog.String("addr", cfg.ListenAddr), slog.String("error", err.Error()))
 		return 1
 	}
 	var ready atomic.Bool
-	srv := httpx.NewServer(server.New(logger).Handler(&ready), logger, 10*time.Second)
-	logger.Info("starting", slog.String("shutdown_timeout", cfg.ShutdownTimeout.String()))
-	if err := httpx.Serve(ctx, logger, srv, ln, &ready, cfg.ShutdownTimeout); err != nil {
+	srv := httpx.NewServer(server.New(payments, logger).Handler(&ready), logger, 10*time.Second)
+	logger.Info("starting", append(storeAttrs,
+		slog.String("drain_delay", cfg.DrainDelay.String()),
+		slog.String("shutdown_timeout", cfg.ShutdownTimeout.String()))...)
+	if err := httpx.Serve(ctx, logger, srv, ln, &ready, cfg.DrainDelay, cfg.ShutdownTimeout); err != nil {
 		logger.Error("server", slog.String("error", err.Error()))
 		return 1
 	}

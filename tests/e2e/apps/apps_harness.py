@@ -50,10 +50,15 @@ class Response:
         return json.loads(self.body)
 
 
-def request(method: str, url: str, body: bytes | None = None, timeout: float = 15) -> Response:
+def request(
+    method: str, url: str, body: bytes | None = None, timeout: float = 15, headers: dict[str, str] | None = None
+) -> Response:
+    """One HTTP request; a POST says it sends JSON (both apps refuse other posts) unless headers say otherwise."""
     req = urllib.request.Request(url, data=body, method=method)
-    if body is not None:
+    if method == "POST":
         req.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        req.add_header(name, value)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as answer:
             return Response(answer.status, answer.read())
@@ -131,10 +136,15 @@ class FakeProvider:
     """Test double of payment-provider: answers every payment with a fixed status after an optional delay,
     and counts the ids it received. Listens on 127.0.0.1:<free port>."""
 
-    def __init__(self, status: int = 200, delay: float = 0.0):
+    def __init__(self, status: int = 200, delay: float = 0.0, location: str = "", error_body: str = "test double"):
         self.status = status
         self.delay = delay
+        self.location = location
         self.received: list[str] = []
+        self.keys: list[tuple[str, str]] = []  # (invoice id, Idempotency-Key) per call
+        # While cleared, calls wait (up to 30 s) before answering: a test holds payments in flight with it.
+        self.gate = threading.Event()
+        self.gate.set()
         double = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -142,11 +152,15 @@ class FakeProvider:
                 length = int(self.headers.get("Content-Length", "0"))
                 payment = json.loads(self.rfile.read(length) or b"{}")
                 double.received.append(payment.get("id", ""))
+                double.keys.append((payment.get("id", ""), self.headers.get("Idempotency-Key", "")))
+                double.gate.wait(timeout=30)
                 time.sleep(double.delay)
-                body = json.dumps({"id": payment.get("id")} if double.status < 300 else {"error": "test double"})
+                body = json.dumps({"id": payment.get("id")} if double.status < 300 else {"error": error_body})
                 # The client may have given up (a timeout test): that is expected.
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.send_response(double.status)
+                    if double.location:
+                        self.send_header("Location", double.location)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()

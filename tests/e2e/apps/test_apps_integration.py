@@ -31,7 +31,8 @@ def services(binaries, tmp_path):
     started = []
 
     def start(app, env=None, wait=True):
-        service = start_service(binaries[app], env or {}, tmp_path, wait=wait)
+        # No drain delay unless a test asks for one: every test stops its services.
+        service = start_service(binaries[app], {"DRAIN_DELAY": "0s", **(env or {})}, tmp_path, wait=wait)
         started.append(service)
         return service
 
@@ -96,7 +97,9 @@ def test_provider_down_pays_nothing_and_stays_ready(services, binaries, tmp_path
     answer = request("POST", app.url + "/invoices/pay")
 
     assert answer.status == 502
-    assert all("refused" in f["error"] for f in answer.json()["failed"]), answer.json()
+    assert all(f["error"] == "payment-provider unreachable" for f in answer.json()["failed"]), answer.json()
+    # The client is not told where payment-provider lives.
+    assert url.removeprefix("http://") not in answer.body.decode()
     assert paid_state(app.url) == {"I1": False, "I2": False, "I3": False}
     # Readiness does not follow payment-provider: one outage takes one service down, not both.
     assert request("GET", app.url + "/readyz").status == 200
@@ -137,6 +140,10 @@ MALFORMED = {
     "missing currency": b'{"id":"I1","value":12.15}',
     "value as text": b'{"id":"I1","value":"12.15","currency":"EUR"}',
     "value with three decimals": b'{"id":"I1","value":12.151,"currency":"EUR"}',
+    "unknown field": b'{"id":"I1","value":12.15,"currency":"EUR","tip":1}',
+    "duplicate key": b'{"id":"I1","value":0.01,"currency":"EUR","value":12.15}',
+    "key in upper case": b'{"ID":"I1","value":12.15,"currency":"EUR"}',
+    "unsafe id": b'{"id":"I1<script>","value":12.15,"currency":"EUR"}',
 }
 
 
@@ -149,30 +156,61 @@ def test_malformed_payment_is_400_json(stack, body):
     assert accepted_payments(provider) == []
 
 
-def test_sigterm_finishes_in_flight_request_and_exits_0(services):
-    with FakeProvider(status=200, delay=1) as fake:
-        app = services("invoice-app", {"PAYMENT_PROVIDER_URL": fake.url, "PAYMENT_TIMEOUT": "5s"})
+def wait_for(what: str, condition, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not within {timeout}s"
+        time.sleep(0.02)
+
+
+def test_sigterm_drains_then_finishes_in_flight_and_queued_pays_and_exits_0(services):
+    with FakeProvider(status=200) as fake:
+        fake.gate.clear()  # hold the payments in flight
+        app = services(
+            "invoice-app",
+            {"PAYMENT_PROVIDER_URL": fake.url, "PAYMENT_TIMEOUT": "5s", "DRAIN_DELAY": "1s", "LOG_LEVEL": "debug"},
+        )
         results = []
-        caller = threading.Thread(target=lambda: results.append(request("POST", app.url + "/invoices/pay")))
-        caller.start()
-        deadline = time.monotonic() + 5
-        while not fake.received and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert fake.received, "the pay run never reached the provider"
+
+        def pay():
+            results.append(request("POST", app.url + "/invoices/pay"))
+
+        def logged(msg):
+            return any(line.get("msg") == msg for line in app.log_lines())
+
+        first = threading.Thread(target=pay)
+        first.start()
+        wait_for("the pay run reaches the provider", lambda: len(fake.received) == 3)
 
         start = time.monotonic()
         app.proc.send_signal(signal.SIGTERM)
-        code = app.proc.wait(timeout=10)
-        caller.join(timeout=10)
+        # Readiness turns 503 first while the server still answers: the endpoints have time to forget the pod.
+        wait_for("readiness 503", lambda: request("GET", app.url + "/readyz").status == 503)
+        assert request("GET", app.url + "/healthz").status == 200
+        assert request("GET", app.url + "/invoices").status == 200
+        # A pay arriving during the drain joins the run in progress.
+        second = threading.Thread(target=pay)
+        second.start()
+        wait_for("the second pay joins the run", lambda: logged("waiting for the pay run in progress"))
+        # The listener closes while both pays are still waiting for the provider: they are answered all the same.
+        wait_for("the shutdown starts", lambda: logged("shutting down"))
+        fake.gate.set()
+        code = app.proc.wait(timeout=15)
+        first.join(timeout=10)
+        second.join(timeout=10)
 
         assert code == 0
         assert time.monotonic() - start < 10
-        assert results and results[0].status == 200, results
+        assert [r.status for r in results] == [200, 200], results
+        assert all(r.json()["paid"] == ["I1", "I2", "I3"] for r in results), results
+        assert sorted(fake.received) == ["I1", "I2", "I3"]
         lines = app.log_lines()
         order = [line["msg"] for line in lines]
-        (pay_line,) = [i for i, line in enumerate(lines) if line.get("path") == "/invoices/pay"]
-        # The pay request was answered after the shutdown began, then the server stopped.
-        assert order.index("shutting down") < pay_line < order.index("stopped") == len(order) - 1
+        pay_lines = [i for i, line in enumerate(lines) if line.get("path") == "/invoices/pay"]
+        assert len(pay_lines) == 2
+        # Both pays were answered after the listener closed, then the server stopped.
+        assert order.index("draining") < order.index("shutting down") < min(pay_lines)
+        assert max(pay_lines) < order.index("stopped") == len(order) - 1
 
 
 def test_payment_provider_exits_0_on_sigterm(services):
@@ -197,3 +235,80 @@ def test_invalid_configuration_exits_2_naming_the_variable(services, env, messag
     assert app.proc.wait(timeout=10) == 2
     (line,) = app.log_lines()
     assert line["level"] == "ERROR" and message in line["error"], line
+
+
+FORMS = {
+    "form": "application/x-www-form-urlencoded",
+    "text": "text/plain",
+    "multipart": "multipart/form-data; boundary=x",
+}
+
+
+@pytest.mark.parametrize("content_type", FORMS.values(), ids=FORMS.keys())
+def test_a_cross_site_form_post_pays_nothing(stack, content_type):
+    app, provider = stack
+    headers = {"Content-Type": content_type}
+    body = b'{"id":"I1","value":12.15,"currency":"EUR"}'
+    assert request("POST", app.url + "/invoices/pay", b"x=1", headers=headers).status == 415
+    assert request("POST", provider.url + "/payments/pay", body, headers=headers).status == 415
+    assert accepted_payments(provider) == []
+    assert paid_state(app.url) == {"I1": False, "I2": False, "I3": False}
+
+
+@pytest.mark.parametrize("status", [307, 308])
+def test_a_redirecting_provider_is_not_followed(services, status):
+    with FakeProvider() as target, FakeProvider(status=status, location=target.url + "/payments/pay") as redirector:
+        app = services("invoice-app", {"PAYMENT_PROVIDER_URL": redirector.url})
+
+        answer = request("POST", app.url + "/invoices/pay")
+
+        assert answer.status == 502
+        assert {f["error"] for f in answer.json()["failed"]} == {f"payment-provider answered {status}"}
+        assert target.received == []  # the payment was not re-sent to the redirect target
+        assert paid_state(app.url) == {"I1": False, "I2": False, "I3": False}
+
+
+def test_provider_answers_are_not_echoed_and_logged_bounded(services):
+    secret = "internal-trace at 10.20.30.40:5432 " + "x" * 5000
+    with FakeProvider(status=500, error_body=secret) as fake:
+        app = services("invoice-app", {"PAYMENT_PROVIDER_URL": fake.url})
+
+        answer = request("POST", app.url + "/invoices/pay")
+
+        assert answer.status == 502
+        assert "internal-trace" not in answer.body.decode() and "10.20.30.40" not in answer.body.decode()
+        failures = [line for line in app.log_lines() if line.get("msg") == "payment failed"]
+        assert len(failures) == 3
+        assert all("internal-trace" in line["error"] and len(line["error"]) < 600 for line in failures), failures
+
+
+def test_each_invoice_keeps_its_idempotency_key_across_attempts(services):
+    with FakeProvider(status=500) as fake:
+        app = services("invoice-app", {"PAYMENT_PROVIDER_URL": fake.url})
+        assert request("POST", app.url + "/invoices/pay").status == 502
+        fake.status = 200
+        assert request("POST", app.url + "/invoices/pay").status == 200
+
+        keys: dict[str, set[str]] = {}
+        for invoice, key in fake.keys:
+            keys.setdefault(invoice, set()).add(key)
+        assert sorted(fake.received) == ["I1", "I1", "I2", "I2", "I3", "I3"]
+        assert all(len(k) == 1 and "" not in k for k in keys.values()), keys
+        assert len(set.union(*keys.values())) == 3  # one key per invoice
+
+
+def test_payment_provider_answers_a_repeated_key_with_the_first_answer(stack):
+    _, provider = stack
+    pay = provider.url + "/payments/pay"
+    body = b'{"id":"I1","value":12.15,"currency":"EUR"}'
+    key = {"Idempotency-Key": "invoice-I1-attempt"}
+
+    first = request("POST", pay, body, headers=key)
+    again = request("POST", pay, body, headers=key)
+    other = request("POST", pay, b'{"id":"I1","value":99.99,"currency":"EUR"}', headers=key)
+
+    assert (first.status, first.json()) == (200, {"id": "I1"})
+    assert (again.status, again.json()) == (200, {"id": "I1"})
+    assert other.status == 422 and "Idempotency-Key" in other.json()["error"]
+    assert accepted_payments(provider) == ["I1"]  # paid once
+    assert [line["invoice"] for line in provider.log_lines() if line.get("msg") == "payment replayed"] == ["I1"]

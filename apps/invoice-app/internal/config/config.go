@@ -10,22 +10,32 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"sre.minikube/apps/invoice-app/internal/postgres"
 )
 
 // Defaults.
 const (
 	DefaultListenAddr      = ":8081"
 	DefaultPaymentTimeout  = 5 * time.Second
+	DefaultClaimTimeout    = 30 * time.Second
+	DefaultDrainDelay      = 3 * time.Second
 	DefaultShutdownTimeout = 10 * time.Second
 )
 
 // Config is invoice-app's configuration.
 type Config struct {
-	ListenAddr         string        // LISTEN_ADDR, host:port
-	PaymentProviderURL *url.URL      // PAYMENT_PROVIDER_URL, base URL of payment-provider
-	PaymentTimeout     time.Duration // PAYMENT_TIMEOUT, bound of one call to the provider
-	ShutdownTimeout    time.Duration // SHUTDOWN_TIMEOUT, bound of the graceful shutdown
-	LogLevel           slog.Level    // LOG_LEVEL: debug, info, warn or error
+	ListenAddr         string          // LISTEN_ADDR, host:port
+	PaymentProviderURL *url.URL        // PAYMENT_PROVIDER_URL, base URL of payment-provider
+	PaymentTimeout     time.Duration   // PAYMENT_TIMEOUT, bound of one call to the provider
+	Database           *pgxpool.Config // DATABASE_URL, libpq URL; nil: invoices in memory
+	DatabaseURL        string          // DATABASE_URL with its password redacted, for logs
+	ClaimTimeout       time.Duration   // CLAIM_TIMEOUT, after which a dead replica's claim is taken over
+	DrainDelay         time.Duration   // DRAIN_DELAY, serving while not ready after SIGTERM
+	ShutdownTimeout    time.Duration   // SHUTDOWN_TIMEOUT, bound of the graceful shutdown
+	LogLevel           slog.Level      // LOG_LEVEL: debug, info, warn or error
 }
 
 // Load reads the configuration through getenv (os.Getenv in main) and
@@ -44,6 +54,22 @@ func Load(getenv func(string) string) (Config, error) {
 	if cfg.PaymentTimeout, err = Duration("PAYMENT_TIMEOUT", getenv("PAYMENT_TIMEOUT"), DefaultPaymentTimeout); err != nil {
 		errs = append(errs, err)
 	}
+	if cfg.Database, err = databaseURL(getenv("DATABASE_URL")); err != nil {
+		errs = append(errs, err)
+	} else if cfg.Database != nil {
+		cfg.DatabaseURL = postgres.Redact(getenv("DATABASE_URL"))
+	}
+	if cfg.ClaimTimeout, err = Duration("CLAIM_TIMEOUT", getenv("CLAIM_TIMEOUT"), DefaultClaimTimeout); err != nil {
+		errs = append(errs, err)
+	} else if cfg.PaymentTimeout > 0 && cfg.ClaimTimeout <= cfg.PaymentTimeout {
+		// A claim must outlive the call it covers, or a live payment would
+		// be taken over and sent again (the idempotency key would still
+		// stop a second charge, but not the second call).
+		errs = append(errs, fmt.Errorf("CLAIM_TIMEOUT=%s must be longer than PAYMENT_TIMEOUT=%s", cfg.ClaimTimeout, cfg.PaymentTimeout))
+	}
+	if cfg.DrainDelay, err = Delay("DRAIN_DELAY", getenv("DRAIN_DELAY"), DefaultDrainDelay); err != nil {
+		errs = append(errs, err)
+	}
 	if cfg.ShutdownTimeout, err = Duration("SHUTDOWN_TIMEOUT", getenv("SHUTDOWN_TIMEOUT"), DefaultShutdownTimeout); err != nil {
 		errs = append(errs, err)
 	}
@@ -53,30 +79,44 @@ func Load(getenv func(string) string) (Config, error) {
 	return cfg, errors.Join(errs...)
 }
 
+// databaseURL validates DATABASE_URL; empty means no database (nil).
+func databaseURL(value string) (*pgxpool.Config, error) {
+	if value == "" {
+		return nil, nil
+	}
+	cfg, err := postgres.ParseURL(value)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	return cfg, nil
+}
+
 func providerURL(value string) (*url.URL, error) {
 	const example = "http://payment-provider:8082"
 	if value == "" {
 		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL is required: the base URL of payment-provider, e.g. %s", example)
 	}
+	// Errors name the value with any password masked: they are logged.
+	shown := postgres.Redact(value)
 	u, err := url.Parse(value)
 	if err != nil {
-		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: not a URL: %w", value, err)
+		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: not a URL", shown)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: scheme must be http or https, e.g. %s", value, example)
+		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: scheme must be http or https, e.g. %s", shown, example)
 	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: a host is required, e.g. %s", value, example)
+		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: a host is required, e.g. %s", shown, example)
 	case u.User != nil:
-		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: credentials in the URL are not supported", value)
+		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: credentials in the URL are not supported", shown)
 	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: no query or fragment, just the base URL, e.g. %s", value, example)
+		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: no query or fragment, just the base URL, e.g. %s", shown, example)
 	case strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/payments/pay"):
-		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: give the base URL (e.g. %s); /payments/pay is appended", value, example)
+		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: give the base URL (e.g. %s); /payments/pay is appended", shown, example)
 	}
 	if port := u.Port(); port != "" {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: port must be from 1 to 65535", value)
+			return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: port must be from 1 to 65535", shown)
 		}
 	}
 	return u, nil

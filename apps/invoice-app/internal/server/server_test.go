@@ -24,8 +24,11 @@ type fakeProvider struct {
 	mu       sync.Mutex
 	bodies   []string
 	received map[string]int
+	keys     map[string][]string // idempotency keys per invoice, in order
 	policy   func(id string) int
+	answer   string // body of every answer; default {"id": ...}
 	delay    time.Duration
+	gate     chan struct{} // when set, every call waits until it is closed
 }
 
 func (f *fakeProvider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -37,7 +40,15 @@ func (f *fakeProvider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.bodies = append(f.bodies, string(raw))
 	f.received[req.ID]++
+	if f.keys == nil {
+		f.keys = map[string][]string{}
+	}
+	f.keys[req.ID] = append(f.keys[req.ID], r.Header.Get("Idempotency-Key"))
+	gate := f.gate
 	f.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
 	if f.delay > 0 {
 		time.Sleep(f.delay)
 	}
@@ -46,7 +57,17 @@ func (f *fakeProvider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = f.policy(req.ID)
 	}
 	w.WriteHeader(status)
+	if f.answer != "" {
+		_, _ = io.WriteString(w, f.answer)
+		return
+	}
 	_, _ = io.WriteString(w, `{"id":"`+req.ID+`"}`)
+}
+
+func (f *fakeProvider) total() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.bodies)
 }
 
 func (f *fakeProvider) count(id string) int {
@@ -59,6 +80,8 @@ type fixture struct {
 	handler  http.Handler
 	provider *fakeProvider
 	ready    *atomic.Bool
+	server   *Server
+	store    *invoice.MemoryStore
 }
 
 func newFixture(t *testing.T, providerURL string, timeout time.Duration, provider *fakeProvider) fixture {
@@ -72,7 +95,7 @@ func newFixture(t *testing.T, providerURL string, timeout time.Duration, provide
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := invoice.NewStore(invoice.Seed())
+	store, err := invoice.NewMemoryStore(invoice.Seed())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +103,7 @@ func newFixture(t *testing.T, providerURL string, timeout time.Duration, provide
 	ready := &atomic.Bool{}
 	ready.Store(true)
 	app := New(store, payment.NewClient(u, timeout), logger)
-	return fixture{handler: app.Handler(ready), provider: provider, ready: ready}
+	return fixture{handler: app.Handler(ready), provider: provider, ready: ready, server: app, store: store}
 }
 
 func newProvider(policy func(string) int) *fakeProvider {
@@ -90,7 +113,11 @@ func newProvider(policy func(string) int) *fakeProvider {
 func (f fixture) do(t *testing.T, method, path string) (int, []byte) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	f.handler.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
+	req := httptest.NewRequest(method, path, nil)
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	f.handler.ServeHTTP(rec, req)
 	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Fatalf("%s %s: Content-Type %q, want JSON", method, path, ct)
 	}
@@ -189,14 +216,18 @@ func TestPayFailures(t *testing.T) {
 		{"provider 400 for all", nil, newProvider(func(string) int { return 400 }), time.Second, nil, []string{"I1", "I2", "I3"}, "answered 400"},
 		{"provider 404", nil, newProvider(func(string) int { return 404 }), time.Second, nil, []string{"I1", "I2", "I3"}, "answered 404"},
 		{"provider 3xx is not success", nil, newProvider(func(string) int { return 304 }), time.Second, nil, []string{"I1", "I2", "I3"}, "answered 304"},
+		{"provider body is not echoed", nil, &fakeProvider{
+			received: map[string]int{}, policy: func(string) int { return 500 },
+			answer: `{"error":"db at 10.9.8.7:5432 said: secret-trace"}`,
+		}, time.Second, nil, []string{"I1", "I2", "I3"}, "answered 500"},
 		{"provider fails I2 only", nil, newProvider(func(id string) int {
 			if id == "I2" {
 				return 500
 			}
 			return 200
 		}), time.Second, []string{"I1", "I3"}, []string{"I2"}, "answered 500"},
-		{"connection refused", refused, nil, time.Second, nil, []string{"I1", "I2", "I3"}, "refused"},
-		{"timeout", nil, &fakeProvider{received: map[string]int{}, delay: 500 * time.Millisecond}, 100 * time.Millisecond, nil, []string{"I1", "I2", "I3"}, "Timeout"},
+		{"connection refused", refused, nil, time.Second, nil, []string{"I1", "I2", "I3"}, "unreachable"},
+		{"timeout", nil, &fakeProvider{received: map[string]int{}, delay: 500 * time.Millisecond}, 100 * time.Millisecond, nil, []string{"I1", "I2", "I3"}, "timed out"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -212,6 +243,13 @@ func TestPayFailures(t *testing.T) {
 			r := decodePay(t, body)
 			if r.Error == "" {
 				t.Errorf("502 body has no error: %s", body)
+			}
+			// The client learns what failed, never the provider's words or
+			// any address behind invoice-app.
+			for _, leak := range []string{"secret-trace", "10.9.8.7", "127.0.0.1", "http://"} {
+				if strings.Contains(string(body), leak) {
+					t.Errorf("the answer leaks %q: %s", leak, body)
+				}
 			}
 			var failed []string
 			for _, fl := range r.Failed {
@@ -260,6 +298,15 @@ func TestPayRetriesAfterFailure(t *testing.T) {
 	if provider.count("I1") != 1 || provider.count("I2") != 1 || provider.count("I3") != 2 {
 		t.Fatalf("provider calls I1=%d I2=%d I3=%d; want 1 1 2", provider.count("I1"), provider.count("I2"), provider.count("I3"))
 	}
+	// Both attempts at I3 carry the same idempotency key, and each invoice
+	// has its own.
+	keys := provider.keys
+	if k := keys["I3"]; len(k) != 2 || k[0] == "" || k[0] != k[1] {
+		t.Fatalf("I3's idempotency keys = %q; want the same key twice", k)
+	}
+	if keys["I1"][0] == keys["I2"][0] || keys["I1"][0] == keys["I3"][0] {
+		t.Fatalf("invoices share an idempotency key: %v", keys)
+	}
 }
 
 func TestConcurrentPayCallsPayEachInvoiceOnce(t *testing.T) {
@@ -271,9 +318,7 @@ func TestConcurrentPayCallsPayEachInvoiceOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range callers {
 		wg.Go(func() {
-			rec := httptest.NewRecorder()
-			f.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/invoices/pay", nil))
-			codes[i] = rec.Code
+			codes[i], _ = f.do(t, http.MethodPost, "/invoices/pay")
 		})
 	}
 	wg.Wait()

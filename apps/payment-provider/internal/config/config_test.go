@@ -20,6 +20,13 @@ func TestLoad(t *testing.T) {
 	if err != nil || cfg.ListenAddr != "127.0.0.1:0" || cfg.ShutdownTimeout != 2*time.Second || cfg.LogLevel != slog.LevelWarn {
 		t.Fatalf("cfg = %+v, %v", cfg, err)
 	}
+	if cfg.Database != nil || cfg.DrainDelay != 3*time.Second {
+		t.Fatalf("defaults: database %v, drain %s; want none and 3s", cfg.Database, cfg.DrainDelay)
+	}
+	cfg, err = Load(env(map[string]string{"DATABASE_URL": "postgres://pay:s3cret@db/payments", "DRAIN_DELAY": "0s"}))
+	if err != nil || cfg.Database == nil || cfg.DatabaseURL != "postgres://pay:xxxxx@db/payments" || cfg.DrainDelay != 0 {
+		t.Fatalf("cfg = %+v, %v", cfg, err)
+	}
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -34,10 +41,19 @@ func TestLoadErrors(t *testing.T) {
 		{map[string]string{"SHUTDOWN_TIMEOUT": "0s"}, "SHUTDOWN_TIMEOUT"},
 		{map[string]string{"SHUTDOWN_TIMEOUT": "11m"}, "SHUTDOWN_TIMEOUT"},
 		{map[string]string{"LOG_LEVEL": "verbose"}, "LOG_LEVEL"},
+		{map[string]string{"DRAIN_DELAY": "-2s"}, "DRAIN_DELAY"},
+		{map[string]string{"DRAIN_DELAY": "soon"}, "DRAIN_DELAY"},
+		{map[string]string{"DATABASE_URL": "host=db password=s3cret"}, "DATABASE_URL"},
+		{map[string]string{"DATABASE_URL": "postgres://u:s3cret@db/x?sslmode=maybe"}, "DATABASE_URL"},
+		{map[string]string{"DATABASE_URL": "postgres://u:s3cret@db:70000/x"}, "DATABASE_URL"},
 	}
 	for _, tc := range cases {
-		if _, err := Load(env(tc.env)); err == nil || !strings.Contains(err.Error(), tc.want) {
+		_, err := Load(env(tc.env))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Load(%v) error = %v; want one naming %s", tc.env, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("Load(%v) error shows the password: %v", tc.env, err)
 		}
 	}
 }

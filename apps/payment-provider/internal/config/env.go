@@ -1,5 +1,5 @@
 // Validators of environment values, kept identical in both services (each
-// service is its own module and builds alone; `make apps-shared-check`
+// service is its own module and builds alone; `make apps-check`
 // fails when the copies differ).
 
 package config
@@ -31,15 +31,24 @@ func ListenAddr(value, fallback string) (string, error) {
 
 // Duration validates a Go duration ("5s", "1500ms") between 1ms and 10m.
 func Duration(name, value string, fallback time.Duration) (time.Duration, error) {
+	return duration(name, value, fallback, time.Millisecond, "")
+}
+
+// Delay validates a Go duration between 0 and 10m; "0s" turns it off.
+func Delay(name, value string, fallback time.Duration) (time.Duration, error) {
+	return duration(name, value, fallback, 0, ", or 0s for none")
+}
+
+func duration(name, value string, fallback, least time.Duration, hint string) (time.Duration, error) {
 	if value == "" {
 		return fallback, nil
 	}
 	d, err := time.ParseDuration(value)
 	if err != nil {
-		return 0, fmt.Errorf("%s=%q: want a Go duration such as %q: %w", name, value, fallback.String(), err)
+		return 0, fmt.Errorf("%s=%q: want a Go duration such as %q%s: %w", name, value, fallback.String(), hint, err)
 	}
-	if d < time.Millisecond || d > maxTimeout {
-		return 0, fmt.Errorf("%s=%q: must be between 1ms and %s", name, value, maxTimeout)
+	if d < least || d > maxTimeout {
+		return 0, fmt.Errorf("%s=%q: must be between %s and %s", name, value, least, maxTimeout)
 	}
 	return d, nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -46,10 +47,14 @@ func NewEngine(logger *slog.Logger) *gin.Engine {
 	return engine
 }
 
+// readyCheckTimeout bounds one readiness check (a database ping).
+const readyCheckTimeout = 2 * time.Second
+
 // Health adds GET /healthz (the process serves) and GET /readyz (ready to
-// take traffic: started and not shutting down). Neither looks at any other
+// take traffic: started, not shutting down, and check, if any, passes).
+// check looks at what this service owns (its database), never at another
 // service, so an outage elsewhere cannot take this one out of rotation.
-func Health(engine *gin.Engine, ready *atomic.Bool) {
+func Health(engine *gin.Engine, ready *atomic.Bool, check func(context.Context) error) {
 	engine.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
@@ -58,8 +63,28 @@ func Health(engine *gin.Engine, ready *atomic.Bool) {
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready"})
 			return
 		}
+		if check != nil {
+			ctx, cancel := context.WithTimeout(c.Request.Context(), readyCheckTimeout)
+			defer cancel()
+			if err := check(ctx); err != nil {
+				c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": "database unavailable"})
+				return
+			}
+		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})
 	})
+}
+
+// RequireJSON answers 415 to a request whose Content-Type is not
+// application/json. Browsers send a cross-site form post as a form or as
+// text/plain without asking first, so such a post never reaches a handler.
+func RequireJSON(c *gin.Context) {
+	mediaType, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mediaType != "application/json" {
+		c.AbortWithStatusJSON(http.StatusUnsupportedMediaType, Error{Error: "Content-Type must be application/json"})
+		return
+	}
+	c.Next()
 }
 
 func requestLog(logger *slog.Logger) gin.HandlerFunc {
@@ -93,11 +118,12 @@ func limitBody(c *gin.Context) {
 	c.Next()
 }
 
-// Serve runs srv on ln until ctx ends, then stops taking new connections,
-// lets in-flight requests finish within shutdownTimeout and returns. ready
-// is true while the server takes traffic. It returns nil after a clean
+// Serve runs srv on ln until ctx ends. Then readiness turns false while the
+// server keeps serving for drainDelay (time for the endpoints to forget this
+// process), then it stops taking new connections, lets in-flight requests
+// finish within shutdownTimeout and returns. It returns nil after a clean
 // shutdown and an error when serving failed or the shutdown ran out of time.
-func Serve(ctx context.Context, logger *slog.Logger, srv *http.Server, ln net.Listener, ready *atomic.Bool, shutdownTimeout time.Duration) error {
+func Serve(ctx context.Context, logger *slog.Logger, srv *http.Server, ln net.Listener, ready *atomic.Bool, drainDelay, shutdownTimeout time.Duration) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	ready.Store(true)
@@ -110,6 +136,14 @@ func Serve(ctx context.Context, logger *slog.Logger, srv *http.Server, ln net.Li
 	case <-ctx.Done():
 	}
 	ready.Store(false)
+	if drainDelay > 0 {
+		logger.Info("draining", slog.String("delay", drainDelay.String()))
+		select {
+		case <-time.After(drainDelay):
+		case err := <-serveErr:
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
 	logger.Info("shutting down", slog.String("timeout", shutdownTimeout.String()))
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()

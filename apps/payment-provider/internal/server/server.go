@@ -5,23 +5,36 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 
 	"sre.minikube/apps/payment-provider/internal/httpx"
+	"sre.minikube/apps/payment-provider/internal/ledger"
 	"sre.minikube/apps/payment-provider/internal/money"
 )
 
-// PaymentRequest is the body of POST /payments/pay. Pointers tell a missing
-// field from a zero one.
+// IdempotencyHeader names the header whose key makes a payment idempotent.
+const IdempotencyHeader = "Idempotency-Key"
+
+// ReplayedHeader is set on an answer repeated for a known key.
+const ReplayedHeader = "Idempotent-Replayed"
+
+// safeToken is the character set of invoice ids and idempotency keys:
+// nothing that could be mistaken for markup, a path, a header or a log
+// field separator.
+var safeToken = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+// PaymentRequest is the body of POST /payments/pay.
 type PaymentRequest struct {
-	ID       *string       `json:"id"`
-	Value    *money.Amount `json:"value"`
-	Currency *string       `json:"currency"`
+	ID       string
+	Value    money.Amount
+	Currency string
 }
 
 // PaymentResponse is the body of a successful payment.
@@ -32,73 +45,154 @@ type PaymentResponse struct {
 // Server accepts payments.
 type Server struct {
 	logger *slog.Logger
+	ledger ledger.Ledger
 }
 
-// New returns a server that logs to logger.
-func New(logger *slog.Logger) *Server {
-	return &Server{logger: logger}
+// New returns a server that records payments in l and logs to logger.
+func New(l ledger.Ledger, logger *slog.Logger) *Server {
+	return &Server{logger: logger, ledger: l}
 }
 
 // Handler returns the HTTP handler with every route.
 func (s *Server) Handler(ready *atomic.Bool) http.Handler {
 	engine := httpx.NewEngine(s.logger)
-	httpx.Health(engine, ready)
-	engine.POST("/payments/pay", s.pay)
+	httpx.Health(engine, ready, s.ledger.Ready)
+	engine.POST("/payments/pay", httpx.RequireJSON, s.pay)
 	return engine
 }
 
 func (s *Server) pay(c *gin.Context) {
+	key := c.GetHeader(IdempotencyHeader)
+	if _, sent := c.Request.Header[IdempotencyHeader]; sent && !safeToken.MatchString(key) {
+		c.JSON(http.StatusBadRequest, httpx.Error{Error: "invalid Idempotency-Key: want 1 to 128 characters from A-Z a-z 0-9 . _ : -"})
+		return
+	}
 	req, status, err := decode(c.Request.Body)
 	if err != nil {
 		c.JSON(status, httpx.Error{Error: err.Error()})
 		return
 	}
-	s.logger.LogAttrs(c.Request.Context(), slog.LevelInfo, "payment accepted",
-		slog.String("invoice", *req.ID),
+	ctx := c.Request.Context()
+	attrs := []slog.Attr{
+		slog.String("invoice", req.ID),
 		slog.String("value", req.Value.String()),
-		slog.String("currency", *req.Currency))
-	c.JSON(http.StatusOK, PaymentResponse{ID: *req.ID})
+		slog.String("currency", req.Currency),
+	}
+	first, replayed, err := s.ledger.Record(ctx, key, ledger.Payment{InvoiceID: req.ID, Value: req.Value, Currency: req.Currency})
+	switch {
+	case errors.Is(err, ledger.ErrKeyReused):
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "idempotency key reused", attrs...)
+		c.JSON(http.StatusUnprocessableEntity, httpx.Error{Error: "Idempotency-Key was already used for a different payment"})
+		return
+	case err != nil:
+		s.logger.LogAttrs(ctx, slog.LevelError, "payment not recorded", append(attrs, slog.String("error", err.Error()))...)
+		c.JSON(http.StatusServiceUnavailable, httpx.Error{Error: "payment not recorded, try again later"})
+		return
+	case replayed:
+		s.logger.LogAttrs(ctx, slog.LevelInfo, "payment replayed", attrs...)
+		c.Header(ReplayedHeader, "true")
+		c.JSON(http.StatusOK, PaymentResponse{ID: first.InvoiceID})
+		return
+	}
+	s.logger.LogAttrs(ctx, slog.LevelInfo, "payment accepted", attrs...)
+	c.JSON(http.StatusOK, PaymentResponse{ID: req.ID})
 }
 
+// fields are the names a payment has, spelled exactly so.
+var fields = []string{"id", "value", "currency"}
+
 // decode reads and validates a payment request; on error it also returns
-// the HTTP status to answer with.
+// the HTTP status to answer with. The decoding is strict: encoding/json
+// alone would take unknown fields, the last of duplicate keys and keys in
+// any case ("ID"), so two parsers of the same body could disagree on what
+// is paid.
 func decode(body io.Reader) (PaymentRequest, int, error) {
 	var req PaymentRequest
+	bad := func(format string, args ...any) (PaymentRequest, int, error) {
+		return req, http.StatusBadRequest, fmt.Errorf(format, args...)
+	}
 	raw, err := io.ReadAll(body)
 	if err != nil {
 		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
 			return req, http.StatusRequestEntityTooLarge, errors.New("body too large")
 		}
-		return req, http.StatusBadRequest, errors.New("cannot read body")
+		return bad("cannot read body")
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return req, http.StatusBadRequest, errors.New("empty body: want {\"id\", \"value\", \"currency\"}")
+		return bad("empty body: want {\"id\", \"value\", \"currency\"}")
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(&req); err != nil {
-		if errors.Is(err, money.ErrInvalid) {
-			return req, http.StatusBadRequest, errors.New("invalid value: want a positive JSON number with at most 2 decimals, e.g. 12.15")
+	values, err := objectFields(raw)
+	if err != nil {
+		return bad("invalid JSON: %s", err)
+	}
+	var id, currency *string
+	var value *money.Amount
+	if v, ok := values["id"]; ok && json.Unmarshal(v, &id) != nil {
+		return bad("invalid id: want a string")
+	}
+	if v, ok := values["value"]; ok {
+		if err := json.Unmarshal(v, &value); err != nil {
+			return bad("invalid value: want a positive JSON number with at most 2 decimals, e.g. 12.15")
 		}
-		return req, http.StatusBadRequest, errors.New("invalid JSON: want an object {\"id\", \"value\", \"currency\"}")
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return req, http.StatusBadRequest, errors.New("invalid JSON: unexpected data after the object")
+	if v, ok := values["currency"]; ok && json.Unmarshal(v, &currency) != nil {
+		return bad("invalid currency: want a three-letter code such as EUR")
 	}
 	switch {
-	case req.ID == nil || *req.ID == "":
-		return req, http.StatusBadRequest, errors.New("missing id")
-	case req.Value == nil:
-		return req, http.StatusBadRequest, errors.New("missing value")
-	case req.Currency == nil || *req.Currency == "":
-		return req, http.StatusBadRequest, errors.New("missing currency")
-	case req.Value.Minor() <= 0:
-		return req, http.StatusBadRequest, errors.New("invalid value: must be greater than 0")
-	case !isCurrencyCode(*req.Currency):
-		return req, http.StatusBadRequest, errors.New("invalid currency: want a three-letter code such as EUR")
-	case len(*req.ID) > 128:
-		return req, http.StatusBadRequest, errors.New("invalid id: longer than 128 characters")
+	case id == nil || *id == "":
+		return bad("missing id")
+	case value == nil:
+		return bad("missing value")
+	case currency == nil || *currency == "":
+		return bad("missing currency")
+	case value.Minor() <= 0:
+		return bad("invalid value: must be greater than 0")
+	case !isCurrencyCode(*currency):
+		return bad("invalid currency: want a three-letter code such as EUR")
+	case !safeToken.MatchString(*id):
+		return bad("invalid id: want 1 to 128 characters from A-Z a-z 0-9 . _ : -")
 	}
-	return req, http.StatusOK, nil
+	return PaymentRequest{ID: *id, Value: *value, Currency: *currency}, http.StatusOK, nil
+}
+
+// objectFields splits a JSON object into its fields' raw values, refusing
+// anything but one object whose keys are known, spelled exactly and not
+// repeated.
+func objectFields(raw []byte) (map[string]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, errors.New(`want an object {"id", "value", "currency"}`)
+	}
+	values := map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, errors.New("malformed object")
+		}
+		name, _ := tok.(string) // object keys are always strings
+		known := false
+		for _, f := range fields {
+			known = known || name == f
+		}
+		if !known {
+			return nil, errors.New(`unknown field: want only "id", "value" and "currency", in lower case`)
+		}
+		if _, dup := values[name]; dup {
+			return nil, fmt.Errorf("duplicate field %q", name)
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, errors.New("malformed object")
+		}
+		values[name] = value
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return nil, errors.New("malformed object")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("unexpected data after the object")
+	}
+	return values, nil
 }
 
 func isCurrencyCode(s string) bool {

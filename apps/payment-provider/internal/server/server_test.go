@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"sre.minikube/apps/payment-provider/internal/ledger"
 )
 
 func newHandler(t *testing.T, ready bool) (http.Handler, *strings.Builder) {
@@ -16,7 +18,7 @@ func newHandler(t *testing.T, ready bool) (http.Handler, *strings.Builder) {
 	logs := &strings.Builder{}
 	var r atomic.Bool
 	r.Store(ready)
-	return New(slog.New(slog.NewJSONHandler(logs, nil))).Handler(&r), logs
+	return New(ledger.NewMemory(), slog.New(slog.NewJSONHandler(logs, nil))).Handler(&r), logs
 }
 
 func do(t *testing.T, h http.Handler, method, path, body string) (int, map[string]any) {
@@ -26,7 +28,11 @@ func do(t *testing.T, h http.Handler, method, path, body string) (int, map[strin
 	if body != "" {
 		reader = strings.NewReader(body)
 	}
-	h.ServeHTTP(rec, httptest.NewRequest(method, path, reader))
+	req := httptest.NewRequest(method, path, reader)
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	h.ServeHTTP(rec, req)
 	var decoded map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &decoded); err != nil {
 		t.Fatalf("%s %s: body %q is not a JSON object: %v", method, path, rec.Body.String(), err)
@@ -40,7 +46,8 @@ func TestPayAccepts(t *testing.T) {
 		{"seeded I2", `{"id":"I2","value":10.25,"currency":"GBP"}`, "I2"},
 		{"seeded I3", `{"id":"I3","value":66.13,"currency":"DKK"}`, "I3"},
 		{"integer value", `{"id":"X","value":7,"currency":"USD"}`, "X"},
-		{"unknown field ignored", `{"id":"Y","value":1.5,"currency":"EUR","note":"x"}`, "Y"},
+		{"id with safe punctuation", `{"id":"inv-2026.11_a:b","value":1.5,"currency":"EUR"}`, "inv-2026.11_a:b"},
+		{"fields in any order", `{"currency":"EUR","value":1.5,"id":"Y"}`, "Y"},
 		{"whitespace around", " \n{\"id\":\"Z\",\"value\":0.01,\"currency\":\"EUR\"}\n ", "Z"},
 	}
 	for _, tc := range cases {
@@ -71,11 +78,23 @@ func TestPayRejects(t *testing.T) {
 		{"not JSON", `id=I1&value=1`, 400, "invalid JSON"},
 		{"array", `[{"id":"I1","value":1,"currency":"EUR"}]`, 400, "invalid JSON"},
 		{"string", `"I1"`, 400, "invalid JSON"},
-		{"null", `null`, 400, "missing id"},
+		{"null", `null`, 400, "invalid JSON"},
 		{"empty object", `{}`, 400, "missing id"},
 		{"missing id", `{"value":12.15,"currency":"EUR"}`, 400, "missing id"},
 		{"empty id", `{"id":"","value":12.15,"currency":"EUR"}`, 400, "missing id"},
-		{"id not a string", `{"id":1,"value":12.15,"currency":"EUR"}`, 400, "invalid JSON"},
+		{"id not a string", `{"id":1,"value":12.15,"currency":"EUR"}`, 400, "invalid id"},
+		{"null id", `{"id":null,"value":12.15,"currency":"EUR"}`, 400, "missing id"},
+		{"unknown field", `{"id":"I1","value":12.15,"currency":"EUR","note":"x"}`, 400, "unknown field"},
+		{"duplicate id", `{"id":"I1","value":12.15,"currency":"EUR","id":"I2"}`, 400, "duplicate field"},
+		{"duplicate value", `{"id":"I1","value":0.01,"currency":"EUR","value":999}`, 400, "duplicate field"},
+		{"key in upper case", `{"ID":"I1","value":12.15,"currency":"EUR"}`, 400, "unknown field"},
+		{"key in mixed case", `{"id":"I1","Value":12.15,"currency":"EUR"}`, 400, "unknown field"},
+		{"duplicate in another case", `{"id":"I1","value":12.15,"currency":"EUR","Currency":"DKK"}`, 400, "unknown field"},
+		{"id with a space", `{"id":"I 1","value":12.15,"currency":"EUR"}`, 400, "invalid id"},
+		{"id with a slash", `{"id":"../I1","value":12.15,"currency":"EUR"}`, 400, "invalid id"},
+		{"id with markup", `{"id":"<b>I1</b>","value":12.15,"currency":"EUR"}`, 400, "invalid id"},
+		{"id with a newline", `{"id":"I1\n{\"level\":\"ERROR\"}","value":12.15,"currency":"EUR"}`, 400, "invalid id"},
+		{"id not ASCII", `{"id":"Ι1","value":12.15,"currency":"EUR"}`, 400, "invalid id"},
 		{"missing value", `{"id":"I1","currency":"EUR"}`, 400, "missing value"},
 		{"null value", `{"id":"I1","value":null,"currency":"EUR"}`, 400, "missing value"},
 		{"value as string", `{"id":"I1","value":"12.15","currency":"EUR"}`, 400, "invalid value"},

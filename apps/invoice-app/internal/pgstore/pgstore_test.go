@@ -1,0 +1,167 @@
+package pgstore_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"sre.minikube/apps/invoice-app/internal/invoice"
+	"sre.minikube/apps/invoice-app/internal/invoice/storetest"
+	"sre.minikube/apps/invoice-app/internal/pgstore"
+	"sre.minikube/apps/invoice-app/internal/pgtest"
+	"sre.minikube/apps/invoice-app/internal/postgres"
+)
+
+func TestMigrationsAreVersioned(t *testing.T) {
+	migrations, err := postgres.Load(pgstore.Migrations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i, m := range migrations {
+		if m.Version != i+1 {
+			t.Errorf("migration %d has version %d; want consecutive versions from 1", i, m.Version)
+		}
+		names = append(names, m.Name)
+	}
+	if !slices.Equal(names, []string{"invoices", "seed_invoices"}) {
+		t.Fatalf("migrations = %v", names)
+	}
+}
+
+func migrated(t *testing.T, dsn string, claimTimeout time.Duration) *pgstore.Store {
+	t.Helper()
+	s := pgstore.New(pgtest.Open(t, dsn), claimTimeout)
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestStoreContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) invoice.Store {
+		return migrated(t, pgtest.NewDatabase(t), time.Minute)
+	})
+}
+
+// Replicas starting at once: each migration is applied once, and the seed
+// is inserted once.
+func TestConcurrentStartsMigrateOnce(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	const replicas = 5
+	applied := make([][]int, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		s := pgstore.New(pgtest.Open(t, dsn), time.Minute)
+		wg.Go(func() {
+			var err error
+			if applied[i], err = s.Migrate(context.Background()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	var total []int
+	for _, versions := range applied {
+		total = append(total, versions...)
+	}
+	slices.Sort(total)
+	if !slices.Equal(total, []int{1, 2}) {
+		t.Fatalf("versions applied across replicas = %v; want 1 and 2 once each", applied)
+	}
+	list, err := migrated(t, dsn, time.Minute).List(context.Background())
+	if err != nil || len(list) != 3 {
+		t.Fatalf("List = %v, %v; want the 3 seeded invoices", list, err)
+	}
+}
+
+// Several replicas (pools) claiming at once never share an invoice.
+func TestClaimsAcrossReplicas(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	migrated(t, dsn, time.Minute)
+	var replicas []invoice.Store
+	for range 3 {
+		replicas = append(replicas, pgstore.New(pgtest.Open(t, dsn), time.Minute))
+	}
+	storetest.ConcurrentClaims(t, replicas, 4)
+}
+
+// A claim that is not settled in time (its replica died) is taken over,
+// with the same payment key, so the provider can tell it is a retry.
+func TestExpiredClaimIsRecovered(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	dead := migrated(t, dsn, 300*time.Millisecond)
+	orphan, ok, err := dead.ClaimNext(ctx, []string{"I2", "I3"})
+	if err != nil || !ok {
+		t.Fatalf("ClaimNext = %v, %v", ok, err)
+	}
+	survivor := pgstore.New(pgtest.Open(t, dsn), time.Minute)
+	if _, ok, err := survivor.ClaimNext(ctx, []string{"I2", "I3"}); ok || err != nil {
+		t.Fatalf("a live claim was handed out again (ok=%v, err=%v)", ok, err)
+	}
+	var taken invoice.Claim
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		taken, ok, err = survivor.ClaimNext(ctx, []string{"I2", "I3"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !ok || !taken.Recovered || taken.PaymentKey != orphan.PaymentKey || taken.Token == orphan.Token {
+		t.Fatalf("recovered claim %+v (ok=%v); orphan %+v", taken, ok, orphan)
+	}
+	// The dead replica's claim is stale: it cannot release the invoice...
+	if err := dead.Settle(ctx, orphan, false); !errors.Is(err, invoice.ErrClaimLost) {
+		t.Fatalf("stale release = %v, want ErrClaimLost", err)
+	}
+	// ...but a payment the provider confirmed is recorded whoever holds it.
+	if err := dead.Settle(ctx, orphan, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := survivor.Settle(ctx, taken, true); err != nil {
+		t.Fatal(err)
+	}
+	list, err := survivor.List(ctx)
+	if err != nil || !list[0].IsPaid || list[1].IsPaid {
+		t.Fatalf("List = %+v, %v; want I1 paid only", list, err)
+	}
+}
+
+func TestReady(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	s := pgstore.New(pgtest.Open(t, dsn), time.Minute)
+	if err := s.Ready(ctx); !errors.Is(err, postgres.ErrNotMigrated) {
+		t.Fatalf("Ready before migrating = %v, want ErrNotMigrated", err)
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ready(ctx); err != nil {
+		t.Fatalf("Ready = %v", err)
+	}
+}
+
+func TestUnreachableDatabase(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// Port 1 on loopback: nothing listens, the connection is refused at once.
+	s := pgstore.New(pgtest.Open(t, "postgres://app:secret@127.0.0.1:1/invoices"), time.Minute)
+	if _, err := s.Migrate(ctx); err == nil {
+		t.Fatal("Migrate succeeded without a database")
+	}
+	if err := s.Ready(ctx); err == nil {
+		t.Fatal("Ready without a database")
+	}
+	if _, err := s.List(ctx); err == nil {
+		t.Fatal("List succeeded without a database")
+	}
+}

@@ -1,0 +1,79 @@
+// Package pgledger keeps payment-provider's ledger in Postgres, so that all
+// replicas share the idempotency keys.
+package pgledger
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"sre.minikube/apps/payment-provider/internal/ledger"
+	"sre.minikube/apps/payment-provider/internal/money"
+	"sre.minikube/apps/payment-provider/internal/postgres"
+)
+
+// Service names this service's migrations in schema_migrations.
+const Service = "payment-provider"
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations are the embedded NNNN_name.sql files.
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		panic(err) // the directory is embedded: it exists
+	}
+	return sub
+}
+
+// Ledger is a ledger.Ledger on Postgres. Its Schema's Migrate must succeed
+// before it is ready.
+type Ledger struct {
+	*postgres.Schema
+	pool *pgxpool.Pool
+}
+
+var _ ledger.Ledger = (*Ledger)(nil)
+
+// New returns a ledger on pool.
+func New(pool *pgxpool.Pool) *Ledger {
+	return &Ledger{Schema: postgres.NewSchema(pool, Service, Migrations()), pool: pool}
+}
+
+// Record implements ledger.Ledger. Two replicas recording the same key at
+// once: the unique index makes the second insert wait for the first and
+// then do nothing, and the second reads what the first recorded.
+func (l *Ledger) Record(ctx context.Context, key string, p ledger.Payment) (ledger.Payment, bool, error) {
+	var nullableKey *string
+	if key != "" {
+		nullableKey = &key
+	}
+	var seq int64
+	err := l.pool.QueryRow(ctx, `INSERT INTO payments (idempotency_key, invoice_id, value_minor, currency)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (idempotency_key) DO NOTHING RETURNING seq`,
+		nullableKey, p.InvoiceID, p.Value.Minor(), p.Currency).Scan(&seq)
+	if err == nil {
+		return p, false, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return ledger.Payment{}, false, fmt.Errorf("record the payment of %s: %w", p.InvoiceID, err)
+	}
+	var first ledger.Payment
+	var minor int64
+	err = l.pool.QueryRow(ctx, `SELECT invoice_id, value_minor, currency FROM payments WHERE idempotency_key = $1`, key).
+		Scan(&first.InvoiceID, &minor, &first.Currency)
+	if err != nil {
+		return ledger.Payment{}, false, fmt.Errorf("read the payment of key %q: %w", key, err)
+	}
+	first.Value = money.FromMinor(minor)
+	if first != p {
+		return first, false, fmt.Errorf("key %q: %w", key, ledger.ErrKeyReused)
+	}
+	return first, true, nil
+}
