@@ -35,6 +35,22 @@ apps-unit: ## go test -race for both apps
 apps-integration: $(VENV_STAMP) ## Black-box tests of both binaries on 127.0.0.1
 	cd $(APPS_E2E) && $(APPS_PYTEST) test_apps_integration.py
 
+.PHONY: apps-postgres
+apps-postgres: ## Store and migration tests of both apps against a real Postgres (Debian's, installed and started on 127.0.0.1)
+	@dir=$$(tests/harness/postgres.sh up); \
+	trap 'tests/harness/postgres.sh down "$$dir"' EXIT; \
+	url=$$(tests/harness/postgres.sh url "$$dir"); \
+	for app in $(APPS_DIRS); do \
+		pkgs=$$(cd $$app && go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
+			| awk '{for (i = 2; i <= NF; i++) if ($$i ~ /\/internal\/pgtest$$/) {print $$1; next}}'); \
+		[ -n "$$pkgs" ] || { echo "apps-postgres: no tests use a database in $$app"; exit 1; }; \
+		(cd $$app && TEST_DATABASE_URL="$$url" go test -race -count=1 $$pkgs); \
+	done
+
+.PHONY: apps-replicas
+apps-replicas: $(VENV_STAMP) ## Several replicas of both apps on one real Postgres: pay once, kill a replica, restart the database
+	cd $(APPS_E2E) && $(APPS_PYTEST) test_apps_postgres.py
+
 .PHONY: apps-containers
 apps-containers: $(VENV_STAMP) ## Build both images from their Dockerfiles; run them non-root, read-only, no capabilities
 	@start=$$(date +%s); \
@@ -47,5 +63,5 @@ bench-apps: $(VENV_STAMP) ## Image sizes, requests/s and p99 of both services un
 		-o DPkg::Lock::Timeout=600 "wrk=$(WRK_VERSION)" >/dev/null
 	cd $(APPS_E2E) && python bench_apps.py
 
-TEST_TARGETS += apps-check apps-unit apps-integration apps-containers
+TEST_TARGETS += apps-check apps-unit apps-integration apps-postgres apps-replicas apps-containers
 BENCH_TARGETS += bench-apps

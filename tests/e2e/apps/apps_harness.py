@@ -16,7 +16,9 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -121,6 +123,14 @@ def start_service(binary: Path, env: dict[str, str], log_dir: Path, wait: bool =
     raise RuntimeError(f"{name} did not answer /healthz within 15s: {log_path.read_text()}")
 
 
+def wait_for(what: str, condition, timeout: float = 10) -> None:
+    """Poll condition() until it is true; fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not within {timeout}s"
+        time.sleep(0.02)
+
+
 def accepted_payments(provider: Service) -> list[str]:
     """Invoice ids in payment-provider's "payment accepted" log lines, in order."""
     return [line["invoice"] for line in provider.log_lines() if line.get("msg") == "payment accepted"]
@@ -136,10 +146,22 @@ class FakeProvider:
     """Test double of payment-provider: answers every payment with a fixed status after an optional delay,
     and counts the ids it received. Listens on 127.0.0.1:<free port>."""
 
-    def __init__(self, status: int = 200, delay: float = 0.0, location: str = "", error_body: str = "test double"):
+    def __init__(
+        self,
+        status: int = 200,
+        delay: float = 0.0,
+        location: str = "",
+        error_body: str = "test double",
+        upstream: str = "",
+        hold: str = "request",
+    ):
+        """upstream: forward every call there (a real payment-provider) and relay its answer instead of answering.
+        hold: while the gate is cleared, hold each call before it is forwarded ("request") or after ("answer")."""
         self.status = status
         self.delay = delay
         self.location = location
+        self.upstream = upstream
+        self.hold = hold
         self.received: list[str] = []
         self.keys: list[tuple[str, str]] = []  # (invoice id, Idempotency-Key) per call
         # While cleared, calls wait (up to 30 s) before answering: a test holds payments in flight with it.
@@ -152,13 +174,24 @@ class FakeProvider:
                 length = int(self.headers.get("Content-Length", "0"))
                 payment = json.loads(self.rfile.read(length) or b"{}")
                 double.received.append(payment.get("id", ""))
-                double.keys.append((payment.get("id", ""), self.headers.get("Idempotency-Key", "")))
-                double.gate.wait(timeout=30)
+                key = self.headers.get("Idempotency-Key", "")
+                double.keys.append((payment.get("id", ""), key))
+                if double.hold == "request":
+                    double.gate.wait(timeout=30)
                 time.sleep(double.delay)
-                body = json.dumps({"id": payment.get("id")} if double.status < 300 else {"error": error_body})
-                # The client may have given up (a timeout test): that is expected.
+                status = double.status
+                body = json.dumps({"id": payment.get("id")} if status < 300 else {"error": error_body})
+                if double.upstream:
+                    headers = {"Idempotency-Key": key} if key else {}
+                    answer = request(
+                        "POST", double.upstream + "/payments/pay", json.dumps(payment).encode(), headers=headers
+                    )
+                    status, body = answer.status, answer.body.decode()
+                if double.hold == "answer":
+                    double.gate.wait(timeout=30)
+                # The client may have given up (a timeout test) or died (a kill test): that is expected.
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.send_response(double.status)
+                    self.send_response(status)
                     if double.location:
                         self.send_header("Location", double.location)
                     self.send_header("Content-Type", "application/json")
@@ -193,3 +226,48 @@ def build_images() -> dict[str, str]:
     ).stdout.split()
     assert len(out) == len(APPS), out
     return dict(zip(APPS, out, strict=True))
+
+
+class Postgres:
+    """A Postgres server of the tests' own (tests/harness/postgres.sh): 127.0.0.1, a free port, a temporary
+    directory. Each test gets fresh databases from it; stop() and start() make a database outage."""
+
+    def __init__(self):
+        self.script = str(HARNESS / "postgres.sh")
+        self.dir = subprocess.run([self.script, "up"], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+        self.admin_url = self._run("url")
+        self.password = urllib.parse.urlsplit(self.admin_url).password or ""
+
+    def _run(self, command: str) -> str:
+        return subprocess.run(
+            [self.script, command, self.dir], check=True, stdout=subprocess.PIPE, text=True
+        ).stdout.strip()
+
+    def psql(self, sql: str, url: str = "") -> str:
+        """Run SQL (through psql, stopping at the first error) and return its unaligned output."""
+        done = subprocess.run(
+            ["psql", "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql, url or self.admin_url],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return done.stdout.strip()
+
+    def create_database(self, prefix: str) -> str:
+        """A new empty database; returns its URL."""
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        self.psql(f"CREATE DATABASE {name}")
+        return urllib.parse.urlunsplit(urllib.parse.urlsplit(self.admin_url)._replace(path="/" + name))
+
+    def drop_database(self, url: str) -> None:
+        self.psql(f"DROP DATABASE IF EXISTS {urllib.parse.urlsplit(url).path.lstrip('/')} WITH (FORCE)")
+
+    def stop(self) -> None:
+        self._run("stop")
+
+    def start(self) -> None:
+        self._run("start")
+
+    def down(self) -> None:
+        self._run("down")

@@ -13,32 +13,10 @@ from apps_harness import (
     SEEDED,
     FakeProvider,
     accepted_payments,
-    build_binaries,
     paid_state,
     request,
-    start_service,
+    wait_for,
 )
-
-
-@pytest.fixture(scope="module")
-def binaries(tmp_path_factory):
-    return build_binaries(tmp_path_factory.mktemp("bin"))
-
-
-@pytest.fixture
-def services(binaries, tmp_path):
-    """Start functions whose services are stopped after the test."""
-    started = []
-
-    def start(app, env=None, wait=True):
-        # No drain delay unless a test asks for one: every test stops its services.
-        service = start_service(binaries[app], {"DRAIN_DELAY": "0s", **(env or {})}, tmp_path, wait=wait)
-        started.append(service)
-        return service
-
-    yield start
-    for service in started:
-        service.stop()
 
 
 @pytest.fixture
@@ -154,13 +132,6 @@ def test_malformed_payment_is_400_json(stack, body):
     assert answer.status == 400
     assert isinstance(answer.json()["error"], str) and answer.json()["error"]
     assert accepted_payments(provider) == []
-
-
-def wait_for(what: str, condition, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{what}: not within {timeout}s"
-        time.sleep(0.02)
 
 
 def test_sigterm_drains_then_finishes_in_flight_and_queued_pays_and_exits_0(services):
