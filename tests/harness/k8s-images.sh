@@ -180,6 +180,8 @@ build_image() {
 		return 0
 	fi
 	start=$(date +%s)
+	local previous
+	previous=$(docker image inspect --format '{{.Id}}' "$ref" 2>/dev/null || true)
 	case "$kind" in
 	static:*)
 		dir=$(rootfs_with "$kube/${kind#static:}" "/usr/local/bin/${kind#static:}")
@@ -212,6 +214,10 @@ build_image() {
 		;;
 	esac
 	docker image inspect "$ref" >/dev/null 2>&1 || die "$ref is missing after its build"
+	# The image this one replaces, if nothing else names it any more.
+	if [ -n "$previous" ] && [ -z "$(docker image inspect --format '{{join .RepoTags ""}}' "$previous" 2>/dev/null || echo kept)" ]; then
+		docker image rm "$previous" >/dev/null 2>&1 || true
+	fi
 	save "$ref" "$digest"
 	phase "image $ref" "$start"
 }

@@ -79,5 +79,9 @@ docker_build "$ref" "$work" \
 	--build-arg "NODE_PACKAGES=${REAL_CLUSTER_NODE_PACKAGES//,/ }" \
 	--build-arg "NODE_IMAGE_VERSION=${ref##*:}"
 phase "node image $ref" "$start"
+# Earlier builds of the node image, unless a node container still uses one.
+docker image ls --format '{{.Repository}}:{{.Tag}}' "$REAL_CLUSTER_NODE_IMAGE_REPO" | while read -r old; do
+	[ "$old" = "$ref" ] || docker image rm "$old" >/dev/null 2>&1 || true
+done
 phase "node image, all" "$started"
 printf 'NODE_IMAGE=%s\n' "$ref"
