@@ -21,3 +21,10 @@ test-minikube-contract: $(VENV_STAMP) docker-up minikube-build ## The contract s
 	echo "test-minikube-contract: took $$(( $$(date +%s) - start ))s"
 
 TEST_TARGETS += test-minikube-contract
+
+.PHONY: test-minikube-contract-real
+test-minikube-contract-real: $(VENV_STAMP) ## The contract suite with its cluster cases on a real minikube cluster too (make real-cluster-up)
+	@$(MAKE) real-cluster-up >/dev/null
+	@home=$$(tests/harness/real-cluster.sh env | sed -n 's/^export MINIKUBE_HOME=//p'); \
+	if [ -z "$$home" ]; then echo "test-minikube-contract-real: the real cluster names no MINIKUBE_HOME" >&2; exit 1; fi; \
+	SRE_MINIKUBE_REAL_HOME=$$home python -m pytest -p no:cacheprovider -q $(MINIKUBE_CONTRACT_DIR)

@@ -1120,10 +1120,9 @@ class Minikube:
             data = self.require()
             if opts.name not in ADDONS:
                 raise fail(
-                    EX_USAGE,
+                    EX_ADDON_ERROR,
                     "MK_ADDON_ENABLE" if sub == "enable" else "MK_ADDON_DISABLE",
-                    f"{opts.name} is not a valid addon",
-                    "Run 'minikube addons list' for the list of addons",
+                    f"{sub} failed: run callbacks: {opts.name} is not a valid addon",
                 )
             if self.live_status(data) != "Running":
                 raise fail(
@@ -1184,13 +1183,11 @@ class Minikube:
         failed_exit = int(os.environ.get("MINIKUBE_DOUBLE_BUILD_EXIT_CODE", "0"))
 
         def build_failed(message: str) -> int:
-            # minikube logs the failure and exits 0 anyway (the double can be
-            # told to exit non-zero instead).
-            stamp = datetime.datetime.now().strftime("%m%d %H:%M:%S.%f")
-            sys.stderr.write(
-                f"E{stamp} {os.getpid():7d} build_images.go:221] Failed to build image for profile "
-                f"{self.profile}. make sure the profile is running. {message}\n"
-            )
+            # minikube writes the failure to its log file only (the build's
+            # own output is all stderr shows) and exits 0 anyway; the double
+            # can be told to exit non-zero instead.
+            with open(os.path.join(self.state.root, "build-failures.log"), "a", encoding="utf-8") as log:
+                log.write(f"{self.profile}: {message}\n")
             return failed_exit
 
         if self.live_status(data) != "Running":
@@ -1214,7 +1211,8 @@ class Minikube:
             env[key] = value
         command.append(context)
         result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-        sys.stdout.write(result.stdout)
+        # minikube passes the builder's whole output on to stderr.
+        sys.stderr.write(result.stdout)
         sys.stderr.write(result.stderr)
         if result.returncode != 0:
             return build_failed(f"docker build: exit status {result.returncode}")

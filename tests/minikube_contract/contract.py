@@ -9,6 +9,7 @@ the exit code always, stdout and stderr each in one of these modes:
 ``events``  CloudEvents lines (``--output=json`` progress and errors): their
             types and data, in order; ids are random and ignored
 ``reason``  the ``Exiting due to REASON`` lines minikube prints before exiting
+``profiles`` ``profile list --output=json``: per profile, the fields the roles read
 ``empty``   nothing at all
 
 Two implementations answer the cases: the real minikube binary (built from
@@ -39,6 +40,20 @@ BUILD_SCRIPT = os.path.join(TOP, "tests", "harness", "minikube-build.sh")
 
 # The profile every no-cluster case names: it never exists.
 GHOST = "ghost"
+# The profile of the cluster cases: the one tests/harness/real-cluster.sh starts.
+CLUSTER_PROFILE = "sre-real"
+# How the double's cluster is started, to match that real cluster.
+DOUBLE_CLUSTER_START = (
+    "start",
+    "-p",
+    CLUSTER_PROFILE,
+    "--driver=docker",
+    "--container-runtime=containerd",
+    "--cni=bridge",
+)
+# A build context whose build fails: the file it copies is missing.
+# (In a directory of its own: minikube puts its temporary files in the scratch directory.)
+BROKEN_BUILD = (("context/Dockerfile", "FROM scratch\nCOPY missing.txt /missing.txt\n"),)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +68,8 @@ class Case:
     needs: str = "none"
     # Which role, playbook or module relies on it.
     used_by: str = ""
+    # Files written into the scratch directory (the working directory) first.
+    files: tuple[tuple[str, str], ...] = ()
 
 
 CASES: tuple[Case, ...] = (
@@ -103,6 +120,35 @@ CASES: tuple[Case, ...] = (
     Case("start-docker-down", ("start", "-p", GHOST, "--driver=docker"), "text", "text", needs="docker-down"),
     # As root (the test machines), the docker driver is refused without --force.
     Case("start-docker-as-root", ("start", "-p", GHOST, "--driver=docker", "--cni=bridge"), "text", "text", "root"),
+    # -- on a running cluster.
+    Case("status-json-running", ("status", "-p", CLUSTER_PROFILE, "--output=json"), "json", "empty", "cluster"),
+    Case("status-text-running", ("status", "-p", CLUSTER_PROFILE), "text", "empty", "cluster"),
+    Case("ip-running", ("ip", "-p", CLUSTER_PROFILE), "text", "empty", "cluster", used_by="dns_resolver"),
+    Case("profile-list-json-running", ("profile", "list", "--output=json"), "profiles", "empty", "cluster"),
+    Case(
+        "addons-list-json-running",
+        ("addons", "list", "-p", CLUSTER_PROFILE, "--output=json"),
+        "json",
+        "empty",
+        "cluster",
+    ),
+    Case(
+        "addons-enable-not-an-addon-running",
+        ("addons", "enable", "no-such-addon", "-p", CLUSTER_PROFILE),
+        "text",
+        "reason",
+        "cluster",
+    ),
+    # The quirk image_build guards against: a failed build exits 0.
+    Case(
+        "image-build-broken-running",
+        ("-p", CLUSTER_PROFILE, "image", "build", "-t", "contract-broken:1", "context"),
+        "empty",
+        "reason",
+        "cluster",
+        used_by="image_build",
+        files=BROKEN_BUILD,
+    ),
 )
 
 CASES_BY_ID = {case.id: case for case in CASES}
@@ -127,7 +173,7 @@ class Answer:
         return {"exit": self.exit, "stdout": self.stdout, "stderr": self.stderr}
 
 
-def environment(implementation: str, case: Case, scratch: str) -> dict:
+def environment(implementation: str, case: Case, scratch: str, cluster: dict | None = None) -> dict:
     """A hermetic environment: nothing of the user's minikube or kubeconfig is read or written."""
     env = {
         key: value for key, value in os.environ.items() if not key.startswith(("MINIKUBE_", "KUBECONFIG", "DOCKER_"))
@@ -154,17 +200,33 @@ def environment(implementation: str, case: Case, scratch: str) -> dict:
         os.makedirs(os.path.join(scratch, "empty-bin"), exist_ok=True)
     elif case.needs == "docker-down":
         env["DOCKER_HOST"] = "unix://" + os.path.join(scratch, "nobody-serves.sock")
+    if case.needs == "cluster":
+        if not cluster:
+            raise ValueError(f"{case.id} needs a running cluster")
+        # The cluster's own minikube home (or double state) and kubeconfig;
+        # the user's home, where the harness that runs it keeps its state.
+        env.update(cluster, HOME=os.environ.get("HOME", env["HOME"]))
     os.makedirs(env["HOME"], exist_ok=True)
     return env
 
 
-def run(implementation: str, case: Case, scratch: str, binary: str | None = None) -> Answer:
-    """Run one case on one implementation ("real" or "double") in scratch."""
+def run(
+    implementation: str, case: Case, scratch: str, binary: str | None = None, cluster: dict | None = None
+) -> Answer:
+    """Run one case on one implementation ("real" or "double") in scratch.
+
+    cluster: for the cluster cases, the environment that points the
+    implementation at its running cluster (see real_cluster_env).
+    """
+    for name, text in case.files:
+        os.makedirs(os.path.dirname(os.path.join(scratch, name)), exist_ok=True)
+        with open(os.path.join(scratch, name), "w", encoding="utf-8") as handle:
+            handle.write(text)
     command = [binary or real_binary()] if implementation == "real" else [sys.executable, DOUBLE]
     result = subprocess.run(
         [*command, *case.argv],
         cwd=scratch,
-        env=environment(implementation, case, scratch),
+        env=environment(implementation, case, scratch, cluster),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -185,6 +247,8 @@ _CHOICES = re.compile(r"(Other choices: ).*$", re.MULTILINE)
 _DOUBLE_KNOBS = re.compile(r"^  - MINIKUBE_DOUBLE_[A-Z_]+=.*\n", re.MULTILINE)
 # The log file named in minikube's "please let us know" box.
 _LOG_FILE = re.compile(r"minikube_[a-z_]+_[0-9a-f]{40}_[0-9]+\.log")
+# Node addresses: the real node's on its Docker network, the double's on loopback.
+_IPV4 = re.compile(r"\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b")
 
 
 def normalise(text: str, scratch: str) -> str:
@@ -192,6 +256,7 @@ def normalise(text: str, scratch: str) -> str:
     text = text.replace(os.path.realpath(scratch), "<scratch>").replace(scratch, "<scratch>")
     text = _UUID.sub("<uuid>", text)
     text = _LOG_FILE.sub("<log file>", text)
+    text = _IPV4.sub("<ip>", text)
     text = _COMMIT.sub(r"\1<commit>", text)
     text = _HOST.sub(r"\1<host>", text)
     text = _CHOICES.sub(r"\1<drivers>", text)
@@ -211,6 +276,25 @@ def events(text: str) -> list[dict]:
     return found
 
 
+def profiles(text: str) -> list[dict]:
+    """What the roles read of `profile list --output=json`: per valid profile, these fields."""
+    document = json.loads(text)
+    return [
+        {
+            "Name": entry["Name"],
+            "Status": entry["Status"],
+            "ActiveKubeContext": entry["ActiveKubeContext"],
+            "Driver": entry["Config"]["Driver"],
+            "ContainerRuntime": entry["Config"]["KubernetesConfig"]["ContainerRuntime"],
+            "KubernetesVersion": entry["Config"]["KubernetesConfig"]["KubernetesVersion"],
+            "CNI": entry["Config"]["KubernetesConfig"]["CNI"],
+            "NodeIPs": [node["IP"] for node in entry["Config"]["Nodes"]],
+            "Addons": entry["Config"]["Addons"],
+        }
+        for entry in document["valid"]
+    ] + [{"invalid": entry.get("Name")} for entry in document["invalid"]]
+
+
 def reasons(text: str) -> list[str]:
     return re.findall(r"Exiting due to ([A-Z0-9_]+)", text)
 
@@ -225,6 +309,8 @@ def view(mode: str, text: str):
         return events(text)
     if mode == "reason":
         return reasons(text)
+    if mode == "profiles":
+        return profiles(text)
     if mode == "empty":
         return text
     raise ValueError(f"unknown comparison mode {mode!r}")
@@ -250,6 +336,27 @@ def differences(case: Case, expected: dict, actual: Answer) -> list[str]:
         if mine != theirs:
             found.append(f"{stream} ({mode}) differs:\n  got      {mine!r}\n  recorded {theirs!r}")
     return found
+
+
+def real_cluster_env() -> dict | None:
+    """The environment of the real cluster (tests/harness/real-cluster.sh), when one is named.
+
+    SRE_MINIKUBE_REAL_HOME is that cluster's minikube home; its profile must
+    be CLUSTER_PROFILE and its kubeconfig is <home>/kubeconfig.
+    """
+    home = os.environ.get("SRE_MINIKUBE_REAL_HOME")
+    if not home:
+        return None
+    return {"MINIKUBE_HOME": home, "KUBECONFIG": os.path.join(home, "kubeconfig")}
+
+
+def real_cluster_kubernetes_version() -> str:
+    """The Kubernetes version the real cluster runs (CLUSTER_KUBERNETES_VERSION in versions.env)."""
+    with open(os.path.join(TOP, "tests", "harness", "versions.env"), encoding="utf-8") as handle:
+        match = re.search(r"^CLUSTER_KUBERNETES_VERSION=(\S+)$", handle.read(), re.MULTILINE)
+    if not match:
+        raise ValueError("tests/harness/versions.env has no CLUSTER_KUBERNETES_VERSION")
+    return match.group(1)
 
 
 def recording_path(case: Case) -> str:

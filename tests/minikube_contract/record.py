@@ -5,6 +5,8 @@
 
 Runs every case that needs no cluster (or the ones named) against the real
 binary, each in a fresh scratch directory with an empty minikube home, and
+the cluster cases too when SRE_MINIKUBE_REAL_HOME names the minikube home of
+a running real cluster (make real-cluster-up, profile sre-real); it
 writes recordings/<case id>.json: the argv, the exit code and the
 normalised stdout and stderr. `make minikube-record` builds the binary
 first and runs this; commit the result. A case whose recording changes is a
@@ -50,17 +52,20 @@ def main() -> int:
     unknown = [name for name in opts.cases if name not in contract.CASES_BY_ID]
     if unknown:
         parser.error(f"unknown case ids: {', '.join(unknown)}")
+    cluster = contract.real_cluster_env()
     selected = [contract.CASES_BY_ID[name] for name in opts.cases] or [
-        case for case in contract.CASES if case.needs != "cluster"
+        case for case in contract.CASES if case.needs != "cluster" or cluster
     ]
     os.makedirs(contract.RECORDINGS, exist_ok=True)
     for case in selected:
-        if case.needs == "cluster":
-            parser.error(f"{case.id} needs a running cluster; record it with the real cluster up")
+        if case.needs == "cluster" and not cluster:
+            parser.error(
+                f"{case.id} needs a running cluster: start one (make real-cluster-up) and set SRE_MINIKUBE_REAL_HOME"
+            )
         if case.needs == "root" and os.geteuid() != 0:
             parser.error(f"{case.id} records the refusal of the docker driver as root: run as root")
         with tempfile.TemporaryDirectory(prefix="minikube-record-") as scratch:
-            answer = contract.run("real", case, scratch, binary=binary)
+            answer = contract.run("real", case, scratch, binary=binary, cluster=cluster)
         left = leftovers()
         if left:
             print(f"{case.id}: the real minikube left {', '.join(left)} behind", file=sys.stderr)

@@ -10,6 +10,8 @@ printed at the end of the run.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import contract
 import pytest
@@ -27,17 +29,45 @@ def not_run_reason(case: contract.Case, implementation: str) -> str | None:
     return None
 
 
+@pytest.fixture(scope="session")
+def double_cluster(tmp_path_factory):
+    """The double's cluster for the cluster cases, started once, deleted at the end."""
+    base = tmp_path_factory.mktemp("double-cluster")
+    env = {"MINIKUBE_DOUBLE_STATE": str(base / "state"), "KUBECONFIG": str(base / "kubeconfig")}
+    version = contract.real_cluster_kubernetes_version()
+    started = subprocess.run(
+        [sys.executable, contract.DOUBLE, *contract.DOUBLE_CLUSTER_START, f"--kubernetes-version={version}"],
+        env=dict(os.environ, **env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert started.returncode == 0, started.stderr
+    yield env
+    subprocess.run(
+        [sys.executable, contract.DOUBLE, "delete", "--all"],
+        env=dict(os.environ, **env),
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+
+
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
 @pytest.mark.parametrize("case", contract.CASES, ids=[case.id for case in contract.CASES])
-def test_case(case, implementation, tmp_path, real_minikube, contract_results):
+def test_case(case, implementation, tmp_path, real_minikube, contract_results, request):
     reason = not_run_reason(case, implementation)
     if reason:
         contract_results[case.id][implementation] = "not run: " + reason
         pytest.skip(reason)
+    cluster = None
+    if case.needs == "cluster":
+        cluster = contract.real_cluster_env() if implementation == "real" else request.getfixturevalue("double_cluster")
     recording = contract.load_recording(case)
     assert recording is not None, f"no recording of {case.id}: run `make minikube-record`"
     assert recording["argv"] == list(case.argv), f"{case.id}: the recording is of another command line"
-    answer = contract.run(implementation, case, str(tmp_path), binary=real_minikube)
+    answer = contract.run(implementation, case, str(tmp_path), binary=real_minikube, cluster=cluster)
     problems = contract.differences(case, recording, answer)
     contract_results[case.id][implementation] = "agrees" if not problems else "DIFFERS"
     assert not problems, f"{implementation} minikube, {case.id} ({' '.join(case.argv)}):\n" + "\n".join(problems)
