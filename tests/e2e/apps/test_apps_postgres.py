@@ -191,3 +191,7 @@ def test_a_database_restart_mid_run_loses_nothing_and_pays_nothing_twice(postgre
     assert ledger(postgres, databases) == Counter({"I1": 1, "I2": 1, "I3": 1})
     assert sorted(accepted_payments(provider)) == ["I1", "I2", "I3"]
     assert sorted(replayed_payments(provider)) == ["I1", "I2", "I3"]
+    # The outage's errors are logged, without the database password.
+    assert any(line.get("msg") == "payment not recorded" for line in apps[0].log_lines())
+    for service in (provider, *apps):
+        assert postgres.password not in service.log_path.read_text()
