@@ -40,6 +40,11 @@ as_owner() {
 	fi
 }
 
+apt_install() {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		-o DPkg::Lock::Timeout=600 "$@" >&2
+}
+
 installed_version() { dpkg-query -W -f '${Version}' "$package" 2>/dev/null || true; }
 
 ensure_installed() {
@@ -49,12 +54,15 @@ ensure_installed() {
 	case "$version" in
 	$POSTGRES_VERSION) [ -x "$bin/postgres" ] && return 0 ;;
 	esac
-	[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 ||
+	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 		die "$package $POSTGRES_VERSION is not installed (found '${version:-none}'); install it or run as root on Debian"
+	fi
 	say "installing $package=$POSTGRES_VERSION"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		-o DPkg::Lock::Timeout=600 "$package=$POSTGRES_VERSION" >&2 ||
-		die "apt-get install $package=$POSTGRES_VERSION failed"
+	# A fresh machine may have no package lists yet: refresh them once.
+	if ! apt_install "$package=$POSTGRES_VERSION"; then
+		apt-get update -q -o DPkg::Lock::Timeout=600 >&2 || die "apt-get update failed"
+		apt_install "$package=$POSTGRES_VERSION" || die "apt-get install $package=$POSTGRES_VERSION failed"
+	fi
 	version=$(installed_version)
 	# shellcheck disable=SC2254
 	case "$version" in
@@ -81,7 +89,9 @@ stop_server() {
 }
 
 check_dir() {
-	[ -n "${1:-}" ] && [ -f "$1/port" ] && [ -d "$1/data" ] || die "no server directory given (the output of '$0 up')"
+	if [ -z "${1:-}" ] || [ ! -f "$1/port" ] || [ ! -d "$1/data" ]; then
+		die "no server directory given (the output of '$0 up')"
+	fi
 }
 
 up() {
