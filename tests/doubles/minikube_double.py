@@ -1202,9 +1202,21 @@ class Minikube:
         if opts.file:
             dockerfile = opts.file if os.path.isabs(opts.file) else os.path.join(context, opts.file)
             command += ["-f", dockerfile]
+        containerd = data["Config"]["KubernetesConfig"]["ContainerRuntime"] == "containerd"
         for option in opts.build_opt:
             key, _, value = option.partition("=")
-            command += [f"--{key}", value] if value else [f"--{key}"]
+            if not containerd:
+                # docker and cri-o: the option goes to `docker build` / `podman build` as it is.
+                command += [f"--{key}", value] if value else [f"--{key}"]
+            elif key == "opt" and value.startswith("build-arg:"):
+                # containerd: BuildKit's `buildctl --opt build-arg:NAME=VALUE`.
+                command += ["--build-arg", value.removeprefix("build-arg:")]
+            elif key != "opt":
+                # buildctl knows no such flag: it prints its usage, the build
+                # does not happen, and minikube exits 0 all the same.
+                sys.stdout.write(f"Incorrect Usage: flag provided but not defined: -{key}\n\n")
+                sys.stderr.write(f"error: flag provided but not defined: -{key}\n")
+                return build_failed(f"buildctl: unknown flag --{key}")
         env = dict(os.environ)
         for item in opts.build_env:
             key, _, value = item.partition("=")
