@@ -40,6 +40,10 @@ def test_one_post_pays_all_three(stack):
     # Amounts cross the wire exactly: payment-provider logs what it parsed.
     logged = {line["invoice"]: (line["value"], line["currency"]) for line in provider.log_lines() if "invoice" in line}
     assert logged == SEEDED
+    # Without DATABASE_URL both say at start that they keep their state in memory.
+    for service in (app, provider):
+        (starting,) = [line for line in service.log_lines() if line["msg"] == "starting"]
+        assert starting["store"] == "memory" and "database" not in starting, starting
 
 
 def test_invoices_keep_the_contract(stack):
