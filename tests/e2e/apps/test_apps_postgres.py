@@ -195,3 +195,25 @@ def test_a_database_restart_mid_run_loses_nothing_and_pays_nothing_twice(postgre
     assert any(line.get("msg") == "payment not recorded" for line in apps[0].log_lines())
     for service in (provider, *apps):
         assert postgres.password not in service.log_path.read_text()
+
+
+def test_a_replica_started_before_its_database_waits_for_it(postgres, databases, start):
+    postgres.stop()
+    try:
+        provider = start("payment-provider")
+        app = start("invoice-app", PAYMENT_PROVIDER_URL=provider.url)
+        # Alive, not ready, and saying why in its log, without the password.
+        wait_for(
+            "a failed attempt is logged", lambda: any(line["msg"] == "database not ready" for line in app.log_lines())
+        )
+        for service in (provider, app):
+            assert request("GET", service.url + "/healthz").status == 200
+            assert request("GET", service.url + "/readyz").status == 503
+        assert request("GET", app.url + "/invoices").status == 503
+    finally:
+        postgres.start()
+    for service in (provider, app):
+        wait_ready(service)
+        assert postgres.password not in service.log_path.read_text()
+    assert request("POST", app.url + "/invoices/pay").status == 200
+    assert paid_state(app.url) == ALL_PAID
