@@ -7,7 +7,7 @@ REAL_CLUSTER_SH := tests/harness/real-cluster.sh
 
 ##@ Real minikube cluster (docs/real-cluster.md)
 
-.PHONY: real-cluster-build real-cluster-up real-cluster-down real-cluster-status
+.PHONY: real-cluster-build real-cluster-up real-cluster-down real-cluster-status real-cluster-ingress real-cluster-netpol
 real-cluster-build: ## Build the node image, Kubernetes' images and binaries and minikube once per machine (timed)
 	@start=$$(date +%s); \
 	$(REAL_CLUSTER_SH) build; \
@@ -24,3 +24,9 @@ real-cluster-down: ## Delete the real minikube profile, leaving no container, ne
 
 real-cluster-status: ## Print the real minikube profile's state
 	$(REAL_CLUSTER_SH) status
+
+real-cluster-ingress: ## Enable the ingress addon on the real profile with the Traefik stand-in images (built once)
+	$(REAL_CLUSTER_SH) ingress
+
+real-cluster-netpol: ## Enforce NetworkPolicies on the real profile (kube-router's firewall, built once)
+	$(REAL_CLUSTER_SH) netpol

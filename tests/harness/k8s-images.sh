@@ -10,7 +10,7 @@
 # at run time, never written here. What goes into each:
 #   kube-apiserver, kube-controller-manager, kube-scheduler, etcd
 #       one static binary of the harness's build (cluster-build.sh) on an empty image
-#   kube-proxy   the Debian 12 base image, iptables, conntrack, ipset (k8s-images/kube-proxy.Dockerfile)
+#   kube-proxy   the Debian 12 base image, iptables, conntrack, ipset (k8s-images/iptables-tool.Dockerfile)
 #   pause        k8s-images/pause, built with Go
 #   coredns      github.com/coredns/coredns at the version of its tag
 #   storage-provisioner  k8s.io/minikube's cmd/storage-provisioner at minikube's version
@@ -171,8 +171,8 @@ build_image() {
 	pause) digest=$(content_digest "$REAL_CLUSTER_IMAGES_REVISION" "$pause_dir/pause") ;;
 	coredns) digest=$(content_digest "$REAL_CLUSTER_IMAGES_REVISION" "$real_cache/coredns-$coredns_version/bin/coredns") ;;
 	provisioner) digest=$(content_digest "$REAL_CLUSTER_IMAGES_REVISION" "$provisioner_bin") ;;
-	kube-proxy) digest=$(content_digest "$REAL_CLUSTER_IMAGES_REVISION" "$kube/kube-proxy" "$REAL_CLUSTER_KUBE_PROXY_PACKAGES" \
-		"$here/k8s-images/kube-proxy.Dockerfile" "$(docker image inspect --format '{{.Id}}' "$base_image")") ;;
+	kube-proxy) digest=$(content_digest "$REAL_CLUSTER_IMAGES_REVISION" "$kube/kube-proxy" "$REAL_CLUSTER_IPTABLES_TOOL_PACKAGES" \
+		"$here/k8s-images/iptables-tool.Dockerfile" "$(docker image inspect --format '{{.Id}}' "$base_image")") ;;
 	*) die "unknown image kind $kind" ;;
 	esac
 	if up_to_date "$ref" "$digest"; then
@@ -207,10 +207,10 @@ build_image() {
 	kube-proxy)
 		dir=$(new_scratch "$real_cache/rootfs")
 		cp "$kube/kube-proxy" "$dir/kube-proxy"
-		docker_build "$ref" "$dir" -f "$here/k8s-images/kube-proxy.Dockerfile" \
+		docker_build "$ref" "$dir" -f "$here/k8s-images/iptables-tool.Dockerfile" \
 			--build-arg "BASE_IMAGE=$base_image" \
-			--build-arg "PACKAGES=${REAL_CLUSTER_KUBE_PROXY_PACKAGES//,/ }" \
-			--build-arg "IMAGE_VERSION=$digest"
+			--build-arg "PACKAGES=${REAL_CLUSTER_IPTABLES_TOOL_PACKAGES//,/ }" \
+			--build-arg BINARY=kube-proxy --build-arg "IMAGE_VERSION=$digest"
 		;;
 	esac
 	docker image inspect "$ref" >/dev/null 2>&1 || die "$ref is missing after its build"

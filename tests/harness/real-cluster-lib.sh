@@ -59,8 +59,9 @@ new_scratch() {
 # VERSION of their module into $real_cache/NAME-VERSION/bin (once), from a
 # wrapper module that requires it: built as a dependency, the module's own
 # replace directives do not apply (so `go install` would refuse it).
-# go_tools_replace, when set, holds MODULE=VERSION words the wrapper module
-# pins with replace directives (NAME must then say so, it keys the cache).
+# go_tools_replace, when set, holds MODULE=VERSION, MODULE=OTHER@VERSION or
+# MODULE=/DIRECTORY words the wrapper module turns into replace directives
+# (NAME must then say so, it keys the cache).
 go_tools_replace=""
 go_tools() {
 	local name=$1 version=$2 ldflags=$3
@@ -94,7 +95,11 @@ go_tools() {
 		printf 'module sre.minikube/%s-build\n\ngo 1.24\n\n' "$name"
 		local pin
 		for pin in $go_tools_replace; do
-			printf 'replace %s => %s %s\n' "${pin%%=*}" "${pin%%=*}" "${pin#*=}"
+			case "${pin#*=}" in
+			/*) printf 'replace %s => %s\n' "${pin%%=*}" "${pin#*=}" ;;
+			*@*) printf 'replace %s => %s\n' "${pin%%=*}" "${pin#*=}" | sed 's/@/ /' ;;
+			*) printf 'replace %s => %s %s\n' "${pin%%=*}" "${pin%%=*}" "${pin#*=}" ;;
+			esac
 		done
 	} >"$work/go.mod"
 	(cd "$work" && go get "${@/%/@$version}") >"$work/get.log" 2>&1 ||

@@ -9,6 +9,10 @@
 #   up             build if needed, then start the profile (a no-op when it runs)
 #   down           delete the profile; fails if a container, network, volume or process survives
 #   status         print Running, Stopped or Nonexistent (exit 0 only when Running)
+#   ingress        enable the ingress addon on the running profile, with the
+#                  Traefik-based stand-in images of ingress-images.sh
+#   netpol         run the NetworkPolicy enforcer (kube-router's firewall,
+#                  netpol-images.sh and netpol/kube-router.yaml) on the running profile
 #   env            print export lines (MINIKUBE_HOME, KUBECONFIG, PATH) for eval
 #   minikube ARGS  run the real minikube with this cluster's MINIKUBE_HOME and profile
 #
@@ -110,6 +114,35 @@ up() {
 	log "kubeconfig: $KUBECONFIG (context $profile)"
 }
 
+ingress() {
+	[ "$(status)" = Running ] || die "profile $profile is not running; run real-cluster.sh up first"
+	local start paths images registries refs ref
+	start=$(date +%s)
+	"$here/ingress-images.sh" >/dev/null
+	paths=$("$here/ingress-images.sh" --paths)
+	images=$(sed -n 's/^INGRESS_IMAGES=//p' <<<"$paths")
+	registries=$(sed -n 's/^INGRESS_REGISTRIES=//p' <<<"$paths")
+	read -r -a refs <<<"$(sed -n 's/^INGRESS_REFS=//p' <<<"$paths")"
+	for ref in "${refs[@]}"; do
+		run_minikube -p "$profile" image load "$ref" >&2
+	done
+	run_minikube -p "$profile" addons enable ingress --images="$images" --registries="$registries" >&2
+	phase "ingress addon on $profile" "$start"
+}
+
+netpol() {
+	[ "$(status)" = Running ] || die "profile $profile is not running; run real-cluster.sh up first"
+	local start image
+	start=$(date +%s)
+	"$here/netpol-images.sh" >/dev/null
+	image=$("$here/netpol-images.sh" --paths | sed -n 's/^NETPOL_IMAGE=//p')
+	run_minikube -p "$profile" image load "$image" >&2
+	sed "s#image: IMAGE\$#image: $image#" "$here/netpol/kube-router.yaml" |
+		run_minikube -p "$profile" kubectl -- apply -f - >&2
+	run_minikube -p "$profile" kubectl -- -n kube-system rollout status daemonset/netpol-enforcer --timeout=180s >&2
+	phase "NetworkPolicy enforcer on $profile" "$start"
+}
+
 # What the profile leaves in Docker, one item per line.
 leftovers() {
 	docker ps -aq --filter "label=name.minikube.sigs.k8s.io=$profile" | sed 's/^/container /'
@@ -163,6 +196,8 @@ case "${1:-}" in
 build) build ;;
 up) up ;;
 down) down ;;
+ingress) ingress ;;
+netpol) netpol ;;
 status)
 	state=$(status)
 	echo "$state"

@@ -1,12 +1,15 @@
-# Test stand-in for Kubernetes' kube-proxy image: the harness's Debian 12
-# base image, the tools kube-proxy runs (iptables, conntrack, ipset) and the
-# kube-proxy binary of the harness's Kubernetes build (in the build context).
-# Built by tests/harness/k8s-images.sh; never shipped.
+# Image of one Go binary that drives the node's packet filter: the harness's
+# Debian 12 base image, the tools such binaries run (iptables, conntrack,
+# ipset) and BINARY (in the build context) in /usr/local/bin. Used for the
+# stand-in of Kubernetes' kube-proxy image and for the NetworkPolicy
+# enforcer of the real cluster. Built by tests/harness/k8s-images.sh and
+# tests/harness/netpol-images.sh; never shipped.
 ARG BASE_IMAGE
 # hadolint ignore=DL3006
 FROM ${BASE_IMAGE}
 
 ARG PACKAGES
+ARG BINARY
 ARG IMAGE_VERSION
 LABEL sre-minikube.k8s-image.version="${IMAGE_VERSION}"
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
@@ -20,5 +23,5 @@ RUN read -r -a packages <<<"${PACKAGES}" \
     && apt-get clean \
     && rm -rf /var/lib/apt/lists/* /var/log/*.log /var/log/apt/* /usr/share/doc/* /usr/share/man/*
 
-COPY kube-proxy /usr/local/bin/kube-proxy
-RUN ["/usr/local/bin/kube-proxy", "--version"]
+COPY ${BINARY} /usr/local/bin/${BINARY}
+RUN "/usr/local/bin/${BINARY}" --version

@@ -1,0 +1,3 @@
+module sre.minikube/ingress-standin
+
+go 1.24
