@@ -48,9 +48,7 @@ fi
 
 started=$(date +%s)
 "$here/docker-up.sh"
-mkdir -p "$real_cache"
-exec 9>"$real_cache/ingress-images.lock"
-flock -w 3600 9 || die "timed out waiting for another ingress-images.sh ($real_cache/ingress-images.lock)"
+hold_lock ingress-images
 
 if docker image inspect "$registry/$controller_image" >/dev/null 2>&1 &&
 	docker image inspect "$registry/$certgen_image" >/dev/null 2>&1; then

@@ -40,9 +40,8 @@ kube=$(kube_bin)
 etcd=$(etcd_bin)
 minikube=$(minikube_bin)
 
-mkdir -p "$real_cache" "$stamps"
-exec 9>"$real_cache/k8s-images.lock"
-flock -w 3600 9 || die "timed out waiting for another k8s-images.sh ($real_cache/k8s-images.lock)"
+mkdir -p "$stamps"
+hold_lock k8s-images
 
 # ------------------------------------------------- Kubernetes binaries
 start=$(date +%s)

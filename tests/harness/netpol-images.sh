@@ -35,16 +35,9 @@ fi
 started=$(date +%s)
 "$here/docker-up.sh"
 "$here/base-images.sh" bookworm
-mkdir -p "$real_cache"
-exec 9>"$real_cache/netpol-images.lock"
-flock -w 3600 9 || die "timed out waiting for another netpol-images.sh ($real_cache/netpol-images.lock)"
-
+hold_lock netpol-images
 ref=$(image_ref)
-if docker image inspect "$ref" >/dev/null 2>&1; then
-	log "$ref exists"
-	printf 'NETPOL_IMAGE=%s\n' "$ref"
-	exit 0
-fi
+done_if_image NETPOL_IMAGE "$ref"
 
 go_tools kube-router "$version" \
 	"-X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$version" \

@@ -50,16 +50,9 @@ start=$(date +%s)
 "$here/base-images.sh" bookworm
 phase "base image $base_image" "$start"
 
-mkdir -p "$real_cache"
-exec 9>"$real_cache/node-image.lock"
-flock -w 3600 9 || die "timed out waiting for another node image build ($real_cache/node-image.lock)"
-
+hold_lock node-image
 ref=$(image_ref)
-if docker image inspect "$ref" >/dev/null 2>&1; then
-	log "$ref exists"
-	printf 'NODE_IMAGE=%s\n' "$ref"
-	exit 0
-fi
+done_if_image NODE_IMAGE "$ref"
 
 go_tools crictl "$REAL_CLUSTER_CRICTL_VERSION" \
 	"-X sigs.k8s.io/cri-tools/pkg/version.Version=${REAL_CLUSTER_CRICTL_VERSION#v}" \

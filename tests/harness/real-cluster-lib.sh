@@ -116,6 +116,23 @@ go_tools() {
 	phase "$name $version: total" "$start"
 }
 
+# hold_lock NAME: wait for, then hold until the script ends, the lock
+# $real_cache/NAME.lock (file descriptor 9): concurrent runs queue up.
+hold_lock() {
+	mkdir -p "$real_cache"
+	exec 9>"$real_cache/$1.lock"
+	flock -w 3600 9 || die "timed out waiting for another run ($real_cache/$1.lock)"
+}
+
+# done_if_image KEY REF: when image REF exists, print KEY=REF and end the script.
+done_if_image() {
+	if docker image inspect "$2" >/dev/null 2>&1; then
+		log "$2 exists"
+		printf '%s=%s\n' "$1" "$2"
+		exit 0
+	fi
+}
+
 # docker_build REF CONTEXT [OPTION...]: docker build, its log kept (and its
 # end shown) only when it fails; then make sure the image exists.
 docker_build() {
