@@ -25,7 +25,7 @@ real-cluster-down: ## Delete the real minikube profile, leaving no container, ne
 real-cluster-status: ## Print the real minikube profile's state
 	$(REAL_CLUSTER_SH) status
 
-real-cluster-ingress: ## Enable the ingress addon on the real profile with the Traefik stand-in images (built once)
+real-cluster-ingress: ## Enable the ingress and ingress-dns addons on the real profile with stand-in images (Traefik; built once)
 	$(REAL_CLUSTER_SH) ingress
 
 real-cluster-netpol: ## Enforce NetworkPolicies on the real profile (kube-router's firewall, built once)

@@ -9,8 +9,8 @@
 #   up             build if needed, then start the profile (a no-op when it runs)
 #   down           delete the profile; fails if a container, network, volume or process survives
 #   status         print Running, Stopped or Nonexistent (exit 0 only when Running)
-#   ingress        enable the ingress addon on the running profile, with the
-#                  Traefik-based stand-in images of ingress-images.sh
+#   ingress        enable the ingress and ingress-dns addons on the running profile,
+#                  with the stand-in images of ingress-images.sh (Traefik-based)
 #   netpol         run the NetworkPolicy enforcer (kube-router's firewall,
 #                  netpol-images.sh and netpol/kube-router.yaml) on the running profile
 #   env            print export lines (MINIKUBE_HOME, KUBECONFIG, PATH) for eval
@@ -127,7 +127,10 @@ ingress() {
 		run_minikube -p "$profile" image load "$ref" >&2
 	done
 	run_minikube -p "$profile" addons enable ingress --images="$images" --registries="$registries" >&2
-	phase "ingress addon on $profile" "$start"
+	images=$(sed -n 's/^INGRESS_DNS_IMAGES=//p' <<<"$paths")
+	registries=$(sed -n 's/^INGRESS_DNS_REGISTRIES=//p' <<<"$paths")
+	run_minikube -p "$profile" addons enable ingress-dns --images="$images" --registries="$registries" >&2
+	phase "ingress and ingress-dns addons on $profile" "$start"
 }
 
 netpol() {

@@ -10,100 +10,27 @@
 //	    ValidatingWebhookConfiguration W (and its failure policy).
 //
 // It talks to the API server with the pod's service account, through the
-// REST API only. Test harness only (tests/harness/ingress-images.sh).
+// REST API only (internal/kubeapi). Test harness only (tests/harness/ingress-images.sh).
 package main
 
 import (
-	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"log"
 	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"strings"
 	"time"
+
+	"sre.minikube/ingress-standin/internal/kubeapi"
 )
-
-const serviceAccount = "/var/run/secrets/kubernetes.io/serviceaccount"
-
-type apiClient struct {
-	base   string
-	token  string
-	client *http.Client
-}
-
-func newAPIClient() (*apiClient, error) {
-	host, port := os.Getenv("KUBERNETES_SERVICE_HOST"), os.Getenv("KUBERNETES_SERVICE_PORT")
-	if host == "" || port == "" {
-		return nil, fmt.Errorf("not in a pod: KUBERNETES_SERVICE_HOST/PORT are unset")
-	}
-	token, err := os.ReadFile(serviceAccount + "/token")
-	if err != nil {
-		return nil, err
-	}
-	caPEM, err := os.ReadFile(serviceAccount + "/ca.crt")
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(caPEM) {
-		return nil, fmt.Errorf("no certificate in %s/ca.crt", serviceAccount)
-	}
-	return &apiClient{
-		base:  "https://" + net.JoinHostPort(host, port),
-		token: strings.TrimSpace(string(token)),
-		client: &http.Client{
-			Timeout:   30 * time.Second,
-			Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}},
-		},
-	}, nil
-}
-
-// do sends a JSON request; it returns the status code and decodes a 2xx body into out.
-func (c *apiClient) do(method, path string, in, out any) (int, error) {
-	var body io.Reader
-	if in != nil {
-		data, err := json.Marshal(in)
-		if err != nil {
-			return 0, err
-		}
-		body = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, c.base+path, body)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	if err != nil {
-		return resp.StatusCode, err
-	}
-	if resp.StatusCode/100 != 2 {
-		return resp.StatusCode, fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, bytes.TrimSpace(data))
-	}
-	if out != nil {
-		return resp.StatusCode, json.Unmarshal(data, out)
-	}
-	return resp.StatusCode, nil
-}
 
 type secret struct {
 	APIVersion string            `json:"apiVersion"`
@@ -164,10 +91,10 @@ func newCertificates(hosts []string) (caPEM, certPEM, keyPEM []byte, err error) 
 	return pemBlock("CERTIFICATE", caDER), pemBlock("CERTIFICATE", leafDER), pemBlock("EC PRIVATE KEY", keyDER), nil
 }
 
-func create(c *apiClient, flags map[string]string) error {
+func create(c *kubeapi.Client, flags map[string]string) error {
 	ns, name := flags["namespace"], flags["secret-name"]
 	path := "/api/v1/namespaces/" + ns + "/secrets"
-	status, err := c.do(http.MethodGet, path+"/"+name, nil, nil)
+	status, err := c.Do(http.MethodGet, path+"/"+name, nil, nil)
 	if err == nil {
 		log.Printf("secret %s/%s exists, keeping it", ns, name)
 		return nil
@@ -193,20 +120,20 @@ func create(c *apiClient, flags map[string]string) error {
 		Metadata: map[string]any{"name": name, "namespace": ns},
 		Data:     map[string][]byte{"ca": caPEM, "cert": certPEM, "key": keyPEM},
 	}
-	if _, err := c.do(http.MethodPost, path, s, nil); err != nil {
+	if _, err := c.Do(http.MethodPost, path, s, nil); err != nil {
 		return err
 	}
 	log.Printf("secret %s/%s created for %s", ns, name, strings.Join(hosts, ", "))
 	return nil
 }
 
-func patch(c *apiClient, flags map[string]string) error {
+func patch(c *kubeapi.Client, flags map[string]string) error {
 	if flags["patch-validating"] == "false" {
 		log.Print("nothing to patch (--patch-validating=false)")
 		return nil
 	}
 	var s secret
-	if _, err := c.do(http.MethodGet, "/api/v1/namespaces/"+flags["namespace"]+"/secrets/"+flags["secret-name"], nil, &s); err != nil {
+	if _, err := c.Do(http.MethodGet, "/api/v1/namespaces/"+flags["namespace"]+"/secrets/"+flags["secret-name"], nil, &s); err != nil {
 		return err
 	}
 	ca := s.Data["ca"]
@@ -215,7 +142,7 @@ func patch(c *apiClient, flags map[string]string) error {
 	}
 	path := "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/" + flags["webhook-name"]
 	var config map[string]any
-	if _, err := c.do(http.MethodGet, path, nil, &config); err != nil {
+	if _, err := c.Do(http.MethodGet, path, nil, &config); err != nil {
 		return err
 	}
 	webhooks, _ := config["webhooks"].([]any)
@@ -234,7 +161,7 @@ func patch(c *apiClient, flags map[string]string) error {
 			webhook["failurePolicy"] = policy
 		}
 	}
-	if _, err := c.do(http.MethodPut, path, config, nil); err != nil {
+	if _, err := c.Do(http.MethodPut, path, config, nil); err != nil {
 		return err
 	}
 	log.Printf("patched %d webhooks of %s", len(webhooks), flags["webhook-name"])
@@ -251,7 +178,7 @@ func main() {
 		name, value, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
 		flags[name] = value
 	}
-	c, err := newAPIClient()
+	c, err := kubeapi.InCluster()
 	if err != nil {
 		log.Fatal(err)
 	}
