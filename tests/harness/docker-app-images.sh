@@ -35,10 +35,12 @@ done
 "$here/images/go-builder.sh" >&2
 proxy=$("$here/docker-go-proxy.sh" start "${dirs[@]}")
 
-# The digest covers what .dockerignore lets into the build, and the Dockerfile.
+# The digest is the image_build role's content hash: everything the build
+# context sends (what .dockerignore lets in, the Dockerfile, embedded files
+# such as SQL migrations included).
 context_digest() {
-	(cd "$1" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum -o -name Dockerfile -o -name .dockerignore \) \
-		! -name '*_test.go' -print | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)
+	python3 "$repo/roles/image_build/files/context_hash.py" "$1" |
+		python3 -c 'import json, sys; print(next(iter(json.load(sys.stdin).values()))["hash"][:12])'
 }
 
 for app in "${apps[@]}"; do
