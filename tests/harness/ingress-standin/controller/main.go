@@ -5,6 +5,8 @@
 // same IngressClass and annotations) on ports 80 and 443, answers the
 // addon's admission webhook (allowing every Ingress: no validation), and
 // serves /healthz on :10254 for the addon's probes once Traefik answers.
+// Like ingress-nginx without a publish service, it reports the address of
+// the node it runs on in the status of the Ingresses it serves.
 // Invoked as /wait-shutdown (the addon's preStop hook) it just exits.
 // Test harness only (tests/harness/ingress-images.sh); never shipped.
 package main
@@ -25,6 +27,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"sre.minikube/ingress-standin/internal/kubeapi"
 )
 
 const (
@@ -85,6 +89,10 @@ func traefikArgs(opts options) []string {
 		"--ping=true",
 		"--ping.entrypoint=ping",
 		"--log.level=INFO",
+		"--log.nocolor=true",
+		// Tests send traffic to the cluster only: no update check, no usage data.
+		"--global.checknewversion=false",
+		"--global.sendanonymoususage=false",
 		"--accesslog=true",
 		p + "=true",
 		p + ".controllerclass=" + opts.controllerClass,
@@ -173,6 +181,31 @@ func serveHealth() {
 	}()
 }
 
+// nodeAddress asks the API server for the address of the node this pod runs
+// on (its status.hostIP); empty when it cannot tell.
+func nodeAddress() string {
+	client, err := kubeapi.InCluster()
+	if err != nil {
+		log.Printf("no node address for the Ingress status: %v", err)
+		return ""
+	}
+	path := "/api/v1/namespaces/" + os.Getenv("POD_NAMESPACE") + "/pods/" + os.Getenv("POD_NAME")
+	for attempt := 0; attempt < 30; attempt++ {
+		var pod struct {
+			Status struct {
+				HostIP string `json:"hostIP"`
+			} `json:"status"`
+		}
+		if _, err := client.Do(http.MethodGet, path, nil, &pod); err != nil {
+			log.Printf("reading this pod: %v", err)
+		} else if pod.Status.HostIP != "" {
+			return pod.Status.HostIP
+		}
+		time.Sleep(time.Second)
+	}
+	return ""
+}
+
 func main() {
 	log.SetFlags(log.LstdFlags | log.LUTC)
 	if filepath.Base(os.Args[0]) == "wait-shutdown" {
@@ -185,6 +218,9 @@ func main() {
 		}
 	}
 	serveHealth()
+	if opts.publishStatusAddress == "" {
+		opts.publishStatusAddress = nodeAddress()
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
