@@ -105,11 +105,8 @@ tar --numeric-owner --owner=0 --group=0 -C "$rootfs/dns" -c . |
 	docker import --change "LABEL sre-minikube.k8s-image.version=$standin_digest" \
 		--change 'ENTRYPOINT ["/ingress-dns"]' - "$registry/$dns_image" >/dev/null
 phase "ingress images" "$start"
-# Earlier builds of these images, unless a container still uses one.
 for image in "$controller_image" "$certgen_image" "$dns_image"; do
-	docker image ls --format '{{.Repository}}:{{.Tag}}' "$registry/${image%:*}" | while read -r old; do
-		[ "$old" = "$registry/$image" ] || docker image rm "$old" >/dev/null 2>&1 || true
-	done
+	drop_older_builds "$registry/$image"
 done
 phase "ingress images, all" "$started"
 print_paths

@@ -25,7 +25,6 @@ prog=k8s-images
 . "$here/real-cluster-lib.sh"
 
 k8s_version=$CLUSTER_KUBERNETES_VERSION
-base_image=sre-minikube-test/debian:12
 arch=amd64
 [ "$(uname -m)" = x86_64 ] || die "only amd64 machines are supported (this is $(uname -m))"
 minikube_cache=$MINIKUBE_HOME/.minikube/cache
@@ -171,7 +170,7 @@ build_image() {
 	coredns) digest=$(content_digest "$REAL_CLUSTER_IMAGES_REVISION" "$real_cache/coredns-$coredns_version/bin/coredns") ;;
 	provisioner) digest=$(content_digest "$REAL_CLUSTER_IMAGES_REVISION" "$provisioner_bin") ;;
 	kube-proxy) digest=$(content_digest "$REAL_CLUSTER_IMAGES_REVISION" "$kube/kube-proxy" "$REAL_CLUSTER_IPTABLES_TOOL_PACKAGES" \
-		"$here/k8s-images/iptables-tool.Dockerfile" "$(docker image inspect --format '{{.Id}}' "$base_image")") ;;
+		"$here/k8s-images/iptables-tool.Dockerfile" "$(base_version)") ;;
 	*) die "unknown image kind $kind" ;;
 	esac
 	if up_to_date "$ref" "$digest"; then

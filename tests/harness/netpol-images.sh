@@ -16,14 +16,13 @@ prog=netpol-images
 . "$here/real-cluster-lib.sh"
 
 version=$REAL_CLUSTER_KUBE_ROUTER_VERSION
-base_image=sre-minikube-test/debian:12
 bin_dir=$real_cache/kube-router-$version/bin
 
 image_ref() {
 	local digest
 	digest=$(content_digest "$REAL_CLUSTER_IMAGES_REVISION" "$version" "$REAL_CLUSTER_IPTABLES_TOOL_PACKAGES" \
 		"$here/k8s-images/iptables-tool.Dockerfile" \
-		"$(docker image inspect --format '{{.Id}}' "$base_image" 2>/dev/null || echo missing)")
+		"$(base_version)")
 	printf 'sre-minikube-test/netpol-enforcer:kube-router-%s-%s\n' "$version" "$digest"
 }
 
@@ -51,5 +50,6 @@ docker_build "$ref" "$work" -f "$here/k8s-images/iptables-tool.Dockerfile" \
 	--build-arg "PACKAGES=${REAL_CLUSTER_IPTABLES_TOOL_PACKAGES//,/ }" \
 	--build-arg BINARY=kube-router --build-arg "IMAGE_VERSION=${ref##*:}"
 phase "image $ref" "$start"
+drop_older_builds "$ref"
 phase "netpol enforcer, all" "$started"
 printf 'NETPOL_IMAGE=%s\n' "$ref"

@@ -22,14 +22,8 @@ prog=node-image
 . "$here/real-cluster-lib.sh"
 
 context=$here/node-image
-base_image=sre-minikube-test/debian:12
 crictl_dir=$real_cache/crictl-$REAL_CLUSTER_CRICTL_VERSION/bin
 buildkit_dir=$real_cache/buildkit-$REAL_CLUSTER_BUILDKIT_VERSION/bin
-
-base_version() {
-	docker image inspect --format '{{ index .Config.Labels "sre-minikube.base-image.version" }}' \
-		"$base_image" 2>/dev/null || echo missing
-}
 
 image_ref() {
 	local digest
@@ -72,9 +66,6 @@ docker_build "$ref" "$work" \
 	--build-arg "NODE_PACKAGES=${REAL_CLUSTER_NODE_PACKAGES//,/ }" \
 	--build-arg "NODE_IMAGE_VERSION=${ref##*:}"
 phase "node image $ref" "$start"
-# Earlier builds of the node image, unless a node container still uses one.
-docker image ls --format '{{.Repository}}:{{.Tag}}' "$REAL_CLUSTER_NODE_IMAGE_REPO" | while read -r old; do
-	[ "$old" = "$ref" ] || docker image rm "$old" >/dev/null 2>&1 || true
-done
+drop_older_builds "$ref"
 phase "node image, all" "$started"
 printf 'NODE_IMAGE=%s\n' "$ref"

@@ -152,6 +152,23 @@ etcd_bin() { "$here/cluster-build.sh" --paths | sed -n 's/^CLUSTER_ETCD_BIN=//p'
 # The real minikube binary (minikube-build.sh).
 minikube_bin() { "$here/minikube-build.sh" --paths | sed -n 's/^MINIKUBE_BIN=//p'; }
 
+# drop_older_builds REF: remove the other tags of REF's repository (earlier
+# builds), except those a container still uses.
+drop_older_builds() {
+	local old
+	docker image ls --format '{{.Repository}}:{{.Tag}}' "${1%:*}" | while read -r old; do
+		[ "$old" = "$1" ] || docker image rm "$old" >/dev/null 2>&1 || true
+	done
+}
+
+# The version label of the harness's Debian 12 base image (base-images.sh):
+# what images built FROM it are keyed by (its id changes on every import).
+base_image=sre-minikube-test/debian:12
+base_version() {
+	docker image inspect --format '{{ index .Config.Labels "sre-minikube.base-image.version" }}' \
+		"$base_image" 2>/dev/null || echo missing
+}
+
 # A digest of files and words, to key images by what goes into them.
 content_digest() {
 	local item
