@@ -196,3 +196,5 @@ until daemon_answers; do
 	waited=$((waited + 1))
 done
 say "Docker daemon answers after ${waited}s: $(docker version --format 'server {{.Server.Version}}')"
+# Started with the wrapper already registered; make sure it took effect.
+ensure_runc_wrapper
