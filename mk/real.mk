@@ -7,11 +7,16 @@ REAL_CLUSTER_SH := tests/harness/real-cluster.sh
 
 ##@ Real minikube cluster (docs/real-cluster.md)
 
-.PHONY: real-cluster-build real-cluster-up real-cluster-down real-cluster-status real-cluster-ingress real-cluster-netpol
+.PHONY: real-cluster-build real-cluster-build-addons real-cluster-up real-cluster-down real-cluster-status real-cluster-ingress real-cluster-netpol
 real-cluster-build: ## Build the node image, Kubernetes' images and binaries and minikube once per machine (timed)
 	@start=$$(date +%s); \
 	$(REAL_CLUSTER_SH) build; \
 	echo "real-cluster-build: took $$(( $$(date +%s) - start ))s"
+
+real-cluster-build-addons: ## Build the ingress and NetworkPolicy stand-ins once per machine (timed; Traefik is the longest build)
+	@start=$$(date +%s); \
+	$(REAL_CLUSTER_SH) build-addons; \
+	echo "real-cluster-build-addons: took $$(( $$(date +%s) - start ))s"
 
 real-cluster-up: ## Start the real minikube profile (builds first if needed; a no-op when it runs)
 	@start=$$(date +%s); \

@@ -6,6 +6,7 @@
 #
 # Usage: real-cluster.sh COMMAND
 #   build          build everything once per machine (a no-op when done); prints each phase's time
+#   build-addons   the same for the ingress and NetworkPolicy stand-ins (ingress, netpol)
 #   up             build if needed, then start the profile (a no-op when it runs)
 #   down           delete the profile; fails if a container, network, volume or process survives
 #   status         print Running, Stopped or Nonexistent (exit 0 only when Running)
@@ -63,6 +64,18 @@ build() {
 	"$here/k8s-images.sh"
 	phase "kubernetes and addon images, minikube's caches (k8s-images.sh)" "$start"
 	phase "real-cluster build, all" "$started"
+}
+
+build_addons() {
+	local started start
+	started=$(date +%s)
+	start=$(date +%s)
+	"$here/ingress-images.sh" >/dev/null
+	phase "ingress and ingress-dns stand-ins (ingress-images.sh)" "$start"
+	start=$(date +%s)
+	"$here/netpol-images.sh" >/dev/null
+	phase "NetworkPolicy enforcer (netpol-images.sh)" "$start"
+	phase "real-cluster addon build, all" "$started"
 }
 
 # Host, Kubelet and APIServer of the profile, one per line; nothing if it does not exist.
@@ -197,6 +210,7 @@ down() {
 
 case "${1:-}" in
 build) build ;;
+build-addons) build_addons ;;
 up) up ;;
 down) down ;;
 ingress) ingress ;;
