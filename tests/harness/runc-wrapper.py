@@ -87,6 +87,11 @@ def drop_capability(process):
     return changed
 
 
+def process_of_spec(spec):
+    """The process of an OCI runtime spec (config.json), if it has one."""
+    return spec.get("process") if isinstance(spec, dict) else None
+
+
 def rewrite(path, process_of):
     """Drop the capability in the JSON file at path, in place (atomic rename)."""
     try:
@@ -109,7 +114,7 @@ def main():
     index, command = split_command(args)
     if command in ("create", "run"):
         bundle = option_value(args[index + 1 :], "--bundle", "-b") or "."
-        rewrite(os.path.join(bundle, "config.json"), lambda spec: spec.get("process"))
+        rewrite(os.path.join(bundle, "config.json"), process_of_spec)
     elif command == "exec":
         process_file = option_value(args[index + 1 :], "--process", "-p")
         if process_file:
