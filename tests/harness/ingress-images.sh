@@ -82,7 +82,7 @@ traefik_bin=$real_cache/traefik-$traefik_version/bin/traefik
 
 # ------------------------------------------------------------ stand-ins
 start=$(date +%s)
-rootfs=$(new_scratch "$real_cache/rootfs")
+rootfs=$(new_scratch ingress-rootfs)
 chmod 0755 "$rootfs"
 mkdir -p "$rootfs/controller/usr/local/bin" "$rootfs/controller/tmp" "$rootfs/certgen/tmp" "$rootfs/dns/tmp"
 chmod 1777 "$rootfs/controller/tmp" "$rootfs/certgen/tmp" "$rootfs/dns/tmp"

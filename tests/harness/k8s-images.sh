@@ -103,9 +103,9 @@ pause_dir=$real_cache/pause-$pause_digest/bin
 if [ ! -x "$pause_dir/pause" ]; then
 	use_go
 	start=$(date +%s)
-	work=$(new_scratch "$real_cache/pause-$pause_digest")
+	work=$(new_scratch pause)
 	(cd "$here/k8s-images/pause" && go build -ldflags "-s -w" -o "$work/pause" .)
-	rm -rf "$pause_dir" && mkdir -p "$work/bin" && mv "$work/pause" "$work/bin/" && mv "$work/bin" "$pause_dir"
+	rm -rf "$pause_dir" && mkdir -p "$work/bin" "${pause_dir%/bin}" && mv "$work/pause" "$work/bin/" && mv "$work/bin" "$pause_dir"
 	phase "pause" "$start"
 fi
 
@@ -150,7 +150,7 @@ scratch_image() {
 rootfs_with() {
 	local source=$1 dir target
 	shift
-	dir=$(new_scratch "$real_cache/rootfs")
+	dir=$(new_scratch rootfs)
 	for target in "$@"; do
 		mkdir -p "$dir$(dirname "$target")"
 		cp "$source" "$dir$target"
@@ -203,7 +203,7 @@ build_image() {
 		scratch_image "$ref" "$digest" "$dir" /storage-provisioner ""
 		;;
 	kube-proxy)
-		dir=$(new_scratch "$real_cache/rootfs")
+		dir=$(new_scratch rootfs)
 		cp "$kube/kube-proxy" "$dir/kube-proxy"
 		docker_build "$ref" "$dir" -f "$here/k8s-images/iptables-tool.Dockerfile" \
 			--build-arg "BASE_IMAGE=$base_image" \

@@ -43,7 +43,7 @@ go_tools kube-router "$version" \
 	github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
 
 start=$(date +%s)
-work=$(new_scratch "$real_cache/rootfs")
+work=$(new_scratch netpol-context)
 cp "$bin_dir/kube-router" "$work/kube-router"
 docker_build "$ref" "$work" -f "$here/k8s-images/iptables-tool.Dockerfile" \
 	--build-arg "BASE_IMAGE=$base_image" \

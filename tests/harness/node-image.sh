@@ -56,7 +56,7 @@ go_tools buildkit "$REAL_CLUSTER_BUILDKIT_VERSION" \
 	github.com/moby/buildkit/cmd/buildkitd github.com/moby/buildkit/cmd/buildctl
 
 start=$(date +%s)
-work=$(new_scratch "$real_cache")
+work=$(new_scratch node-image-context)
 cp -a "$context/." "$work/"
 mkdir -p "$work/bin"
 cp "$crictl_dir/crictl" "$buildkit_dir/buildkitd" "$buildkit_dir/buildctl" "$work/bin/"

@@ -36,23 +36,16 @@ use_go() {
 	export GOFLAGS="${GOFLAGS:-} -trimpath"
 }
 
-# Scratch directories of this run, removed however it ends.
-scratch=()
-remove_scratch() {
-	local d
-	for d in ${scratch[@]+"${scratch[@]}"}; do
-		rm -rf "$d"
-	done
-}
-trap remove_scratch EXIT
+# Scratch space of this run, made here in the calling shell so that the
+# directories that command substitutions create in it go too, however the
+# run ends. Builds move their results out of it (same file system).
+mkdir -p "$real_cache"
+run_scratch=$(mktemp -d "$real_cache/.scratch.XXXXXX")
+trap 'rm -rf "$run_scratch"' EXIT
 
-# new_scratch PARENT: print a new temporary directory under PARENT.
+# new_scratch LABEL: print a new temporary directory of this run.
 new_scratch() {
-	mkdir -p "$1"
-	local d
-	d=$(mktemp -d "$1/tmp.XXXXXX")
-	scratch+=("$d")
-	printf '%s\n' "$d"
+	mktemp -d "$run_scratch/$1.XXXXXX"
 }
 
 # go_tools NAME VERSION LDFLAGS PACKAGE...: build the commands PACKAGE... at
@@ -90,7 +83,7 @@ go_tools() {
 	use_go
 	local start work
 	start=$(date +%s)
-	work=$(new_scratch "$dir")
+	work=$(new_scratch "$name")
 	{
 		printf 'module sre.minikube/%s-build\n\ngo 1.24\n\n' "$name"
 		local pin
@@ -138,11 +131,14 @@ done_if_image() {
 docker_build() {
 	local ref=$1 context=$2
 	shift 2
-	if ! nice -n 10 docker build "$@" -t "$ref" "$context" >"$context.log" 2>&1; then
-		tail -n 30 "$context.log" >&2
-		die "docker build of $ref failed (log: $context.log)"
+	local build_log
+	build_log=$real_cache/logs/$(printf '%s' "$ref" | tr '/:' '__').log
+	mkdir -p "$real_cache/logs"
+	if ! nice -n 10 docker build "$@" -t "$ref" "$context" >"$build_log" 2>&1; then
+		tail -n 30 "$build_log" >&2
+		die "docker build of $ref failed (log: $build_log)"
 	fi
-	rm -f "$context.log"
+	rm -f "$build_log"
 	docker image inspect "$ref" >/dev/null 2>&1 || die "$ref is missing after its build"
 }
 

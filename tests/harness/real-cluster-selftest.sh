@@ -27,13 +27,13 @@ check() {
 	# check DESCRIPTION COMMAND...: run COMMAND, count and report the result.
 	local description=$1
 	shift
-	if "$@" >"$real_cache/selftest.out" 2>&1; then
+	if "$@" >"$run_scratch/check.out" 2>&1; then
 		passed=$((passed + 1))
 		printf 'ok     %s\n' "$description"
 	else
 		failed=$((failed + 1))
 		printf 'FAILED %s\n' "$description"
-		tail -n 15 "$real_cache/selftest.out" | sed 's/^/       /'
+		tail -n 15 "$run_scratch/check.out" | sed 's/^/       /'
 	fi
 }
 
@@ -98,7 +98,7 @@ for component in etcd kube-apiserver kube-controller-manager kube-scheduler kube
 done
 
 # ------------------------------------------------------------ image build
-context=$(new_scratch "$real_cache/selftest")
+context=$(new_scratch selftest)
 printf 'FROM sre-minikube-test/debian:12\nRUN echo built-in-the-node > /built.txt\nCMD ["cat", "/built.txt"]\n' >"$context/Dockerfile"
 check "minikube image load of the base image" "$rc" minikube image load sre-minikube-test/debian:12
 check "minikube image build inside the node" "$rc" minikube image build -t sre-minikube-test/selftest:1 "$context"
@@ -109,7 +109,7 @@ check "a pod of the built image prints what its RUN step wrote" expect_output '^
 # ------------------------------------------------------------ payment-provider
 app_image=$("$here/docker-app-images.sh" payment-provider)
 check "minikube image load of $app_image" "$rc" minikube image load "$app_image"
-manifest=$(new_scratch "$real_cache/selftest")/payment-provider.yaml
+manifest=$(new_scratch selftest)/payment-provider.yaml
 cat >"$manifest" <<EOF
 apiVersion: v1
 kind: Namespace
@@ -217,7 +217,7 @@ for _ in range(10):
         break
     time.sleep(1)
 EOF
-	policy=$(new_scratch "$real_cache/selftest")/policy.yaml
+	policy=$(new_scratch selftest)/policy.yaml
 	cat >"$policy" <<'EOF'
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
