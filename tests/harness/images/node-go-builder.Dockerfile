@@ -5,5 +5,5 @@ ARG BASE
 FROM ${BASE}
 ARG GOPROXY
 COPY . /tmp/modules/
-RUN for app in /tmp/modules/*/; do (cd "$app" && go mod download && go mod verify) || exit 1; done \
+RUN for app in /tmp/modules/*/; do go -C "$app" mod download && go -C "$app" mod verify || exit 1; done \
     && rm -rf /tmp/modules

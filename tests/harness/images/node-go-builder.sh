@@ -11,7 +11,8 @@
 # image is named GO_BUILDER_IMAGE, the exact name the apps' Dockerfiles start
 # from; the image itself keeps a name of its own in the local engine, so the
 # plain stand-in is left alone. Written through a temporary file; rebuilt
-# when the apps' go.mod or go.sum change (the image's tag is their digest).
+# when the apps' go.mod or go.sum or the Dockerfile change (the image's tag
+# is their digest).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,7 +35,8 @@ for mod in "$top"/apps/*/go.mod; do
 	cp "$mod" "$(dirname "$mod")/go.sum" "$context/$app/"
 	apps+=("$top/apps/$app")
 done
-digest=$(cd "$context" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
+digest=$( (cd "$context" && find . -type f -print0 | sort -z | xargs -0 sha256sum; sha256sum <"$here/node-go-builder.Dockerfile") |
+	sha256sum | cut -c1-12)
 image="$APPS_IMAGE_NAMESPACE/node-go-builder:$digest"
 
 if ! docker image inspect "$image" >/dev/null 2>&1; then
