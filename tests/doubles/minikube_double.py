@@ -34,6 +34,7 @@ MINIKUBE_DOUBLE_BUILD_EXIT_CODE   exit code of a FAILED ``image build`` (default
 MINIKUBE_DOUBLE_BUILD_NETWORK     network of ``image build`` containers, e.g. "host" so
                                   that a build reaches a module proxy on the host's
                                   loopback (minikube builds inside its node)
+MINIKUBE_DOUBLE_RECORDINGS        the real binary's recordings (default: ../minikube_contract/recordings)
 MINIKUBE_DOUBLE_ROOT_CHECK        "1": refuse the docker driver as root (exit 57)
                                   like the real binary; off by default because the
                                   test machines run as root
@@ -45,6 +46,7 @@ import argparse
 import contextlib
 import datetime
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -77,17 +79,24 @@ CNIS = ("auto", "bridge", "calico", "cilium", "flannel", "kindnet", "false")
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 # The real binary's recorded answers (tests/minikube_contract/recordings):
-# where the double needs one of its facts, it reads it there.
-RECORDINGS = os.path.join(os.path.dirname(HERE), "minikube_contract", "recordings")
+# where the double needs one of its facts, it reads it there. A copy of the
+# double outside the repository (a release mirror's) is told where they are.
+RECORDINGS = os.environ.get("MINIKUBE_DOUBLE_RECORDINGS") or os.path.join(
+    os.path.dirname(HERE), "minikube_contract", "recordings"
+)
 
 
-def recorded_addons() -> list[str]:
+@functools.cache
+def addon_names() -> list[str]:
     """The addon names of the real `addons list`, sorted as it prints them."""
-    with open(os.path.join(RECORDINGS, "addons-list-json-unknown.json"), encoding="utf-8") as handle:
-        return list(json.loads(json.load(handle)["stdout"]))
+    path = os.path.join(RECORDINGS, "addons-list-json-unknown.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return list(json.loads(json.load(handle)["stdout"]))
+    except FileNotFoundError:
+        raise SystemExit(f"minikube double: no recording at {path}; set MINIKUBE_DOUBLE_RECORDINGS") from None
 
 
-ADDONS = recorded_addons()
 DEFAULT_ADDONS = ("default-storageclass", "storage-provisioner")
 
 # Exit codes (minikube's reason codes).
@@ -929,7 +938,7 @@ class Minikube:
                 addons[name] = True
         for name in opts.addons:
             for item in name.split(","):
-                if item not in ADDONS:
+                if item not in addon_names():
                     raise fail(EX_USAGE, "MK_USAGE", f"{item} is not a valid addon", json_output=json_output)
                 addons[item] = True
         for name, enabled in sorted(addons.items()):
@@ -1093,7 +1102,7 @@ class Minikube:
             data = self.state.load(self.profile)
             if data is None and opts.output == "json":
                 # Without the profile minikube still lists its addons, with nothing about them.
-                sys.stdout.write(json.dumps(dict.fromkeys(ADDONS, {}), separators=(",", ":")))
+                sys.stdout.write(json.dumps(dict.fromkeys(addon_names(), {}), separators=(",", ":")))
                 return EX_OK
             if data is None:
                 raise profile_not_found(self.profile, False)
@@ -1101,12 +1110,12 @@ class Minikube:
             if opts.output == "json":
                 document = {
                     name: {"Profile": self.profile, "Status": "enabled" if enabled.get(name) else "disabled"}
-                    for name in ADDONS
+                    for name in addon_names()
                 }
                 print(json.dumps(document, separators=(",", ":")))
             else:
                 print("|-----------------------------|----------|--------------|")
-                for name in ADDONS:
+                for name in addon_names():
                     status = "enabled" if enabled.get(name) else "disabled"
                     print(f"| {name:<27} | {self.profile:<8} | {status:<12} |")
             return EX_OK
@@ -1118,7 +1127,7 @@ class Minikube:
             parser.add_argument("--force", action="store_true")
             opts = parser.parse_args(rest)
             data = self.require()
-            if opts.name not in ADDONS:
+            if opts.name not in addon_names():
                 raise fail(
                     EX_ADDON_ERROR,
                     "MK_ADDON_ENABLE" if sub == "enable" else "MK_ADDON_DISABLE",
