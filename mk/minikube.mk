@@ -15,7 +15,7 @@ minikube-build: ## Build the real minikube (the product's pinned version) from t
 minikube-record: $(VENV_STAMP) docker-up minikube-build ## Record the real binary's answers to the contract's cases (commit the result)
 	python $(MINIKUBE_CONTRACT_DIR)/record.py
 
-test-minikube-contract: $(VENV_STAMP) docker-up minikube-build ## The contract suite: every case on the real binary and the double, against the recordings
+test-minikube-contract: $(VENV_STAMP) docker-up minikube-build cluster-build ## The contract suite: every case on the real binary and the double, against the recordings
 	@start=$$(date +%s); \
 	python -m pytest -p no:cacheprovider -q $(MINIKUBE_CONTRACT_DIR); \
 	echo "test-minikube-contract: took $$(( $$(date +%s) - start ))s"
