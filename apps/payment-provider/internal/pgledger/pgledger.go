@@ -46,6 +46,48 @@ func New(pool *pgxpool.Pool) *Ledger {
 	return &Ledger{Schema: postgres.NewSchema(pool, Service, Migrations()), pool: pool}
 }
 
+// chargesQuery lists the charges of the first $1 invoices. Every row of
+// payments is an accepted payment (a replay inserts nothing), so an
+// invoice's charges are its rows, and its first payment the one with the
+// lowest seq. Ids are compared in byte order (COLLATE "C") whatever the
+// database's collation; the index payments_by_invoice holds the rows in
+// that order with every column read, so the scan stops at the limit.
+const chargesQuery = `SELECT invoice_id COLLATE "C", count(*),
+		(array_agg(value_minor ORDER BY seq))[1], (array_agg(currency ORDER BY seq))[1]
+	FROM payments
+	GROUP BY invoice_id COLLATE "C"
+	ORDER BY invoice_id COLLATE "C"
+	LIMIT $1`
+
+// Charges implements ledger.Ledger.
+func (l *Ledger) Charges(ctx context.Context, limit int) (ledger.Charges, error) {
+	out := ledger.Charges{Store: "postgres", Invoices: []ledger.Charge{}}
+	limit = max(limit, 0)
+	// One more than asked tells whether there are more.
+	rows, err := l.pool.Query(ctx, chargesQuery, limit+1)
+	if err != nil {
+		return ledger.Charges{}, fmt.Errorf("read the charges: %w", err)
+	}
+	for rows.Next() {
+		var c ledger.Charge
+		var minor int64
+		if err := rows.Scan(&c.InvoiceID, &c.Count, &minor, &c.Currency); err != nil {
+			rows.Close()
+			return ledger.Charges{}, fmt.Errorf("read the charges: %w", err)
+		}
+		c.Value = money.FromMinor(minor)
+		if len(out.Invoices) == limit {
+			out.Truncated = true
+			continue
+		}
+		out.Invoices = append(out.Invoices, c)
+	}
+	if err := rows.Err(); err != nil {
+		return ledger.Charges{}, fmt.Errorf("read the charges: %w", err)
+	}
+	return out, nil
+}
+
 // Record implements ledger.Ledger. Two replicas recording the same key at
 // once: the unique index makes the second insert wait for the first and
 // then do nothing, and the second reads what the first recorded.

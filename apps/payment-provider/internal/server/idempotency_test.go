@@ -124,6 +124,10 @@ func (downLedger) Record(context.Context, string, ledger.Payment) (ledger.Paymen
 	return ledger.Payment{}, false, errDB
 }
 
+func (downLedger) Charges(context.Context, int) (ledger.Charges, error) {
+	return ledger.Charges{}, errDB
+}
+
 func (downLedger) Ready(context.Context) error { return errDB }
 
 func TestLedgerDown(t *testing.T) {
@@ -137,7 +141,7 @@ func TestLedgerDown(t *testing.T) {
 	if got.code != http.StatusServiceUnavailable || strings.Contains(got.body, "10.1.2.3") || body["error"] == "" {
 		t.Fatalf("payment with the ledger down = %+v; want 503 without the database's address", got)
 	}
-	for path, want := range map[string]int{"/readyz": 503, "/healthz": 200} {
+	for path, want := range map[string]int{"/readyz": 503, "/healthz": 200, "/payments": 503} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 		if rec.Code != want {

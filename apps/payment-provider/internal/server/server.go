@@ -3,6 +3,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"regexp"
 	"sync/atomic"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,6 +44,28 @@ type PaymentResponse struct {
 	ID string `json:"id"`
 }
 
+// MaxListedInvoices bounds the invoices GET /payments lists.
+const MaxListedInvoices = 1000
+
+// listTimeout bounds the database read of GET /payments.
+const listTimeout = 5 * time.Second
+
+// InvoiceCharges is one invoice in the answer of GET /payments: how many
+// payments of it were accepted and the value and currency of the first.
+type InvoiceCharges struct {
+	ID       string       `json:"id"`
+	Value    money.Amount `json:"value"`
+	Currency string       `json:"currency"`
+	Count    int64        `json:"count"`
+}
+
+// PaymentsResponse is the body of GET /payments.
+type PaymentsResponse struct {
+	Store     string           `json:"store"`
+	Payments  []InvoiceCharges `json:"payments"`
+	Truncated bool             `json:"truncated,omitempty"`
+}
+
 // Server accepts payments.
 type Server struct {
 	logger *slog.Logger
@@ -58,7 +82,26 @@ func (s *Server) Handler(ready *atomic.Bool) http.Handler {
 	engine := httpx.NewEngine(s.logger)
 	httpx.Health(engine, ready, s.ledger.Ready)
 	engine.POST("/payments/pay", httpx.RequireJSON, s.pay)
+	engine.GET("/payments", s.list)
 	return engine
+}
+
+// list answers GET /payments: the accepted payments grouped by invoice id,
+// the lowest ids first, at most MaxListedInvoices of them.
+func (s *Server) list(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), listTimeout)
+	defer cancel()
+	charges, err := s.ledger.Charges(ctx, MaxListedInvoices)
+	if err != nil {
+		s.logger.LogAttrs(ctx, slog.LevelError, "payments not listed", slog.String("error", err.Error()))
+		c.JSON(http.StatusServiceUnavailable, httpx.Error{Error: "payments not readable, try again later"})
+		return
+	}
+	out := PaymentsResponse{Store: charges.Store, Payments: make([]InvoiceCharges, 0, len(charges.Invoices)), Truncated: charges.Truncated}
+	for _, ch := range charges.Invoices {
+		out.Payments = append(out.Payments, InvoiceCharges{ID: ch.InvoiceID, Value: ch.Value, Currency: ch.Currency, Count: ch.Count})
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) pay(c *gin.Context) {

@@ -136,6 +136,10 @@ func TestRoutes(t *testing.T) {
 		{http.MethodGet, "/readyz", true, 200},
 		{http.MethodGet, "/readyz", false, 503},
 		{http.MethodGet, "/payments/pay", true, 405},
+		{http.MethodGet, "/payments", true, 200},
+		{http.MethodGet, "/payments", false, 200},
+		{http.MethodPost, "/payments", true, 405},
+		{http.MethodDelete, "/payments", true, 405},
 		{http.MethodGet, "/invoices", true, 404},
 	}
 	for _, tc := range cases {

@@ -5,6 +5,7 @@ package ledgertest
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -41,6 +42,67 @@ func Run(t *testing.T, newLedger func(t *testing.T) ledger.Ledger) {
 			}
 			if s.wantErr == nil && got != s.p {
 				t.Fatalf("step %d: recorded %+v, want %+v", n, got, s.p)
+			}
+		}
+	})
+
+	t.Run("charges", func(t *testing.T) {
+		l := newLedger(t)
+		empty, err := l.Charges(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if empty.Invoices == nil || len(empty.Invoices) != 0 || empty.Truncated {
+			t.Fatalf("empty ledger: %+v, want no invoices (an empty list, not nil), not truncated", empty)
+		}
+		if empty.Store != "memory" && empty.Store != "postgres" {
+			t.Fatalf("store %q, want memory or postgres", empty.Store)
+		}
+		i2Cheaper := ledger.Payment{InvoiceID: "I2", Value: money.FromMinor(500), Currency: "GBP"}
+		pay := func(id string) ledger.Payment {
+			return ledger.Payment{InvoiceID: id, Value: money.FromMinor(100), Currency: "USD"}
+		}
+		records := []struct {
+			key string
+			p   ledger.Payment
+		}{
+			{"", i2},
+			{"", i2Cheaper}, // a second charge; the first one's value is listed
+			{"k1", i1},
+			{"k1", i1}, // replayed: not a charge
+			{"k1", i2}, // refused: the key was used for I1
+			{"", pay("a")},
+			{"k2", pay("I10")},
+			{"k3", pay("B")},
+		}
+		for n, r := range records {
+			if _, _, err := l.Record(ctx, r.key, r.p); err != nil && !errors.Is(err, ledger.ErrKeyReused) {
+				t.Fatalf("record %d: %v", n, err)
+			}
+		}
+		charge := func(p ledger.Payment, count int64) ledger.Charge {
+			return ledger.Charge{InvoiceID: p.InvoiceID, Value: p.Value, Currency: p.Currency, Count: count}
+		}
+		// Byte order: upper case before lower case, "I10" before "I2".
+		all := []ledger.Charge{charge(pay("B"), 1), charge(i1, 1), charge(pay("I10"), 1), charge(i2, 2), charge(pay("a"), 1)}
+		cases := []struct {
+			limit         int
+			want          []ledger.Charge
+			wantTruncated bool
+		}{
+			{1000, all, false},
+			{5, all, false},
+			{4, all[:4], true},
+			{2, all[:2], true},
+			{0, []ledger.Charge{}, true},
+		}
+		for _, tc := range cases {
+			got, err := l.Charges(ctx, tc.limit)
+			if err != nil {
+				t.Fatalf("limit %d: %v", tc.limit, err)
+			}
+			if !reflect.DeepEqual(got.Invoices, tc.want) || got.Truncated != tc.wantTruncated || got.Store != empty.Store {
+				t.Fatalf("limit %d: %+v\nwant invoices %+v, truncated %v", tc.limit, got, tc.want, tc.wantTruncated)
 			}
 		}
 	})
@@ -84,5 +146,13 @@ func ConcurrentRecords(t *testing.T, ledgers []ledger.Ledger, callers int) {
 	wg.Wait()
 	if fresh != 1 {
 		t.Fatalf("%d calls recorded the payment, want 1", fresh)
+	}
+	charges, err := ledgers[0].Charges(context.Background(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ledger.Charge{{InvoiceID: "I3", Value: p.Value, Currency: p.Currency, Count: 1}}
+	if !reflect.DeepEqual(charges.Invoices, want) {
+		t.Fatalf("charges %+v, want %+v", charges.Invoices, want)
 	}
 }
