@@ -45,6 +45,14 @@ test-runc-wrapper: $(VENV_STAMP) ## Unit tests of the harness dockerd's runc wra
 
 TEST_TARGETS += test-runc-wrapper
 
+# The ingress stand-ins' Go tests (routing, proxying, status, the DNS
+# answers) need neither Docker nor a cluster; they run with `make test`.
+.PHONY: test-ingress-standin
+test-ingress-standin: ## Unit tests of the ingress addons' stand-ins (tests/harness/ingress-standin)
+	cd tests/harness/ingress-standin && go test -race -count=1 ./...
+
+TEST_TARGETS += test-ingress-standin
+
 # site.yml against a real minikube cluster (molecule/real). Not in
 # TEST_TARGETS yet: built cold on a fresh 2-core machine, the real cluster's
 # parts (Kubernetes with kubelet, CoreDNS, buildkit, Traefik, kube-router)

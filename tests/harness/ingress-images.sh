@@ -2,18 +2,16 @@
 # Build the stand-in images for minikube's ingress addon once per machine
 # (ingress-nginx cannot be built here; docs/real-cluster.md says what differs):
 #
-#   controller  Traefik (github.com/traefik/traefik/v3, REAL_CLUSTER_TRAEFIK_VERSION)
-#               behind ingress-standin/controller, installed as
-#               /nginx-ingress-controller so that the addon's Deployment runs
-#               it with ingress-nginx's flags
+#   controller  ingress-standin/controller, installed as /nginx-ingress-controller
+#               (and /wait-shutdown) so that the addon's Deployment runs it with
+#               ingress-nginx's flags: a reverse proxy on ports 80 and 443 that
+#               routes by the cluster's Ingresses, written with Go's standard
+#               library
 #   certgen     ingress-standin/certgen, for the addon's two admission Jobs
 #   dns         ingress-standin/dns, for the ingress-dns addon: answers DNS
 #               for every Ingress host with the node's address
 #
-# Traefik's go.mod replaces three modules with forks and one nested module
-# with a directory of its repository; the wrapper module that builds it
-# repeats the fork replaces (read from that go.mod) and points the nested
-# module, which the module proxy does not serve, at ingress-standin/traefik-ext.
+# All three are small Go programs of this repository, built in seconds.
 #
 # Prints, on stdout, the lines
 #   INGRESS_IMAGES=<value for minikube addons enable ingress --images>
@@ -30,12 +28,11 @@ prog=ingress-images
 . "$here/real-cluster-lib.sh"
 
 standin=$here/ingress-standin
-traefik_version=$REAL_CLUSTER_TRAEFIK_VERSION
 # A name under the reserved .test domain: these images exist only locally.
 registry=sre-minikube.test
 standin_digest=$(content_digest "$REAL_CLUSTER_IMAGES_REVISION" "$standin"/go.mod "$standin"/*/*.go \
-	"$standin"/internal/*/*.go "$standin"/traefik-ext/*)
-controller_image=ingress-nginx-standin/controller:traefik-$traefik_version-$standin_digest
+	"$standin"/internal/*/*.go)
+controller_image=ingress-nginx-standin/controller:$standin_digest
 certgen_image=ingress-nginx-standin/certgen:$standin_digest
 dns_image=ingress-dns-standin/dns:$standin_digest
 
@@ -66,38 +63,24 @@ if docker image inspect "$registry/$controller_image" >/dev/null 2>&1 &&
 	exit 0
 fi
 
-# ------------------------------------------------------------ Traefik
-use_go
-traefik_mod=$(go mod download -json "github.com/traefik/traefik/v3@$traefik_version" |
-	sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p')
-[ -f "$traefik_mod" ] || die "could not download github.com/traefik/traefik/v3@$traefik_version"
-# "old => new version" lines, inside a replace block or on a replace line.
-go_tools_replace=$(awk '$2 == "=>" && $4 ~ /^v/ {print $1 "=" $3 "@" $4}
-	$1 == "replace" && $3 == "=>" && $5 ~ /^v/ {print $2 "=" $4 "@" $5}' "$traefik_mod" | tr '\n' ' ')
-go_tools_replace+=" github.com/traefik/traefik/dynamic/ext=$standin/traefik-ext"
-go_tools traefik "$traefik_version" "-X github.com/traefik/traefik/v3/pkg/version.Version=$traefik_version" \
-	github.com/traefik/traefik/v3/cmd/traefik
-go_tools_replace=""
-traefik_bin=$real_cache/traefik-$traefik_version/bin/traefik
-
 # ------------------------------------------------------------ stand-ins
+use_go
 start=$(date +%s)
 rootfs=$(new_scratch ingress-rootfs)
 chmod 0755 "$rootfs"
-mkdir -p "$rootfs/controller/usr/local/bin" "$rootfs/controller/tmp" "$rootfs/certgen/tmp" "$rootfs/dns/tmp"
+mkdir -p "$rootfs/controller/tmp" "$rootfs/certgen/tmp" "$rootfs/dns/tmp"
 chmod 1777 "$rootfs/controller/tmp" "$rootfs/certgen/tmp" "$rootfs/dns/tmp"
 (cd "$standin" && go build -ldflags "-s -w" -o "$rootfs/controller/nginx-ingress-controller" ./controller &&
 	go build -ldflags "-s -w" -o "$rootfs/certgen/certgen" ./certgen &&
 	go build -ldflags "-s -w" -o "$rootfs/dns/ingress-dns" ./dns) >&2
-cp "$rootfs/controller/nginx-ingress-controller" "$rootfs/controller/wait-shutdown"
-cp "$traefik_bin" "$rootfs/controller/usr/local/bin/traefik"
+ln "$rootfs/controller/nginx-ingress-controller" "$rootfs/controller/wait-shutdown"
 chmod -R a+rX "$rootfs"
 phase "ingress stand-ins" "$start"
 
 start=$(date +%s)
 tar --numeric-owner --owner=0 --group=0 -C "$rootfs/controller" -c . |
 	docker import --change "LABEL sre-minikube.k8s-image.version=$standin_digest" \
-		--change "ENV PATH=/usr/local/bin:/usr/bin:/bin" - "$registry/$controller_image" >/dev/null
+		- "$registry/$controller_image" >/dev/null
 tar --numeric-owner --owner=0 --group=0 -C "$rootfs/certgen" -c . |
 	docker import --change "LABEL sre-minikube.k8s-image.version=$standin_digest" \
 		--change 'ENTRYPOINT ["/certgen"]' - "$registry/$certgen_image" >/dev/null

@@ -1,12 +1,23 @@
 // Command controller stands in for ingress-nginx's /nginx-ingress-controller
 // in the harness's real minikube cluster, where ingress-nginx cannot be
-// built. minikube's ingress addon starts it with ingress-nginx's flags; it
-// runs Traefik with its kubernetesingressnginx provider (which serves the
-// same IngressClass and annotations) on ports 80 and 443, answers the
-// addon's admission webhook (allowing every Ingress: no validation), and
-// serves /healthz on :10254 for the addon's probes once Traefik answers.
-// Like ingress-nginx without a publish service, it reports the address of
-// the node it runs on in the status of the Ingresses it serves.
+// built. minikube's ingress addon starts it with ingress-nginx's flags. It is
+// a small HTTP reverse proxy written with Go's standard library:
+//
+//   - every second it lists the cluster's IngressClasses, Ingresses,
+//     Services and EndpointSlices, keeps the Ingresses it is responsible for
+//     (their class's spec.controller is --controller-class; without a class
+//     when --watch-ingress-without-class) and turns their rules into a
+//     routing table (routes.go, sync.go);
+//   - on :80, and on :443 with a self-signed certificate, it routes each
+//     request by host and path to the backend Service's cluster IP and port,
+//     503 when the Service has no ready endpoint (proxy.go);
+//   - it reports the publish-status address, or the address of the node it
+//     runs on, in the status of the Ingresses it serves, as ingress-nginx
+//     does without a publish service;
+//   - it answers the addon's admission webhook, allowing every Ingress
+//     (webhook.go), and serves /healthz on :10254 for the addon's probes once
+//     the proxy listens and the first read of the API succeeded.
+//
 // Invoked as /wait-shutdown (the addon's preStop hook) it just exits.
 // Test harness only (tests/harness/ingress-images.sh); never shipped.
 package main
@@ -14,17 +25,15 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"log"
+	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -32,9 +41,10 @@ import (
 )
 
 const (
-	traefikBinary = "/usr/local/bin/traefik"
-	pingAddr      = "127.0.0.1:10255"
-	healthAddr    = ":10254"
+	httpAddr   = ":80"
+	httpsAddr  = ":443"
+	healthAddr = ":10254"
+	syncEvery  = time.Second
 )
 
 // options are the ingress-nginx flags this stand-in acts on; it logs and
@@ -51,7 +61,7 @@ type options struct {
 }
 
 func parseFlags(args []string) options {
-	opts := options{controllerClass: "k8s.io/ingress-nginx"}
+	opts := options{controllerClass: "k8s.io/ingress-nginx", ingressClass: "nginx"}
 	for _, arg := range args {
 		name, value, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
 		switch name {
@@ -78,132 +88,30 @@ func parseFlags(args []string) options {
 	return opts
 }
 
-// traefikArgs translates the options into Traefik's static configuration.
-func traefikArgs(opts options) []string {
-	p := "--providers.kubernetesingressnginx"
-	args := []string{
-		"--entrypoints.web.address=:80",
-		"--entrypoints.websecure.address=:443",
-		"--entrypoints.websecure.http.tls=true",
-		"--entrypoints.ping.address=" + pingAddr,
-		"--ping=true",
-		"--ping.entrypoint=ping",
-		"--log.level=INFO",
-		"--log.nocolor=true",
-		// Tests send traffic to the cluster only: no update check, no usage data.
-		"--global.checknewversion=false",
-		"--global.sendanonymoususage=false",
-		"--accesslog=true",
-		p + "=true",
-		p + ".controllerclass=" + opts.controllerClass,
-		p + ".httpentrypoint=web",
-		p + ".httpsentrypoint=websecure",
-		fmt.Sprintf("%s.watchingresswithoutclass=%t", p, opts.watchWithoutClass),
+// serve runs server on listener until it is shut down; any other end is fatal.
+func serve(server *http.Server, listener net.Listener, what string) {
+	var err error
+	if server.TLSConfig != nil {
+		err = server.ServeTLS(listener, "", "")
+	} else {
+		err = server.Serve(listener)
 	}
-	if opts.ingressClass != "" {
-		args = append(args, p+".ingressclass="+opts.ingressClass)
+	if !errors.Is(err, http.ErrServerClosed) {
+		log.Fatalf("%s on %s: %v", what, listener.Addr(), err)
 	}
-	if opts.publishStatusAddress != "" {
-		args = append(args, p+".publishstatusaddress="+opts.publishStatusAddress)
-	}
-	if opts.defaultSSLCertificate != "" {
-		log.Printf("default SSL certificate %s is not served by the stand-in", opts.defaultSSLCertificate)
-	}
-	return args
 }
 
-// admissionReview is the part of admission.k8s.io/v1 AdmissionReview used here.
-type admissionReview struct {
-	APIVersion string             `json:"apiVersion"`
-	Kind       string             `json:"kind"`
-	Request    *admissionRequest  `json:"request,omitempty"`
-	Response   *admissionResponse `json:"response,omitempty"`
-}
-
-type admissionRequest struct {
-	UID string `json:"uid"`
-}
-
-type admissionResponse struct {
-	UID     string `json:"uid"`
-	Allowed bool   `json:"allowed"`
-}
-
-func admit(w http.ResponseWriter, r *http.Request) {
-	var review admissionReview
-	if err := json.NewDecoder(io.LimitReader(r.Body, 4<<20)).Decode(&review); err != nil || review.Request == nil {
-		http.Error(w, "want an AdmissionReview with a request", http.StatusBadRequest)
-		return
-	}
-	review.Response = &admissionResponse{UID: review.Request.UID, Allowed: true}
-	review.Request = nil
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(review)
-}
-
-func serveWebhook(opts options) error {
-	cert, err := tls.LoadX509KeyPair(opts.webhookCert, opts.webhookKey)
-	if err != nil {
-		return fmt.Errorf("webhook certificate: %w", err)
-	}
-	server := &http.Server{
-		Addr:              opts.webhookAddr,
-		Handler:           http.HandlerFunc(admit),
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		ReadHeaderTimeout: 10 * time.Second,
-	}
-	go func() {
-		if err := server.ListenAndServeTLS("", ""); err != nil {
-			log.Fatalf("admission webhook on %s: %v", opts.webhookAddr, err)
-		}
-	}()
-	return nil
-}
-
-func serveHealth() {
-	client := &http.Client{Timeout: 2 * time.Second}
+// healthHandler answers /healthz: 200 once ready is set, 503 before.
+func healthHandler(ready *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
-		resp, err := client.Get("http://" + pingAddr + "/ping")
-		if err != nil {
-			http.Error(w, "traefik does not answer: "+err.Error(), http.StatusServiceUnavailable)
+		if !ready.Load() {
+			http.Error(w, "not ready: the proxy has not read the cluster's Ingresses yet", http.StatusServiceUnavailable)
 			return
 		}
-		defer resp.Body.Close()
-		w.WriteHeader(resp.StatusCode)
-		_, _ = io.Copy(w, resp.Body)
+		_, _ = w.Write([]byte("ok"))
 	})
-	server := &http.Server{Addr: healthAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		if err := server.ListenAndServe(); err != nil {
-			log.Fatalf("health endpoint on %s: %v", healthAddr, err)
-		}
-	}()
-}
-
-// nodeAddress asks the API server for the address of the node this pod runs
-// on (its status.hostIP); empty when it cannot tell.
-func nodeAddress() string {
-	client, err := kubeapi.InCluster()
-	if err != nil {
-		log.Printf("no node address for the Ingress status: %v", err)
-		return ""
-	}
-	path := "/api/v1/namespaces/" + os.Getenv("POD_NAMESPACE") + "/pods/" + os.Getenv("POD_NAME")
-	for attempt := 0; attempt < 30; attempt++ {
-		var pod struct {
-			Status struct {
-				HostIP string `json:"hostIP"`
-			} `json:"status"`
-		}
-		if _, err := client.Do(http.MethodGet, path, nil, &pod); err != nil {
-			log.Printf("reading this pod: %v", err)
-		} else if pod.Status.HostIP != "" {
-			return pod.Status.HostIP
-		}
-		time.Sleep(time.Second)
-	}
-	return ""
+	return mux
 }
 
 func main() {
@@ -212,33 +120,70 @@ func main() {
 		return
 	}
 	opts := parseFlags(os.Args[1:])
+	if opts.defaultSSLCertificate != "" {
+		log.Printf("default SSL certificate %s is not served by the stand-in", opts.defaultSSLCertificate)
+	}
+	var servers []*http.Server
 	if opts.webhookAddr != "" {
-		if err := serveWebhook(opts); err != nil {
+		server, listener, err := webhookServer(opts)
+		if err != nil {
 			log.Fatal(err)
 		}
+		servers = append(servers, server)
+		go serve(server, listener, "admission webhook")
 	}
-	serveHealth()
-	if opts.publishStatusAddress == "" {
-		opts.publishStatusAddress = nodeAddress()
+
+	var ready atomic.Bool
+	health := &http.Server{Addr: healthAddr, Handler: healthHandler(&ready), ReadHeaderTimeout: 10 * time.Second}
+	healthListener, err := net.Listen("tcp", healthAddr)
+	if err != nil {
+		log.Fatalf("health endpoint: %v", err)
 	}
+	servers = append(servers, health)
+	go serve(health, healthListener, "health endpoint")
+
+	client, err := kubeapi.InCluster()
+	if err != nil {
+		log.Fatalf("API server: %v", err)
+	}
+	ctl := newController(opts, client)
+
+	cert, err := selfSignedCertificate()
+	if err != nil {
+		log.Fatalf("certificate for %s: %v", httpsAddr, err)
+	}
+	transport := newTransport()
+	for _, entry := range []struct {
+		addr string
+		tls  *tls.Config
+	}{
+		{httpAddr, nil},
+		{httpsAddr, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}},
+	} {
+		listener, err := net.Listen("tcp", entry.addr)
+		if err != nil {
+			log.Fatalf("proxy: %v", err)
+		}
+		server := &http.Server{
+			Handler:           &proxy{routes: ctl.routes, transport: transport},
+			TLSConfig:         entry.tls,
+			ReadHeaderTimeout: 60 * time.Second,
+			ErrorLog:          log.Default(),
+		}
+		servers = append(servers, server)
+		go serve(server, listener, "proxy")
+	}
+	log.Printf("proxy listening on %s and %s for the Ingresses of controller class %s (without a class too: %t)",
+		httpAddr, httpsAddr, opts.controllerClass, opts.watchWithoutClass)
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	args := traefikArgs(opts)
-	log.Printf("starting %s %s", traefikBinary, strings.Join(args, " "))
-	cmd := exec.CommandContext(ctx, traefikBinary, args...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 10 * time.Second
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case ctx.Err() != nil:
-		log.Print("stopped")
-	case errors.As(err, &exit):
-		log.Printf("traefik exited: %v", err)
-		os.Exit(exit.ExitCode())
-	case err != nil:
-		log.Fatalf("traefik: %v", err)
+	go ctl.run(ctx, syncEvery, &ready)
+	<-ctx.Done()
+	log.Print("stopping")
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, server := range servers {
+		_ = server.Shutdown(shutdown)
 	}
 }
