@@ -52,8 +52,8 @@ init: $(VENV_STAMP) ## Install minikube and start the cluster with its addons
 deploy: $(VENV_STAMP) ## Build the images, deploy the services, configure host DNS
 	ansible-playbook site.yml --tags build,deploy,dns
 
-clean: $(VENV_STAMP) ## Remove the services and the DNS configuration (CLUSTER=1 also deletes the profile)
-	ansible-playbook site.yml --tags clean $(if $(CLUSTER),-e sre_minikube_clean_cluster=true)
+clean: $(VENV_STAMP) ## Remove the services and the DNS configuration, keeping the data (DATA=1 deletes it, CLUSTER=1 the profile)
+	ansible-playbook site.yml --tags clean $(if $(DATA),-e sre_minikube_remove_data=true) $(if $(CLUSTER),-e sre_minikube_clean_cluster=true)
 
 ##@ Checks
 

@@ -5,10 +5,11 @@
 The harness cluster (tests/harness/cluster.sh: kube-apiserver, controllers,
 kwok's simulated nodes) holds the objects the app_deploy role applies. The
 pod backends (tests/harness/pod_backends.py, a test double of the container
-runtime) run one real invoice-app process per pod, each with its own memory,
-and a real payment-provider, reached through the API server's port-forward;
-the ingress stand-in routes the Ingress host to them. The verify stage then
-runs unchanged, with the ingress address pointed at the stand-in.
+runtime) run one real invoice-app process per pod and a real
+payment-provider, on a real Postgres server of their own (fresh for each
+test), reached through the API server's port-forward; the ingress stand-in
+routes the Ingress host to them. The verify stage then runs unchanged, with
+the ingress address pointed at the stand-in.
 """
 
 from __future__ import annotations
@@ -138,10 +139,22 @@ class Backends:
         return {key: pod for key, pod in self.state["pods"].items() if pod["app"] == "invoice-app"}
 
     def invoices(self, pod_key):
-        """What the pod's own process holds, read directly (not through the playbook)."""
+        """What the pod's own process answers, read directly (not through the playbook)."""
         pod = self.state["pods"][pod_key]
         with urllib.request.urlopen(f"http://127.0.0.1:{pod['port']}/invoices", timeout=5) as answer:
             return json.load(answer)
+
+    def charge(self, invoice):
+        """Pay an invoice at payment-provider directly, without an idempotency key: a second charge."""
+        provider = self.state["payment_provider"]
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{provider['port']}/payments/pay",
+            data=json.dumps(invoice).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert answer.status == 200
 
     def stop(self):
         run([sys.executable, POD_BACKENDS, "stop", "--state-dir", self.state_dir])
@@ -190,7 +203,7 @@ def pod_lines(output):
     return dict(re.findall(r'"msg": "Pod (invoice/invoice-app-[a-z0-9-]+): ([^"]*)"', output))
 
 
-def test_verify_pays_every_pod_and_is_idempotent(deployed, backends):
+def test_verify_pays_once_and_is_idempotent(deployed, backends):
     b = backends()
     pods = b.invoice_app_pods()
     assert len(pods) == REPLICAS
@@ -209,14 +222,21 @@ def test_verify_pays_every_pod_and_is_idempotent(deployed, backends):
     first = verify(deployed, b.state)
     assert first.returncode == 0, first.stdout[-6000:]
     assert recap(first.stdout)["changed"] == 1, "the pay task reports a change"
-    assert "changed: [localhost] => (item=invoice-app-" in first.stdout
+    pay_task = first.stdout.split("TASK [Pay the unpaid invoices once, through the Ingress]", 1)[1]
+    pay_task = pay_task.split("TASK [", 1)[0]
+    assert "changed: [localhost]" in pay_task, pay_task
     lines = pod_lines(first.stdout)
     assert set(lines) == set(pods), f"one line of paid invoices per pod: {lines}"
     for key, line in lines.items():
         assert line == ", ".join(f"{inv} paid" for inv in SEED), f"{key}: {line}"
-    # Each replica's own memory, read without the playbook: all paid.
+    # Every replica, read without the playbook: all paid.
     for key in pods:
         assert all(inv["IsPaid"] for inv in b.invoices(key)), key
+    assert "Paid, and charged once each by payment-provider: " + ", ".join(SEED) in first.stdout
+    # The provider's own log: one payment accepted per invoice, whatever the replicas.
+    provider_log = (Path(b.state_dir) / "logs" / "payment-provider.log").read_text(encoding="utf-8")
+    accepted = re.findall(r'"msg":"payment accepted".*?"invoice":"(I\d)"', provider_log)
+    assert sorted(accepted) == ["I1", "I2", "I3"], provider_log[-3000:]
     assert "payment-provider is internal" in first.stdout
 
     again = verify(deployed, b.state)
@@ -232,15 +252,27 @@ def test_verify_fails_when_payment_provider_errors(deployed, backends):
     b = backends(fault=500)
     result = verify(deployed, b.state)
     assert result.returncode != 0
-    assert "POST /invoices/pay on pod invoice/invoice-app-" in result.stdout
-    assert "answered 502 Bad Gateway" in result.stdout
+    assert "POST http://invoice-app.test/invoices/pay through the Ingress" in result.stdout
+    assert "answered 502" in result.stdout
     assert f"payment failed for {len(SEED)} of {len(SEED)} invoices" in result.stdout
     # invoice-app names the failure in its own words; payment-provider's body stays in its log.
     assert "injected fault 500" not in result.stdout
     assert recap(result.stdout)["failed"] == 1
-    assert "Check every invoice of every pod is paid" not in result.stdout, "the play stops at the failed pay"
+    assert "Check every pod shows every invoice paid" not in result.stdout, "the play stops at the failed pay"
     for key in b.invoice_app_pods():
         assert not any(inv["IsPaid"] for inv in b.invoices(key)), "nothing is paid when the provider fails"
+
+
+def test_verify_fails_when_an_invoice_was_charged_twice(deployed, backends):
+    b = backends()
+    first = verify(deployed, b.state)
+    assert first.returncode == 0, first.stdout[-4000:]
+    b.charge({"id": "I2", "value": 10.25, "currency": "GBP"})
+    again = verify(deployed, b.state)
+    assert again.returncode != 0
+    assert recap(again.stdout)["failed"] == 1
+    assert "payment-provider charged I2 2 times." in again.stdout
+    assert "charged I1" not in again.stdout
 
 
 PP_INGRESS = """

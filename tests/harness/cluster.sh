@@ -280,9 +280,53 @@ cmd_up() {
 		run_kwokctl scale node --name "$name" --replicas "$nodes"
 	fi
 	wait_until "$wait_seconds" "$nodes Ready nodes in cluster $name" nodes_as_wanted
+	provide_storage
 	mkdir -p "$state_dir"
 	write_kubeconfig
 	log "cluster $name up: $nodes nodes, kubeconfig $kubeconfig ($(($(date +%s) - start)) s)"
+}
+
+# Volumes for claims, as minikube's storage-provisioner addon gives them:
+# its default StorageClass `standard` (the same provisioner name, so the
+# minikube double's default-storageclass addon finds it as it would make it)
+# and a pool of volumes that its claims bind to. No provisioner runs here
+# (kwok has no kubelet to mount anything), so the pool is made in advance,
+# and volumes released by a deleted claim are made available again at
+# every `up`.
+storage_volumes=6
+provide_storage() {
+	local i manifest pv
+	manifest="apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations:
+    storageclass.kubernetes.io/is-default-class: \"true\"
+provisioner: k8s.io/minikube-hostpath
+volumeBindingMode: Immediate"
+	for i in $(seq 1 "$storage_volumes"); do
+		manifest="$manifest
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: harness-volume-$i
+  labels:
+    sre-minikube.test/harness-volume: \"true\"
+spec:
+  storageClassName: standard
+  capacity:
+    storage: 8Gi
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  hostPath:
+    path: /var/lib/harness-volumes/$i"
+	done
+	printf '%s\n' "$manifest" | kwok_kubectl apply -f - >/dev/null
+	for pv in $(kwok_kubectl get pv -l sre-minikube.test/harness-volume=true \
+		-o 'jsonpath={range .items[?(@.status.phase=="Released")]}{.metadata.name}{"\n"}{end}'); do
+		kwok_kubectl patch pv "$pv" --type=json -p '[{"op":"remove","path":"/spec/claimRef"}]' >/dev/null
+	done
 }
 
 delete_cluster() {

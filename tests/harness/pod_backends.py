@@ -7,9 +7,12 @@ kwok simulates nodes: pods become Running and Ready, but no container runs.
 This daemon gives each simulated pod a real process instead, so tests that
 talk to pods meet the real applications:
 
+- a real Postgres server (Debian's, tests/harness/postgres.sh) on
+  127.0.0.1 in place of the Postgres pod, with a database per service, as
+  the deploy stage gives them; with --no-database the apps keep their state
+  in memory instead (each invoice-app process its own invoices);
 - one real invoice-app process per invoice-app pod, on 127.0.0.1 with a
-  free port, each with its own memory (its own invoices), exactly like the
-  replicas of the Deployment;
+  free port, exactly like the replicas of the Deployment;
 - one real payment-provider process (or, with --payment-provider-fault, a
   fault double that answers every call with that status) that every
   invoice-app process pays through;
@@ -53,6 +56,9 @@ TOP = HERE.parent.parent
 # (e.g. a `git archive` of a commit, to test it while the tree has other edits).
 APPS_DIR = Path(os.environ.get("SRE_POD_BACKENDS_APPS_DIR") or TOP / "apps")
 APPS = {"invoice-app": APPS_DIR / "invoice-app", "payment-provider": APPS_DIR / "payment-provider"}
+POSTGRES_SH = HERE / "postgres.sh"
+# The database of each service on the server, as roles/app_deploy names them.
+DATABASES = {"invoice-app": "invoice_app", "payment-provider": "payment_provider"}
 PORTFORWARD = {"group": "kwok.x-k8s.io", "version": "v1alpha1", "plural": "portforwards"}
 # The label the Deployments' pods carry (roles/app_deploy).
 NAME_LABEL = "app.kubernetes.io/name"
@@ -229,6 +235,9 @@ class Daemon:
         self.pods = {}
         self.provider = None
         self.ingress = None
+        # The Postgres server's directory and superuser URL (None: memory).
+        self.database_dir = None
+        self.database_url = None
 
     # --- the pods' backends ---
 
@@ -302,10 +311,7 @@ class Daemon:
             return
         key = (pod.metadata.namespace, pod.metadata.name)
         if app == "invoice-app":
-            env = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                "PAYMENT_PROVIDER_URL": f"http://127.0.0.1:{self.provider.port}",
-            }
+            env = dict(self.app_env(app), PAYMENT_PROVIDER_URL=f"http://127.0.0.1:{self.provider.port}")
             process = Process(self.binaries["invoice-app"], env, self.logs / f"{pod.metadata.name}.log")
             local_port = process.port
         else:
@@ -321,6 +327,23 @@ class Daemon:
                 "process": process,
             }
         log(f"pod {key[0]}/{key[1]} ({app}) ports {ports} -> 127.0.0.1:{local_port}")
+
+    def app_env(self, app):
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        if self.database_url:
+            base, _, query = self.database_url.partition("?")
+            env["DATABASE_URL"] = f"{base.rsplit('/', 1)[0]}/{DATABASES[app]}?{query}"
+        return env
+
+    def start_database(self):
+        run = {"check": True, "capture_output": True, "text": True}
+        try:
+            self.database_dir = subprocess.run([str(POSTGRES_SH), "up"], **run).stdout.strip()
+            subprocess.run([str(POSTGRES_SH), "createdb", self.database_dir, *DATABASES.values()], **run)
+            self.database_url = subprocess.run([str(POSTGRES_SH), "url", self.database_dir], **run).stdout.strip()
+        except subprocess.CalledProcessError as exc:
+            raise RuntimeError(f"{' '.join(exc.cmd)} failed: {exc.stderr.strip()}") from None
+        log(f"postgres in {self.database_dir}, databases {', '.join(DATABASES.values())}")
 
     def _stop_backend(self, key):
         with self.lock:
@@ -390,13 +413,15 @@ class Daemon:
         cache = os.environ.get("SRE_MINIKUBE_CACHE", str(Path.home() / ".cache" / "sre-minikube"))
         self.binaries = {name: build_app(name, cache) for name in APPS}
         try:
+            if not self.args.no_database:
+                self.start_database()
             if self.args.payment_provider_fault:
                 self.provider = FaultDouble(self.args.payment_provider_fault)
                 log(f"payment-provider fault double on 127.0.0.1:{self.provider.port}")
             else:
                 self.provider = Process(
                     self.binaries["payment-provider"],
-                    {"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                    self.app_env("payment-provider"),
                     self.logs / "payment-provider.log",
                 )
                 log(f"payment-provider on 127.0.0.1:{self.provider.port}")
@@ -435,6 +460,8 @@ class Daemon:
             self.ingress.server_close()
         if self.provider is not None:
             self.provider.stop()
+        if self.database_dir:
+            subprocess.run([str(POSTGRES_SH), "down", self.database_dir], check=False)
         (self.state_dir / STATE_FILE).unlink(missing_ok=True)
         log("stopped")
 
@@ -599,6 +626,11 @@ def parse_args(argv):
             help="serve payment-provider with a fault double answering STATUS (e.g. 500)",
         )
         p.add_argument("--interval", type=float, default=0.5, help="seconds between two looks at the pods")
+        p.add_argument(
+            "--no-database",
+            action="store_true",
+            help="no Postgres: every app process keeps its state in memory",
+        )
 
     for name in ("serve", "start"):
         p = sub.add_parser(name)

@@ -11,6 +11,7 @@
 # Usage:
 #   postgres.sh up            start a new server; prints its directory
 #   postgres.sh url DIR       print the URL of its superuser `sre` (password auth)
+#   postgres.sh createdb DIR NAME...   create empty databases, owned by `sre`
 #   postgres.sh stop DIR      stop it, keeping its data (a database outage)
 #   postgres.sh start DIR     start it again, on the same port
 #   postgres.sh down DIR      stop it and remove DIR
@@ -119,6 +120,15 @@ url)
 	check_dir "${2:-}"
 	echo "postgres://sre:$(cat "$2/password")@127.0.0.1:$(cat "$2/port")/postgres?sslmode=disable"
 	;;
+createdb)
+	check_dir "${2:-}"
+	dir=$2
+	shift 2
+	for db in "$@"; do
+		PGPASSWORD=$(cat "$dir/password") "$bin/createdb" --host 127.0.0.1 --port "$(cat "$dir/port")" \
+			--username sre "$db" || die "could not create database $db"
+	done
+	;;
 stop)
 	check_dir "${2:-}"
 	stop_server "$2"
@@ -132,5 +142,5 @@ down)
 	stop_server "$2"
 	rm -rf "$2"
 	;;
-*) die "usage: $0 up | url DIR | stop DIR | start DIR | down DIR" ;;
+*) die "usage: $0 up | url DIR | createdb DIR NAME... | stop DIR | start DIR | down DIR" ;;
 esac
