@@ -38,6 +38,13 @@ MINIKUBE_DOUBLE_RECORDINGS        the real binary's recordings (default: ../mini
 MINIKUBE_DOUBLE_ROOT_CHECK        "1": refuse the docker driver as root (exit 57)
                                   like the real binary; off by default because the
                                   test machines run as root
+
+minikube's own MINIKUBE_HOME is honoured for the profile folder: when it is
+set, the double keeps ``<minikube home>/profiles/<name>/config.json`` like
+the real binary (the folder exists from the profile's first ``start``, and
+``delete`` removes it with whatever else it holds), so callers that keep
+files there can be tested. When it is unset the double writes no such
+folder, so that it never touches the user's own ~/.minikube.
 """
 
 from __future__ import annotations
@@ -207,6 +214,14 @@ def profile_not_found(profile: str, json_output: bool) -> Exit:
 # ---------------------------------------------------------------- state
 
 
+def minikube_home() -> str | None:
+    """minikube's own directory when MINIKUBE_HOME names one, by minikube's rule."""
+    home = os.environ.get("MINIKUBE_HOME")
+    if not home:
+        return None
+    return home if os.path.basename(home) == ".minikube" else os.path.join(home, ".minikube")
+
+
 class State:
     """The double's state directory: profiles/<name>.json and commands.log."""
 
@@ -214,6 +229,11 @@ class State:
         self.root = root
         self.profiles_dir = os.path.join(root, "profiles")
         os.makedirs(self.profiles_dir, exist_ok=True)
+        self.minikube_home = minikube_home()
+
+    def profile_folder(self, name: str) -> str | None:
+        """minikube's folder of the profile (MINIKUBE_HOME set), else None."""
+        return os.path.join(self.minikube_home, "profiles", name) if self.minikube_home else None
 
     def _path(self, name: str) -> str:
         return os.path.join(self.profiles_dir, f"{name}.json")
@@ -234,11 +254,19 @@ class State:
         with open(tmp, "w", encoding="utf-8") as handle:
             json.dump(profile, handle, indent=2, sort_keys=True)
         os.replace(tmp, path)
+        folder = self.profile_folder(profile["Name"])
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, "config.json"), "w", encoding="utf-8") as handle:
+                json.dump(profile.get("Config", {}), handle, indent=2, sort_keys=True)
 
     def remove(self, name: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.remove(self._path(name))
         shutil.rmtree(self.harness_dir(name), ignore_errors=True)
+        folder = self.profile_folder(name)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def harness_dir(self, name: str) -> str:
         return os.path.join(self.root, "clusters", name)
