@@ -1,7 +1,10 @@
 # sre.minikube: run `make help` for the targets.
 #
 # Every target creates or reuses the virtual environment itself, so a fresh
-# clone needs nothing but Python 3.11, make and (for the stack) Docker.
+# clone needs nothing but Python 3.11 to 3.13, make and (for the stack)
+# Docker. The stack's targets install only the runtime requirements
+# (requirements.txt); the checks add the development tools
+# (requirements-dev.txt) to the same environment.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -9,7 +12,13 @@ SHELL := bash
 MAKEFLAGS += --no-print-directory
 
 PYTHON ?= python3
+# The Pythons the pinned requirements run on: ansible-core 2.19 runs its
+# controller on 3.11, 3.12 and 3.13.
+PYTHON_SUPPORTED := 3.11 3.12 3.13
 VENV ?= $(CURDIR)/.venv
+# Runtime requirements only: what ansible-playbook site.yml needs.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+# The runtime plus the development tools (Molecule, linters, pytest).
 VENV_STAMP := $(VENV)/.installed
 PIP_VERSION := 25.3
 export PATH := $(VENV)/bin:$(PATH)
@@ -31,28 +40,55 @@ include $(sort $(wildcard mk/*.mk))
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z0-9_.-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(VENV_STAMP): requirements.txt requirements-dev.txt
+# Refuses an interpreter outside PYTHON_SUPPORTED (or none at all) before
+# a virtual environment is created or anything is installed, and says
+# which versions work and how to pick one.
+define CHECK_PYTHON
+version=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || version=""; \
+case " $(PYTHON_SUPPORTED) " in \
+*" $$version "*) ;; \
+*) if [ -n "$$version" ]; then found="$(PYTHON) is Python $$version"; \
+   else found="$(PYTHON) was not found or did not run"; fi; \
+   echo "sre.minikube needs Python $(subst $(eval) ,$(comma) ,$(filter-out $(lastword $(PYTHON_SUPPORTED)),$(PYTHON_SUPPORTED))) or $(lastword $(PYTHON_SUPPORTED)) (ansible-core 2.19), but $$found." >&2; \
+   echo "Nothing was installed. Install one of them (on macOS: brew install python@3.12)" >&2; \
+   echo "and name it: make PYTHON=python3.12 $(or $(MAKECMDGOALS),help)" >&2; \
+   exit 1;; \
+esac
+endef
+comma := ,
+
+.PHONY: check-python
+check-python: ## Check that $(PYTHON) is a Python the stack supports
+	@$(CHECK_PYTHON)
+
+$(RUNTIME_STAMP): requirements.txt
+	@$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check pip==$(PIP_VERSION)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV_STAMP): $(RUNTIME_STAMP) requirements.txt requirements-dev.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-.PHONY: venv
-venv: $(VENV_STAMP) ## Create or update the virtual environment (.venv)
+.PHONY: venv venv-runtime
+venv: $(VENV_STAMP) ## Create or update the virtual environment (.venv) with the development tools
+venv-runtime: $(RUNTIME_STAMP) ## Create or update .venv with what the stack needs only (requirements.txt)
 
 ##@ The stack (ansible-playbook site.yml on this machine)
 
 .PHONY: all init deploy clean
-all: $(VENV_STAMP) ## Run every stage: install, cluster, build, deploy, dns, verify
+all: $(RUNTIME_STAMP) ## Run every stage: install, cluster, build, deploy, dns, verify
 	ansible-playbook site.yml
 
-init: $(VENV_STAMP) ## Install minikube and start the cluster with its addons
+init: $(RUNTIME_STAMP) ## Install minikube and start the cluster with its addons
 	ansible-playbook site.yml --tags install,cluster
 
-deploy: $(VENV_STAMP) ## Build the images, deploy the services, configure host DNS
+deploy: $(RUNTIME_STAMP) ## Build the images, deploy the services, configure host DNS
 	ansible-playbook site.yml --tags build,deploy,dns
 
-clean: $(VENV_STAMP) ## Remove the services and the DNS configuration, keeping the data (DATA=1 deletes it, CLUSTER=1 the profile)
+clean: $(RUNTIME_STAMP) ## Remove the services and the DNS configuration, keeping the data (DATA=1 deletes it, CLUSTER=1 the profile if the stack created it)
 	ansible-playbook site.yml --tags clean $(if $(DATA),-e sre_minikube_remove_data=true) $(if $(CLUSTER),-e sre_minikube_clean_cluster=true)
 
 ##@ Checks
@@ -72,7 +108,8 @@ docs: $(VENV_STAMP) ## Regenerate README.md's role variable tables from the argu
 	python tools/role_variables.py
 
 .PHONY: unit
-unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest)
+unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest) and the Makefile's Python check
+	python -m pytest -q -p no:cacheprovider tests/test_python_check.py
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 
 .PHONY: sanity
