@@ -1,26 +1,60 @@
 #!/usr/bin/env bash
 # Installs the built collection artifact into an empty collections path and
-# runs both modules from it, so a broken build (a file missing from the
-# tarball, a bad galaxy.yml) fails here rather than on a user's machine.
+# uses it from a directory outside the clone, the way a user who installed
+# only the artifact does: its modules run, its roles' documentation renders,
+# and its site playbook runs. A broken build (a file missing from the
+# tarball, a bad galaxy.yml, a role or path the installed playbook cannot
+# find) fails here rather than on a user's machine.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-version=$(python -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' \
-  "$top/collection/ansible_collections/sre/minikube/galaxy.yml")
+galaxy="$top/collection/ansible_collections/sre/minikube/galaxy.yml"
+
+# galaxy.yml declares the collections and ranges requirements.yml lists.
+python - "$galaxy" "$top/requirements.yml" <<'EOF'
+import sys
+
+import yaml
+
+declared = yaml.safe_load(open(sys.argv[1]))["dependencies"]
+required = {c["name"]: c["version"] for c in yaml.safe_load(open(sys.argv[2]))["collections"]}
+if declared != required:
+    sys.exit(f"galaxy.yml dependencies {declared} differ from requirements.yml {required}")
+if "ansible.posix" not in declared:
+    sys.exit("galaxy.yml does not depend on ansible.posix, whose callback ansible.cfg enables")
+EOF
+
+version=$(python -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$galaxy")
 artifact="$top/dist/sre-minikube-$version.tar.gz"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Only the installed copy may be found: not the work tree's, not the venv's.
+# What the artifact must hold besides the modules.
+tar -tzf "$artifact" >"$work/contents"
+for path in LICENSE playbooks/site.yml playbooks/inventory/group_vars/all.yml \
+  roles/app_deploy/meta/argument_specs.yml roles/cluster_addons/meta/argument_specs.yml \
+  roles/dns_resolver/meta/argument_specs.yml roles/image_build/meta/argument_specs.yml \
+  roles/minikube_install/meta/argument_specs.yml; do
+  grep -qx "$path" "$work/contents" || { echo "the artifact lacks $path" >&2; exit 1; }
+done
+
+# Only the installed copy may be found: not the work tree's (no ansible.cfg,
+# no roles/ beside the playbook), not the venv's.
 cd "$work"
-unset ANSIBLE_CONFIG
+unset ANSIBLE_CONFIG ANSIBLE_ROLES_PATH
 export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 ansible-galaxy collection install --no-deps --force -p "$work/collections" "$artifact" >/dev/null
-export ANSIBLE_PYTHON_INTERPRETER="$(command -v python)"
+installed="$work/collections/ansible_collections/sre/minikube"
+ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
+export ANSIBLE_PYTHON_INTERPRETER
 
 for module in platform_info macos_resolver; do
   ANSIBLE_NOCOLOR=1 ansible-doc "sre.minikube.$module" >"$work/doc.out"
   grep -q "^> MODULE sre.minikube.$module " "$work/doc.out"
 done
+ANSIBLE_NOCOLOR=1 ansible-doc -t role sre.minikube.app_deploy >"$work/doc.out"
+grep -qE "^> ROLE: \*?sre\.minikube\.app_deploy\*? " "$work/doc.out"
+grep -q "app_deploy_namespace" "$work/doc.out"
+
 ansible localhost -c local -i localhost, -m sre.minikube.platform_info | tee "$work/platform.out"
 grep -q '"asset": "minikube-' "$work/platform.out"
 ansible localhost -c local -i localhost, -m sre.minikube.macos_resolver \
@@ -29,6 +63,74 @@ expected=$'domain test\nnameserver 192.0.2.53'
 [ "$(cat "$work/resolver/artifact-test")" = "$expected" ] || {
   echo "unexpected resolver file content:" >&2
   cat "$work/resolver/artifact-test" >&2
+  exit 1
+}
+
+# The playbook needs the collections sre.minikube depends on; the venv's
+# ansible package has them. sre.minikube itself still comes from the
+# installed artifact only: the venv holds none.
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=true
+run=(ansible-playbook -i "$installed/playbooks/inventory" sre.minikube.site)
+"${run[@]}" --syntax-check
+"${run[@]}" --list-tags >"$work/tags.out"
+for tag in install cluster build deploy dns verify clean; do
+  grep -qE "TAGS: \[([a-z, ]*, )?$tag(,[a-z, ]*)?\]" "$work/tags.out" || {
+    echo "ansible-playbook sre.minikube.site --list-tags does not list the stage $tag:" >&2
+    cat "$work/tags.out" >&2
+    exit 1
+  }
+done
+
+# A run that changes nothing on this machine: every play's role argument
+# validation (the shipped inventory's settings against the roles' specs),
+# and the build stage computing the image tags from the shipped sources
+# without building. The tags must be the clone's: the artifact carries the
+# services' build contexts unchanged.
+image_tags() {
+  ANSIBLE_STDOUT_CALLBACK=ansible.posix.json "$@" \
+    --tags build -e '{"image_build_build": false}' >"$work/run.json"
+  python - "$work/run.json" <<'EOF'
+import json
+import sys
+
+found = []
+
+
+def walk(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("image_build_refs"), dict):
+            found.append(node["image_build_refs"])
+        for value in node.values():
+            walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            walk(value)
+
+
+# The report is the JSON document that starts on a line of its own; other
+# callbacks (the clone's ansible.cfg enables profile_tasks) print around it.
+text = open(sys.argv[1]).read()
+start = 0 if text.startswith("{\n") else text.find("\n{\n") + 1
+report, _ = json.JSONDecoder().raw_decode(text[start:])
+if report["stats"]["localhost"]["failures"]:
+    sys.exit(f"the run failed: {json.dumps(report)[:2000]}")
+walk(report)
+refs = max(found, key=len) if found else {}
+if not refs:
+    sys.exit("the run published no image_build_refs")
+print(json.dumps(refs, sort_keys=True))
+EOF
+}
+installed_tags=$(image_tags "${run[@]}")
+clone_tags=$(
+  cd "$top"
+  unset ANSIBLE_COLLECTIONS_PATH
+  export ANSIBLE_CONFIG="$top/ansible.cfg"
+  image_tags ansible-playbook site.yml
+)
+echo "image tags: installed collection $installed_tags, clone $clone_tags"
+[ "$installed_tags" = "$clone_tags" ] || {
+  echo "the installed collection's build stage derives other image tags than the clone's" >&2
   exit 1
 }
 echo "collection artifact $artifact installs and works"
