@@ -58,7 +58,7 @@ endef
 comma := ,
 
 .PHONY: check-python
-check-python: ## Check that $(PYTHON) is a Python the stack supports
+check-python: ## Check that PYTHON (default python3) is a Python the stack supports (3.11 to 3.13)
 	@$(CHECK_PYTHON)
 
 $(RUNTIME_STAMP): requirements.txt
@@ -94,13 +94,12 @@ clean: $(RUNTIME_STAMP) ## Remove the services and the DNS configuration, keepin
 ##@ Checks
 
 .PHONY: lint
-lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint and antsibull-changelog lint
+lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff and hadolint
 	yamllint --strict .
 	ruff check .
 	ruff format --check .
 	ansible-lint
 	python tools/role_variables.py --check
-	cd $(COLLECTION_DIR) && antsibull-changelog lint
 	@dockerfiles=$$(git ls-files -co --exclude-standard '*Dockerfile*'); \
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
 
@@ -118,8 +117,8 @@ sanity: $(VENV_STAMP) ## Run ansible-test sanity on the collection
 	tests/harness/ansible-test-sanity.sh
 
 .PHONY: collection
-collection: $(VENV_STAMP) ## Build the collection artifact into dist/ (roles, site playbook, modules, LICENSE)
-	collection/build-artifact.sh dist
+collection: $(VENV_STAMP) ## Build the collection artifact into dist/
+	ansible-galaxy collection build --force --output-path dist $(COLLECTION_DIR)
 
 .PHONY: test-collection
 test-collection: collection ## Install the built artifact alone; run its modules, role docs and site playbook
