@@ -94,12 +94,13 @@ clean: $(RUNTIME_STAMP) ## Remove the services and the DNS configuration, keepin
 ##@ Checks
 
 .PHONY: lint
-lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff and hadolint
+lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint and antsibull-changelog lint
 	yamllint --strict .
 	ruff check .
 	ruff format --check .
 	ansible-lint
 	python tools/role_variables.py --check
+	cd $(COLLECTION_DIR) && antsibull-changelog lint
 	@dockerfiles=$$(git ls-files -co --exclude-standard '*Dockerfile*'); \
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
 
@@ -117,8 +118,8 @@ sanity: $(VENV_STAMP) ## Run ansible-test sanity on the collection
 	tests/harness/ansible-test-sanity.sh
 
 .PHONY: collection
-collection: $(VENV_STAMP) ## Build the collection artifact into dist/
-	ansible-galaxy collection build --force --output-path dist $(COLLECTION_DIR)
+collection: $(VENV_STAMP) ## Build the collection artifact into dist/ (roles, site playbook, modules, LICENSE)
+	collection/build-artifact.sh dist
 
 .PHONY: test-collection
 test-collection: collection ## Install the built artifact alone; run its modules, role docs and site playbook
