@@ -11,7 +11,8 @@
 #   down           delete the profile; fails if a container, network, volume or process survives
 #   status         print Running, Stopped or Nonexistent (exit 0 only when Running)
 #   ingress        enable the ingress and ingress-dns addons on the running profile,
-#                  with the stand-in images of ingress-images.sh (Traefik-based)
+#                  with the stand-in images of ingress-images.sh (a proxy of
+#                  its own that routes by the Ingresses)
 #   netpol         run the NetworkPolicy enforcer (kube-router's firewall,
 #                  netpol-images.sh and netpol/kube-router.yaml) on the running profile
 #   env            print export lines (MINIKUBE_HOME, KUBECONFIG, PATH) for eval
