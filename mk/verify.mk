@@ -5,7 +5,7 @@
 # (tests/harness/pod_backends.py) standing in for the container runtime.
 
 .PHONY: verify test-verify
-verify: $(VENV_STAMP) ## Pay every unpaid invoice, check each pod and the Ingress, prove payment-provider is internal
+verify: $(RUNTIME_STAMP) ## Pay every unpaid invoice once, check each pod, the Ingress and the charges, prove payment-provider is internal
 	ansible-playbook site.yml --tags verify
 
 test-verify: $(VENV_STAMP) cluster-build ## End-to-end test of the verify stage (test cluster, real app processes)
