@@ -181,6 +181,9 @@ def verify(cluster, backends_state, *extra, check=False):
             "playbooks/verify.yml",
             "-e",
             f"verify_kubeconfig={cluster['kubeconfig']}",
+            # The test cluster's context, not the stack's profile.
+            "-e",
+            "verify_context=minikube",
             "-e",
             "verify_ingress_address=127.0.0.1",
             "-e",
