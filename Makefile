@@ -79,17 +79,22 @@ venv-runtime: $(RUNTIME_STAMP) ## Create or update .venv with what the stack nee
 ##@ The stack (ansible-playbook site.yml on this machine)
 
 .PHONY: all init deploy clean
+# tools/become_check.py runs ansible-playbook with these arguments and adds
+# --ask-become-pass when a selected stage needs root and sudo asks for a
+# password: one prompt, in a terminal; without one it explains and stops.
+PLAYBOOK := python tools/become_check.py
+
 all: $(RUNTIME_STAMP) ## Run every stage: install, cluster, build, deploy, dns, verify
-	ansible-playbook site.yml
+	$(PLAYBOOK) site.yml
 
 init: $(RUNTIME_STAMP) ## Install minikube and start the cluster with its addons
-	ansible-playbook site.yml --tags install,cluster
+	$(PLAYBOOK) site.yml --tags install,cluster
 
 deploy: $(RUNTIME_STAMP) ## Build the images, deploy the services, configure host DNS
-	ansible-playbook site.yml --tags build,deploy,dns
+	$(PLAYBOOK) site.yml --tags build,deploy,dns
 
 clean: $(RUNTIME_STAMP) ## Remove the services and the DNS configuration, keeping the data (DATA=1 deletes it, CLUSTER=1 the profile if the stack created it)
-	ansible-playbook site.yml --tags clean $(if $(DATA),-e sre_minikube_remove_data=true) $(if $(CLUSTER),-e sre_minikube_clean_cluster=true)
+	$(PLAYBOOK) site.yml --tags clean $(if $(DATA),-e sre_minikube_remove_data=true) $(if $(CLUSTER),-e sre_minikube_clean_cluster=true)
 
 ##@ Checks
 
@@ -109,8 +114,8 @@ docs: $(VENV_STAMP) ## Regenerate README.md's role variable tables from the argu
 	python tools/role_variables.py
 
 .PHONY: unit
-unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest) and the Makefile's Python check
-	python -m pytest -q -p no:cacheprovider tests/test_python_check.py
+unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check and the sudo password check
+	python -m pytest -q -p no:cacheprovider tests/test_python_check.py tests/test_become_check.py
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 
 .PHONY: sanity

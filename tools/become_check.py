@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Run ansible-playbook, asking for the sudo password once and only when needed.
+
+The stack's make targets run the playbook through this script:
+
+    python tools/become_check.py site.yml --tags install,cluster
+
+It passes its arguments to ansible-playbook unchanged, and adds
+--ask-become-pass when all of these hold:
+
+- a stage the arguments select needs root on this host: install, when the
+  install directory (sre_minikube_install_dir) is not writable by the user;
+  dns, and clean with its dns part, which write the host's resolver
+  configuration under /etc (unless dns_resolver_become is false);
+- the user is not root;
+- sudo asks for a password (`sudo -n true` fails: no NOPASSWD rule and no
+  cached sudo login).
+
+Then, when standard input is a terminal, ansible-playbook asks for the
+password once, before the first play. Without a terminal there is nobody to
+ask: the script runs nothing, says which stage needs root and why, and lists
+the ways out. Arguments that already choose how to become (-K,
+--become-password-file) are passed on as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+PLAYBOOK = "ansible-playbook"
+ASK = "--ask-become-pass"
+# The sre.minikube settings the decision reads, as the playbook sees them
+# (inventory, group_vars, extra vars; Jinja rendered).
+QUERY = (
+    'msg={{ {"install_dir": sre_minikube_install_dir | default("/usr/local/bin"),'
+    ' "dns_become": dns_resolver_become | default(true) | bool} | to_json }}'
+)
+
+
+def option_values(args: list[str], long: str, short: str | None = None) -> list[str]:
+    """Every value given to an option: --long X, --long=X, -s X, -sX."""
+    values = []
+    it = iter(args)
+    for arg in it:
+        if arg == long or (short and arg == short):
+            values.append(next(it, ""))
+        elif arg.startswith(long + "="):
+            values.append(arg[len(long) + 1 :])
+        elif short and arg.startswith(short) and not arg.startswith("--") and len(arg) > len(short):
+            values.append(arg[len(short) :])
+    return values
+
+
+def tag_set(values: list[str]) -> set[str]:
+    return {tag.strip() for value in values for tag in value.split(",") if tag.strip()}
+
+
+def selected_stages(args: list[str]) -> list[str]:
+    """The stages that can need root among those the arguments select.
+
+    Mirrors ansible's tag rules for site.yml: the stages are tagged with
+    their names; clean is also tagged never, so only --tags clean selects
+    it, and its DNS part is tagged dns as well.
+    """
+    run = tag_set(option_values(args, "--tags", "-t")) or {"all"}
+    skip = tag_set(option_values(args, "--skip-tags"))
+
+    def chosen(tag: str) -> bool:
+        return tag not in skip and bool({tag, "all", "tagged"} & run)
+
+    stages = []
+    if chosen("install"):
+        stages.append("install")
+    if chosen("dns"):
+        stages.append("dns")
+    if "clean" in run and not {"clean", "dns"} & skip:
+        stages.append("clean")
+    return stages
+
+
+def is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def stdin_is_terminal() -> bool:
+    return os.isatty(0)
+
+
+def sudo_status() -> str:
+    """'ok' when sudo runs without a password, 'password' when it asks, 'missing'."""
+    if shutil.which("sudo") is None:
+        return "missing"
+    result = subprocess.run(["sudo", "-n", "true"], stdin=subprocess.DEVNULL, capture_output=True, check=False)
+    return "ok" if result.returncode == 0 else "password"
+
+
+def stack_settings(args: list[str]) -> dict:
+    """The install directory and dns_resolver_become, as ansible renders them."""
+    command = ["ansible", "localhost", "-m", "ansible.builtin.debug", "-a", QUERY]
+    for value in option_values(args, "--inventory", "-i"):
+        command += ["-i", value]
+    for value in option_values(args, "--extra-vars", "-e"):
+        command += ["-e", value]
+    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
+    try:
+        report = json.loads(result.stdout[result.stdout.index("=>") + 2 :])
+        return json.loads(report["msg"])
+    except (ValueError, KeyError, TypeError):
+        raise RuntimeError(
+            "could not read sre_minikube_install_dir from the inventory: "
+            + (result.stderr or result.stdout).strip()[-500:]
+        ) from None
+
+
+def writable(directory: str) -> bool:
+    """Whether the user can create the install directory's binary.
+
+    A missing directory is created under its nearest existing parent, so
+    that parent decides, as in the minikube_install role.
+    """
+    path = os.path.abspath(os.path.expanduser(directory))
+    while not os.path.exists(path):
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    return os.path.isdir(path) and os.access(path, os.W_OK | os.X_OK)
+
+
+def root_reasons(stages: list[str], settings: dict) -> list[str]:
+    """Why each selected stage needs root here; empty when none does."""
+    reasons = []
+    if "install" in stages and not writable(settings["install_dir"]):
+        reasons.append(f"the install stage writes minikube into {settings['install_dir']}, which you cannot write")
+    if settings["dns_become"]:
+        for stage in ("dns", "clean"):
+            if stage in stages:
+                what = "writes" if stage == "dns" else "removes"
+                reasons.append(
+                    f"the {stage} stage {what} the host's resolver configuration under /etc and reloads the resolver"
+                )
+    return reasons
+
+
+def refusal(reasons: list[str], sudo: str) -> str:
+    problem = (
+        "sudo is not installed, so nothing can become root"
+        if sudo == "missing"
+        else "sudo asks for a password, and standard input is not a terminal to ask it on"
+    )
+    lines = [f"sre.minikube needs root for this run: {'; '.join(reasons)}."]
+    lines.append(f"But {problem}. Nothing was run. Any of these works:")
+    if sudo != "missing":
+        lines += [
+            "  - run the same command in a terminal: it asks for the password once;",
+            "  - run `sudo -v` first, so that sudo does not ask again for a while;",
+            "  - run ansible-playbook yourself with -K (--ask-become-pass) and give it the password;",
+        ]
+    if any("install stage" in reason for reason in reasons):
+        lines.append(
+            "  - install into a directory you can write: set sre_minikube_install_dir: ~/.local/bin"
+            " in inventory/group_vars/all.yml (or -e sre_minikube_install_dir=~/.local/bin);"
+        )
+    if any("resolver" in reason for reason in reasons):
+        lines.append(
+            "  - leave the host DNS out: ansible-playbook site.yml --skip-tags dns"
+            " (then resolve the ingress host yourself)."
+        )
+    return "\n".join(lines)
+
+
+def decide(args: list[str]) -> tuple[list[str] | None, str]:
+    """The ansible-playbook command to run, or None; and what to tell the user."""
+    command = [PLAYBOOK, *args]
+    if any(a in (ASK, "-K", "--become-password-file") or a.startswith("--become-password-file=") for a in args):
+        return command, ""
+    stages = selected_stages(args)
+    if not stages or is_root():
+        return command, ""
+    sudo = sudo_status()
+    if sudo == "ok":
+        return command, ""
+    try:
+        settings = stack_settings(args)
+    except RuntimeError as error:
+        # Without the settings, assume the stages need root, as with the
+        # defaults: at worst the user is asked once for nothing.
+        print(f"sre.minikube: {error}; assuming root is needed", file=sys.stderr)
+        settings = {"install_dir": "/usr/local/bin", "dns_become": True}
+    reasons = root_reasons(stages, settings)
+    if not reasons:
+        return command, ""
+    if sudo == "password" and stdin_is_terminal():
+        note = f"sre.minikube needs root for this run: {'; '.join(reasons)}. sudo asks for your password once:"
+        return [*command, ASK], note
+    return None, refusal(reasons, sudo)
+
+
+def main(argv: list[str]) -> int:
+    command, message = decide(argv)
+    if message:
+        print(message, file=sys.stderr, flush=True)
+    if command is None:
+        return 2
+    os.execvp(command[0], command)
+    return 1  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
