@@ -12,12 +12,12 @@ import (
 	"time"
 
 	"sre.minikube/apps/invoice-app/internal/config"
-	"sre.minikube/apps/invoice-app/internal/httpx"
 	"sre.minikube/apps/invoice-app/internal/invoice"
 	"sre.minikube/apps/invoice-app/internal/payment"
 	"sre.minikube/apps/invoice-app/internal/pgstore"
-	"sre.minikube/apps/invoice-app/internal/postgres"
 	"sre.minikube/apps/invoice-app/internal/server"
+	"sre.minikube/apps/shared/httpx"
+	"sre.minikube/apps/shared/postgres"
 )
 
 func main() {

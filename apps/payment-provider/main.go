@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"sre.minikube/apps/payment-provider/internal/config"
-	"sre.minikube/apps/payment-provider/internal/httpx"
 	"sre.minikube/apps/payment-provider/internal/ledger"
 	"sre.minikube/apps/payment-provider/internal/pgledger"
-	"sre.minikube/apps/payment-provider/internal/postgres"
 	"sre.minikube/apps/payment-provider/internal/server"
+	"sre.minikube/apps/shared/httpx"
+	"sre.minikube/apps/shared/postgres"
 )
 
 func main() {

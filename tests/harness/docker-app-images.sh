@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Build the apps' images from their unchanged Dockerfiles on a test machine.
+# Build the apps' images from the unchanged apps/Dockerfile on a test machine.
 #
 # Makes sure of everything the build needs first: a Docker engine
 # (docker-up.sh), the local stand-in of the Go builder image
 # (images/go-builder.sh) and the loopback module proxy (docker-go-proxy.sh).
-# Each image is tagged with a digest of its build context,
+# Each image is tagged with the image_build role's content hash of its build
+# (roles/image_build/files/context_hash.py: the Dockerfile, .dockerignore and
+# the files the build copies for the app, the shared module included),
 #   <APPS_IMAGE_NAMESPACE>/<app>:src-<12 hex digits>
 # so a source change gives a new tag and an unchanged source reuses the image.
 # Prints one image reference per line on stdout, in the order of the apps.
@@ -27,31 +29,34 @@ apps=("$@")
 [ "${#apps[@]}" -gt 0 ] || apps=(invoice-app payment-provider)
 dirs=()
 for app in "${apps[@]}"; do
-	[ -f "$repo/apps/$app/Dockerfile" ] || die "no apps/$app/Dockerfile"
+	[ -f "$repo/apps/$app/go.mod" ] || die "no apps/$app/go.mod: not an app"
 	dirs+=("$repo/apps/$app")
 done
+# Every tag at once, "<app> <12 hex digits>" a line.
+digests=$(python3 - "$repo" "${apps[@]}" <<'PY'
+import sys
+
+sys.path.insert(0, sys.argv[1] + "/roles/image_build/files")
+from context_hash import app_hashes
+
+for app, value in app_hashes(sys.argv[1] + "/apps", sys.argv[2:]).items():
+    print(app, value["hash"][:12])
+PY
+) || die "cannot hash the apps' builds (see the error above)"
 
 "$here/docker-up.sh"
 "$here/images/go-builder.sh" >&2
 proxy=$("$here/docker-go-proxy.sh" start "${dirs[@]}")
 
-# The digest is the image_build role's content hash: everything the build
-# context sends (what .dockerignore lets in, the Dockerfile, embedded files
-# such as SQL migrations included).
-context_digest() {
-	python3 "$repo/roles/image_build/files/context_hash.py" "$1" |
-		python3 -c 'import json, sys; print(next(iter(json.load(sys.stdin).values()))["hash"][:12])'
-}
-
 for app in "${apps[@]}"; do
-	dir="$repo/apps/$app"
-	ref="$APPS_IMAGE_NAMESPACE/$app:src-$(context_digest "$dir")"
+	ref="$APPS_IMAGE_NAMESPACE/$app:src-$(awk -v app="$app" '$1 == app {print $2}' <<<"$digests")"
 	if docker image inspect "$ref" >/dev/null 2>&1; then
 		say "$ref exists"
 	else
 		start=$(date +%s)
 		say "building $ref"
-		if ! nice -n 10 docker build --network host --build-arg "GOPROXY=$proxy" -t "$ref" "$dir" \
+		if ! nice -n 10 docker build --network host --build-arg "GOPROXY=$proxy" --build-arg "APP=$app" \
+			-t "$ref" -f "$repo/apps/Dockerfile" "$repo/apps" \
 			>"${TMPDIR:-/tmp}/docker-build-$app.log" 2>&1; then
 			tail -n 30 "${TMPDIR:-/tmp}/docker-build-$app.log" >&2
 			die "docker build of $app failed (log: ${TMPDIR:-/tmp}/docker-build-$app.log)"

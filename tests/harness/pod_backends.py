@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import hashlib
 import json
 import os
 import signal
@@ -57,6 +56,10 @@ TOP = HERE.parent.parent
 APPS_DIR = Path(os.environ.get("SRE_POD_BACKENDS_APPS_DIR") or TOP / "apps")
 APPS = {"invoice-app": APPS_DIR / "invoice-app", "payment-provider": APPS_DIR / "payment-provider"}
 POSTGRES_SH = HERE / "postgres.sh"
+# The image_build role's content hash of an app's build: its files and the shared module.
+sys.path.insert(0, str(TOP / "roles" / "image_build" / "files"))
+import context_hash  # noqa: E402
+
 # The database of each service on the server, as roles/app_deploy names them.
 DATABASES = {"invoice-app": "invoice_app", "payment-provider": "payment_provider"}
 PORTFORWARD = {"group": "kwok.x-k8s.io", "version": "v1alpha1", "plural": "portforwards"}
@@ -77,19 +80,15 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def source_digest(app_dir):
-    """Digest of an app's Go sources, so a code change builds a new binary."""
-    digest = hashlib.sha256()
-    for path in sorted(app_dir.rglob("*")):
-        if path.is_file() and (path.suffix == ".go" or path.name in ("go.mod", "go.sum")):
-            digest.update(str(path.relative_to(app_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+def source_digest(name):
+    """The content hash of the app's image (roles/image_build), so a code change builds a new binary."""
+    return context_hash.app_hashes(str(APPS_DIR), [name])[name]["hash"][:16]
 
 
 def build_app(name, cache_root):
     """Build apps/<name> with go build into the cache, once per source digest."""
     app_dir = APPS[name]
-    target = Path(cache_root) / "pod-backends" / f"{name}-{source_digest(app_dir)}" / name
+    target = Path(cache_root) / "pod-backends" / f"{name}-{source_digest(name)}" / name
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,27 +1,57 @@
 #!/usr/bin/env python3
-"""Print a content hash of Docker build contexts, as JSON.
+"""Print the content hash of each app's image build, as JSON.
 
-Usage: context_hash.py [--dockerfile NAME] DIR [DIR...]
+Usage: context_hash.py [--dockerfile NAME] CONTEXT APP [APP...]
 
-The hash covers every file Docker would send as the build context: the
-files not excluded by the context's .dockerignore, plus the Dockerfile and
-the .dockerignore themselves (Docker always sends those). Each file counts
-by its path relative to the context, its executable bit and its content, so
-the same source gives the same hash on every machine and any change to what
-the build can see gives a new one.
+Every app is built from the one build context CONTEXT with the Dockerfile
+NAME (relative to CONTEXT, default "Dockerfile") and the build argument
+APP=<app>. The hash of an app's build covers exactly what that build reads:
 
-Output: {"DIR": {"hash": "<sha256 hex>", "files": N}, ...}
+- the Dockerfile and the context's .dockerignore (Docker always reads both);
+- the files that the Dockerfile's COPY and ADD instructions (and RUN bind
+  mounts) take from the context, with the build's arguments substituted,
+  less the files .dockerignore excludes: each by its path in the context,
+  its executable bit and its content;
+- the build argument APP=<app>.
+
+So the same sources give the same hash on every machine, an edit to a file
+one app's build copies changes that app's hash only, and an edit to a file
+every build copies (a shared module) changes them all. Build arguments that
+say how to build rather than what (a module proxy) are not passed here and
+do not count.
+
+Output: {"APP": {"hash": "<sha256 hex>", "files": N}, ...}
+Standard library only: the image_build role runs it with
+ansible.builtin.script, and the test harness imports it.
 """
 
+from __future__ import annotations
+
+import argparse
 import hashlib
 import json
 import os
 import re
+import shlex
 import sys
+
+# The build argument that names the app; the Dockerfile declares `ARG APP`.
+APP_ARG = "APP"
+# Sources that are not files of the context.
+REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.IGNORECASE)
+# $NAME, ${NAME}, ${NAME:-word}, ${NAME:+word} (and without the colon).
+VARIABLE = re.compile(
+    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::?(?P<op>[-+])(?P<word>[^}]*))?\}"
+    r"|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+class DockerfileError(ValueError):
+    """The Dockerfile cannot be read well enough to tell what the build reads."""
 
 
 def pattern_regex(pattern):
-    """Translate one .dockerignore pattern (Go filepath.Match plus **) to a regex."""
+    """Translate one .dockerignore or COPY pattern (Go filepath.Match plus **) to a regex."""
     out = []
     i = 0
     while i < len(pattern):
@@ -77,10 +107,14 @@ def read_dockerignore(context):
     return rules
 
 
+def parents_and_self(path):
+    parts = path.split("/")
+    return ["/".join(parts[: n + 1]) for n in range(len(parts))]
+
+
 def excluded(path, rules):
     """Docker's rule: the last pattern that matches the path or one of its parents wins."""
-    parts = path.split("/")
-    candidates = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+    candidates = parents_and_self(path)
     result = False
     for negate, regex in rules:
         if any(regex.match(candidate) for candidate in candidates):
@@ -88,48 +122,174 @@ def excluded(path, rules):
     return result
 
 
-def context_hash(context, dockerfile):
+def substitute(word, variables):
+    """Docker's variable substitution: $NAME, ${NAME}, ${NAME:-word}, ${NAME:+word}; unset is empty."""
+
+    def value(match):
+        name = match.group("braced") or match.group("plain")
+        current = variables.get(name, "")
+        if match.group("op") == "-":
+            return current or match.group("word")
+        if match.group("op") == "+":
+            return match.group("word") if current else ""
+        return current
+
+    return VARIABLE.sub(value, word)
+
+
+def instructions(text):
+    """(KEYWORD, rest) for each instruction: continuation lines joined, comments dropped."""
+    lines = text.splitlines()
+    for line in lines:
+        directive = re.match(r"#\s*escape\s*=\s*(\S)", line.strip())
+        if directive and directive.group(1) != "\\":
+            raise DockerfileError("an escape character other than '\\' is not supported")
+        if not line.strip().startswith("#"):
+            break
+    current = []
+    for line in lines + [""]:
+        stripped = line.strip()
+        if current and stripped.startswith("#"):
+            continue  # a comment inside a continued instruction
+        if stripped.endswith("\\"):
+            current.append(stripped[:-1])
+            continue
+        current.append(stripped)
+        joined = " ".join(part for part in current if part).strip()
+        current = []
+        if not joined or joined.startswith("#"):
+            continue
+        keyword, _, rest = joined.partition(" ")
+        yield keyword.upper(), rest.strip()
+
+
+def copy_sources(rest, variables):
+    """The context paths one COPY or ADD reads (none with --from, a URL or a here-document)."""
+    if rest.startswith("["):
+        try:
+            words = json.loads(rest)
+        except ValueError as error:
+            raise DockerfileError(f"COPY/ADD {rest}: not a JSON array: {error}") from error
+        flags = []
+    else:
+        words = shlex.split(rest, posix=True)
+        flags = [word for word in words if word.startswith("--")]
+        words = [word for word in words if not word.startswith("--")]
+    if any(flag.startswith("--from=") for flag in flags):
+        return []
+    sources = [substitute(word, variables) for word in words[:-1]]
+    return [source for source in sources if not REMOTE.match(source) and not source.startswith("<<")]
+
+
+def bind_mount_sources(rest, variables):
+    """The context paths that RUN --mount=type=bind (without from=) reads."""
+    sources = []
+    for match in re.finditer(r"--mount=(\S+)", rest):
+        fields = dict(field.partition("=")[::2] for field in match.group(1).split(","))
+        if fields.get("type") == "bind" and "from" not in fields:
+            sources.append(substitute(fields.get("source") or fields.get("src") or ".", variables))
+    return sources
+
+
+def dockerfile_sources(text, build_args):
+    """Every context path (or pattern) the Dockerfile reads, "." for the whole context."""
+    global_args = {}
+    variables = None  # None before the first FROM: only ARG is meaningful there
+    sources = []
+    for keyword, rest in instructions(text):
+        if keyword == "FROM":
+            variables = {}
+        elif keyword == "ARG":
+            for word in shlex.split(rest, posix=True):
+                name, has_default, default = word.partition("=")
+                if variables is None:
+                    global_args[name] = build_args.get(name, default if has_default else "")
+                else:
+                    fallback = default if has_default else global_args.get(name, "")
+                    variables[name] = build_args.get(name, substitute(fallback, variables))
+        elif keyword == "ENV" and variables is not None:
+            words = shlex.split(rest, posix=True)
+            if words and "=" not in words[0]:
+                variables[words[0]] = substitute(" ".join(words[1:]), variables)
+            else:
+                for word in words:
+                    name, _, value = word.partition("=")
+                    variables[name] = substitute(value, variables)
+        elif keyword in ("COPY", "ADD"):
+            sources += copy_sources(rest, variables or {})
+        elif keyword == "RUN":
+            sources += bind_mount_sources(rest, variables or {})
+    cleaned = []
+    for source in sources:
+        source = os.path.normpath(source.lstrip("/") or ".")
+        if source.startswith(".."):
+            source = "."  # Docker keeps every source inside the context
+        cleaned.append(source)
+    return cleaned
+
+
+def file_entry(root, rel):
+    full = os.path.join(root, rel)
+    if os.path.islink(full):
+        content = ("symlink:" + os.readlink(full)).encode()
+        executable = False
+    else:
+        with open(full, "rb") as handle:
+            content = handle.read()
+        executable = os.access(full, os.X_OK)
+    return f"{rel}\0{'x' if executable else '-'}\0{hashlib.sha256(content).hexdigest()}\n"
+
+
+def build_hash(context, dockerfile="Dockerfile", build_args=None):
+    """Hash of what one build of CONTEXT with DOCKERFILE and BUILD_ARGS reads."""
+    build_args = dict(build_args or {})
+    dockerfile = os.path.normpath(dockerfile).replace(os.sep, "/")
+    with open(os.path.join(context, dockerfile), encoding="utf-8") as handle:
+        sources = dockerfile_sources(handle.read(), build_args)
+    patterns = [pattern_regex(source) for source in sources if source != "."]
+    everything = "." in sources
     rules = read_dockerignore(context)
     always = {dockerfile, ".dockerignore"}
-    can_prune = not any(negate for negate, _ in rules)
-    entries = []
+    entries = [f"\0arg\0{name}={value}\n" for name, value in sorted(build_args.items())]
     for root, dirs, files in os.walk(context):
         rel_root = os.path.relpath(root, context)
         rel_root = "" if rel_root == "." else rel_root.replace(os.sep, "/") + "/"
-        if can_prune:
-            dirs[:] = [d for d in dirs if not excluded(rel_root + d, rules)]
         dirs.sort()
         for name in sorted(files):
             rel = rel_root + name
-            if rel not in always and excluded(rel, rules):
-                continue
-            full = os.path.join(root, name)
-            if os.path.islink(full):
-                content = ("symlink:" + os.readlink(full)).encode()
-                executable = False
-            else:
-                with open(full, "rb") as handle:
-                    content = handle.read()
-                executable = os.access(full, os.X_OK)
-            digest = hashlib.sha256(content).hexdigest()
-            entries.append(f"{rel}\0{'x' if executable else '-'}\0{digest}\n")
+            if rel not in always:
+                if excluded(rel, rules):
+                    continue
+                if not everything and not any(p.match(c) for p in patterns for c in parents_and_self(rel)):
+                    continue
+            entries.append(file_entry(context, rel))
     total = hashlib.sha256("".join(sorted(entries)).encode()).hexdigest()
-    return {"hash": total, "files": len(entries)}
+    return {"hash": total, "files": len(entries) - len(build_args)}
+
+
+def app_hashes(context, apps, dockerfile="Dockerfile"):
+    """{app: build_hash(...)} for each app, built with the build argument APP=<app>."""
+    if not os.path.isfile(os.path.join(context, dockerfile)):
+        raise FileNotFoundError(f"{context}: no {dockerfile} in this build context")
+    result = {}
+    for app in apps:
+        if not os.path.isdir(os.path.join(context, app)):
+            raise FileNotFoundError(f"{context}: no directory {app} for the app {app}")
+        result[app] = build_hash(context, dockerfile, {APP_ARG: app})
+    return result
 
 
 def main(argv):
-    dockerfile = "Dockerfile"
-    if len(argv) >= 2 and argv[0] == "--dockerfile":
-        dockerfile, argv = argv[1], argv[2:]
-    if not argv:
-        sys.stderr.write(__doc__)
-        return 2
-    result = {}
-    for context in argv:
-        if not os.path.isfile(os.path.join(context, dockerfile)):
-            sys.stderr.write(f"{context}: no {dockerfile} in this build context\n")
-            return 1
-        result[context] = context_hash(context, dockerfile)
+    parser = argparse.ArgumentParser(prog="context_hash.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--dockerfile", default="Dockerfile", help="Dockerfile path relative to CONTEXT")
+    parser.add_argument("context", help="the build context of every app")
+    parser.add_argument("apps", nargs="+", metavar="app", help="an app: its directory in CONTEXT")
+    args = parser.parse_args(argv)
+    try:
+        result = app_hashes(args.context, args.apps, args.dockerfile)
+    except (OSError, DockerfileError) as error:
+        sys.stderr.write(f"context_hash.py: {error}\n")
+        return 1
     json.dump(result, sys.stdout, sort_keys=True)
     sys.stdout.write("\n")
     return 0

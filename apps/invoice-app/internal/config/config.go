@@ -5,7 +5,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,45 +12,38 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"sre.minikube/apps/invoice-app/internal/postgres"
+	"sre.minikube/apps/shared/env"
+	"sre.minikube/apps/shared/postgres"
 )
 
 // Defaults.
 const (
-	DefaultListenAddr      = ":8081"
-	DefaultPaymentTimeout  = 5 * time.Second
-	DefaultClaimTimeout    = 30 * time.Second
-	DefaultDrainDelay      = 3 * time.Second
-	DefaultShutdownTimeout = 10 * time.Second
+	DefaultListenAddr     = ":8081"
+	DefaultPaymentTimeout = 5 * time.Second
+	DefaultClaimTimeout   = 30 * time.Second
 )
 
 // Config is invoice-app's configuration.
 type Config struct {
-	ListenAddr         string          // LISTEN_ADDR, host:port
+	env.Server                         // LISTEN_ADDR, DRAIN_DELAY, SHUTDOWN_TIMEOUT, LOG_LEVEL
 	PaymentProviderURL *url.URL        // PAYMENT_PROVIDER_URL, base URL of payment-provider
 	PaymentTimeout     time.Duration   // PAYMENT_TIMEOUT, bound of one call to the provider
 	Database           *pgxpool.Config // DATABASE_URL, libpq URL; nil: invoices in memory
 	DatabaseURL        string          // DATABASE_URL with its password redacted, for logs
 	ClaimTimeout       time.Duration   // CLAIM_TIMEOUT, after which a dead replica's claim is taken over
-	DrainDelay         time.Duration   // DRAIN_DELAY, serving while not ready after SIGTERM
-	ShutdownTimeout    time.Duration   // SHUTDOWN_TIMEOUT, bound of the graceful shutdown
-	LogLevel           slog.Level      // LOG_LEVEL: debug, info, warn or error
 }
 
 // Load reads the configuration through getenv (os.Getenv in main) and
 // returns every problem found at once.
 func Load(getenv func(string) string) (Config, error) {
-	var errs []error
 	cfg := Config{}
+	var errs []error
+	cfg.Server, errs = env.LoadServer(getenv, DefaultListenAddr)
 	var err error
-
-	if cfg.ListenAddr, err = ListenAddr(getenv("LISTEN_ADDR"), DefaultListenAddr); err != nil {
-		errs = append(errs, err)
-	}
 	if cfg.PaymentProviderURL, err = providerURL(getenv("PAYMENT_PROVIDER_URL")); err != nil {
 		errs = append(errs, err)
 	}
-	if cfg.PaymentTimeout, err = Duration("PAYMENT_TIMEOUT", getenv("PAYMENT_TIMEOUT"), DefaultPaymentTimeout); err != nil {
+	if cfg.PaymentTimeout, err = env.Duration("PAYMENT_TIMEOUT", getenv("PAYMENT_TIMEOUT"), DefaultPaymentTimeout); err != nil {
 		errs = append(errs, err)
 	}
 	if cfg.Database, err = databaseURL(getenv("DATABASE_URL")); err != nil {
@@ -59,22 +51,13 @@ func Load(getenv func(string) string) (Config, error) {
 	} else if cfg.Database != nil {
 		cfg.DatabaseURL = postgres.Redact(getenv("DATABASE_URL"))
 	}
-	if cfg.ClaimTimeout, err = Duration("CLAIM_TIMEOUT", getenv("CLAIM_TIMEOUT"), DefaultClaimTimeout); err != nil {
+	if cfg.ClaimTimeout, err = env.Duration("CLAIM_TIMEOUT", getenv("CLAIM_TIMEOUT"), DefaultClaimTimeout); err != nil {
 		errs = append(errs, err)
 	} else if cfg.PaymentTimeout > 0 && cfg.ClaimTimeout <= cfg.PaymentTimeout {
 		// A claim must outlive the call it covers, or a live payment would
 		// be taken over and sent again (the idempotency key would still
 		// stop a second charge, but not the second call).
 		errs = append(errs, fmt.Errorf("CLAIM_TIMEOUT=%s must be longer than PAYMENT_TIMEOUT=%s", cfg.ClaimTimeout, cfg.PaymentTimeout))
-	}
-	if cfg.DrainDelay, err = Delay("DRAIN_DELAY", getenv("DRAIN_DELAY"), DefaultDrainDelay); err != nil {
-		errs = append(errs, err)
-	}
-	if cfg.ShutdownTimeout, err = Duration("SHUTDOWN_TIMEOUT", getenv("SHUTDOWN_TIMEOUT"), DefaultShutdownTimeout); err != nil {
-		errs = append(errs, err)
-	}
-	if cfg.LogLevel, err = LogLevel(getenv("LOG_LEVEL")); err != nil {
-		errs = append(errs, err)
 	}
 	return cfg, errors.Join(errs...)
 }

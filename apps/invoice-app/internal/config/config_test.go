@@ -5,14 +5,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sre.minikube/apps/shared/env"
 )
 
-func env(values map[string]string) func(string) string {
-	return func(key string) string { return values[key] }
-}
-
 func TestLoadDefaults(t *testing.T) {
-	cfg, err := Load(env(map[string]string{"PAYMENT_PROVIDER_URL": "http://payment-provider:8082"}))
+	cfg, err := Load(env.Map(map[string]string{"PAYMENT_PROVIDER_URL": "http://payment-provider:8082"}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -29,7 +27,7 @@ func TestLoadDefaults(t *testing.T) {
 }
 
 func TestLoadValues(t *testing.T) {
-	cfg, err := Load(env(map[string]string{
+	cfg, err := Load(env.Map(map[string]string{
 		"LISTEN_ADDR":          "127.0.0.1:9000",
 		"PAYMENT_PROVIDER_URL": "https://pay.example.test/base/",
 		"PAYMENT_TIMEOUT":      "1500ms",
@@ -90,7 +88,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Load(env(tc.env))
+			_, err := Load(env.Map(tc.env))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Load error = %v; want one containing %q", err, tc.want)
 			}
@@ -103,7 +101,7 @@ func TestLoadErrors(t *testing.T) {
 
 // Every problem is reported at once, so one restart fixes them all.
 func TestLoadReportsAllErrors(t *testing.T) {
-	_, err := Load(env(map[string]string{"LISTEN_ADDR": "x", "PAYMENT_TIMEOUT": "y"}))
+	_, err := Load(env.Map(map[string]string{"LISTEN_ADDR": "x", "PAYMENT_TIMEOUT": "y"}))
 	if err == nil {
 		t.Fatal("Load succeeded")
 	}

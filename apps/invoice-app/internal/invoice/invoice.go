@@ -8,7 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 
-	"sre.minikube/apps/invoice-app/internal/money"
+	"sre.minikube/apps/shared/money"
 )
 
 // Invoice is the public JSON shape users script against: the field names

@@ -15,7 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"sre.minikube/apps/invoice-app/internal/money"
+	"sre.minikube/apps/shared/money"
 )
 
 // PayPath is appended to the provider's base URL.

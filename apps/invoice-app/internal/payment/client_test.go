@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"sre.minikube/apps/invoice-app/internal/money"
+	"sre.minikube/apps/shared/money"
 )
 
 func client(t *testing.T, handler http.HandlerFunc, timeout time.Duration) *Client {

@@ -15,8 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"sre.minikube/apps/invoice-app/internal/invoice"
-	"sre.minikube/apps/invoice-app/internal/money"
-	"sre.minikube/apps/invoice-app/internal/postgres"
+	"sre.minikube/apps/shared/money"
+	"sre.minikube/apps/shared/postgres"
 )
 
 // Service names this service's migrations in schema_migrations.

@@ -11,8 +11,8 @@ import (
 	"sre.minikube/apps/invoice-app/internal/invoice"
 	"sre.minikube/apps/invoice-app/internal/invoice/storetest"
 	"sre.minikube/apps/invoice-app/internal/pgstore"
-	"sre.minikube/apps/invoice-app/internal/pgtest"
-	"sre.minikube/apps/invoice-app/internal/postgres"
+	"sre.minikube/apps/shared/pgtest"
+	"sre.minikube/apps/shared/postgres"
 )
 
 func TestMigrationsAreVersioned(t *testing.T) {

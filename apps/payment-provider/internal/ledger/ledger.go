@@ -9,7 +9,7 @@ import (
 	"slices"
 	"sync"
 
-	"sre.minikube/apps/payment-provider/internal/money"
+	"sre.minikube/apps/shared/money"
 )
 
 // Payment is one accepted payment of an invoice.

@@ -13,8 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"sre.minikube/apps/payment-provider/internal/ledger"
-	"sre.minikube/apps/payment-provider/internal/money"
-	"sre.minikube/apps/payment-provider/internal/postgres"
+	"sre.minikube/apps/shared/money"
+	"sre.minikube/apps/shared/postgres"
 )
 
 // Service names this service's migrations in schema_migrations.

@@ -11,9 +11,9 @@ import (
 
 	"sre.minikube/apps/payment-provider/internal/ledger"
 	"sre.minikube/apps/payment-provider/internal/ledger/ledgertest"
-	"sre.minikube/apps/payment-provider/internal/money"
 	"sre.minikube/apps/payment-provider/internal/pgledger"
-	"sre.minikube/apps/payment-provider/internal/pgtest"
+	"sre.minikube/apps/shared/money"
+	"sre.minikube/apps/shared/pgtest"
 )
 
 func open(t *testing.T, dsn string) *pgledger.Ledger {

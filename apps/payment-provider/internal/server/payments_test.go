@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"sre.minikube/apps/payment-provider/internal/ledger"
-	"sre.minikube/apps/payment-provider/internal/money"
+	"sre.minikube/apps/shared/money"
 )
 
 func list(t *testing.T, h http.Handler) (int, string, string) {

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"sre.minikube/apps/payment-provider/internal/ledger"
-	"sre.minikube/apps/payment-provider/internal/money"
+	"sre.minikube/apps/shared/money"
 )
 
 // Run runs the contract against empty ledgers made by newLedger.

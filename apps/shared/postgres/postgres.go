@@ -1,6 +1,5 @@
 // Package postgres opens a connection pool from a libpq URL and applies a
-// service's embedded, versioned SQL migrations. It is kept identical in both
-// services (`make apps-check` compares the copies).
+// service's embedded, versioned SQL migrations.
 package postgres
 
 import (

@@ -1,6 +1,5 @@
 // Package httpx holds the HTTP plumbing: gin set-up, request logging, health
-// endpoints and the server's life cycle with a graceful shutdown. It is kept
-// identical in both services (`make apps-shared-check` compares the copies).
+// endpoints and the server's life cycle with a graceful shutdown.
 package httpx
 
 import (

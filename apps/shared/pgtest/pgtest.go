@@ -1,7 +1,6 @@
 // Package pgtest gives tests a database of their own on a real Postgres
 // server: the one TEST_DATABASE_URL points at (`make apps-postgres` starts
-// one). Tests that need it are skipped when the variable is unset. It is
-// kept identical in both services (`make apps-check` compares the copies).
+// one). Tests that need it are skipped when the variable is unset.
 package pgtest
 
 import (

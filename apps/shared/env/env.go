@@ -1,8 +1,7 @@
-// Validators of environment values, kept identical in both services (each
-// service is its own module and builds alone; `make apps-check`
-// fails when the copies differ).
-
-package config
+// Package env validates the environment values every service reads (listen
+// address, durations, log level), so that each refuses a bad value at start
+// with a message that names the variable and says what to write instead.
+package env
 
 import (
 	"fmt"
@@ -63,4 +62,46 @@ func LogLevel(value string) (slog.Level, error) {
 		return 0, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", value)
 	}
 	return level, nil
+}
+
+// Defaults of the settings every service shares.
+const (
+	DefaultDrainDelay      = 3 * time.Second
+	DefaultShutdownTimeout = 10 * time.Second
+)
+
+// Server holds the settings every service reads alike: where it listens, how
+// it shuts down and how much it logs.
+type Server struct {
+	ListenAddr      string        // LISTEN_ADDR, host:port
+	DrainDelay      time.Duration // DRAIN_DELAY, serving while not ready after SIGTERM
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT, bound of the graceful shutdown
+	LogLevel        slog.Level    // LOG_LEVEL: debug, info, warn or error
+}
+
+// LoadServer reads the Server settings through getenv; listenAddr is the
+// service's own default of LISTEN_ADDR. It returns every problem found.
+func LoadServer(getenv func(string) string, listenAddr string) (Server, []error) {
+	var errs []error
+	var s Server
+	var err error
+	if s.ListenAddr, err = ListenAddr(getenv("LISTEN_ADDR"), listenAddr); err != nil {
+		errs = append(errs, err)
+	}
+	if s.DrainDelay, err = Delay("DRAIN_DELAY", getenv("DRAIN_DELAY"), DefaultDrainDelay); err != nil {
+		errs = append(errs, err)
+	}
+	if s.ShutdownTimeout, err = Duration("SHUTDOWN_TIMEOUT", getenv("SHUTDOWN_TIMEOUT"), DefaultShutdownTimeout); err != nil {
+		errs = append(errs, err)
+	}
+	if s.LogLevel, err = LogLevel(getenv("LOG_LEVEL")); err != nil {
+		errs = append(errs, err)
+	}
+	return s, errs
+}
+
+// Map returns a getenv that reads values, for tests and callers that hold
+// their environment in a map.
+func Map(values map[string]string) func(string) string {
+	return func(key string) string { return values[key] }
 }

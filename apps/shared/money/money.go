@@ -1,7 +1,6 @@
 // Package money holds amounts as integer minor units (cents) so that they
 // never pass through binary floating point: 12.15 is read, stored and written
-// back as exactly 12.15. It is kept identical in both services
-// (`make apps-shared-check` compares the copies).
+// back as exactly 12.15.
 package money
 
 import (

@@ -8,8 +8,8 @@ import (
 	"testing/fstest"
 	"time"
 
-	"sre.minikube/apps/invoice-app/internal/pgtest"
-	"sre.minikube/apps/invoice-app/internal/postgres"
+	"sre.minikube/apps/shared/pgtest"
+	"sre.minikube/apps/shared/postgres"
 )
 
 func TestParseURL(t *testing.T) {
