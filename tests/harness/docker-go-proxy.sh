@@ -49,11 +49,13 @@ start() {
 	for dir in "$@"; do
 		(cd "$dir" && GOFLAGS=-mod=readonly go mod download) || die "go mod download failed in $dir"
 		# `list` files make the cache answer version queries like a proxy.
-		(cd "$dir" && go list -m -f '{{.Path}} {{.Version}}' all) | while read -r path version; do
-			[ -n "$version" ] || continue
-			list="$(go env GOMODCACHE)/cache/download/$(escape "$path")/@v/list"
-			[ -f "$list" ] && grep -qxF "$version" "$list" || echo "$version" >>"$list"
-		done
+		# Modules replaced by a local directory (apps/shared) are not downloaded.
+		(cd "$dir" && go list -m -f '{{if or (not .Replace) .Replace.Version}}{{.Path}} {{.Version}}{{end}}' all) |
+			while read -r path version; do
+				[ -n "$version" ] || continue
+				list="$(go env GOMODCACHE)/cache/download/$(escape "$path")/@v/list"
+				[ -f "$list" ] && grep -qxF "$version" "$list" || echo "$version" >>"$list"
+			done
 	done
 	cache="$(go env GOMODCACHE)/cache/download"
 	[ -d "$cache" ] || die "no module cache at $cache"
