@@ -73,6 +73,12 @@ def hashes(root: pathlib.Path, apps=("a", "b")) -> dict[str, str]:
         ("# comment\n\n", "anything", False),
         ("*\n!*/go.mod", "app/go.mod", False),  # an exception inside an excluded directory
         ("*\n!*/internal/\n**/*_test.go", "app/internal/x/x_test.go", True),
+        # The form apps/.dockerignore takes: everything one level down, then exceptions.
+        ("*/*\n!*/go.mod", "app/go.mod", False),
+        ("*/*\n!*/go.mod", "app/main.go", True),
+        ("*/*\n!*/internal", "app/internal/x/0001.sql", False),
+        ("*/*\n!shared/*", "shared/lib/lib.go", False),
+        ("*/*", "README.md", False),
     ],
 )
 def test_dockerignore_rules(ignore, path, excluded, tmp_path):
