@@ -182,8 +182,16 @@ if ! pgrep -x dockerd >/dev/null 2>&1; then
 		install_runc_wrapper >/dev/null
 	fi
 	say "starting dockerd (log: $log_file)"
-	# setsid: the daemon outlives the make target that started it.
-	setsid dockerd >>"$log_file" 2>&1 </dev/null 9>&- &
+	# setsid: the daemon outlives the make target that started it. It keeps
+	# none of the caller's open files: a lock held by whoever ran the target
+	# (flock on the test lock) would otherwise stay held as long as dockerd runs.
+	(
+		for fd in /proc/self/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+		done
+		exec setsid dockerd >>"$log_file" 2>&1 </dev/null
+	) &
 fi
 
 waited=0
