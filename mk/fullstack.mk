@@ -12,7 +12,7 @@ test-fullstack: $(VENV_STAMP) docker-up cluster-build ## Molecule scenario defau
 TEST_TARGETS += test-fullstack
 
 .PHONY: bench-site
-bench-site: $(VENV_STAMP) docker-up cluster-build ## Time a first site.yml converge and a no-op re-run, per stage, with image sizes
+bench-site: $(VENV_STAMP) docker-up cluster-build ## Time site.yml: first converge, --tags deploy against bare kubectl, no-op re-run per stage and task
 	python tests/harness/bench_site.py
 
 BENCH_TARGETS += bench-site
