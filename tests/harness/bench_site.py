@@ -232,6 +232,12 @@ def main() -> int:
     print(f"  {'ansible-playbook site.yml --tags deploy':<44} " + " ".join(f"{r['wall']:5.2f}" for r in deploys))
     print(f"  {'bare kubectl (tests/bench/kubectl_deploy.sh)':<44} " + " ".join(f"{r['wall']:5.2f}" for r in baselines))
     print(f"  medians: deploy {deploy_median:.2f} s, baseline {baseline_median:.2f} s, ratio {ratio:.2f}")
+    deploy = median_run(deploys)
+    print(f"  the median --tags deploy run ({deploy['wall']:.2f} s), seconds per play and its slowest tasks:")
+    plays = deploy["stages"].items()
+    print("    " + ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in plays if seconds >= 0.01))
+    for duration, name, where in deploy["tasks"][:SLOWEST]:
+        print(f"    {duration:6.2f}  {name}  ({where})")
 
     noop = median_run(noops)
     stages = sorted(set(first["stages"]) | set(noop["stages"]), key=lambda s: (s.startswith("("), s))
