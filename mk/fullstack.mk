@@ -11,8 +11,10 @@ test-fullstack: $(VENV_STAMP) docker-up cluster-build ## Molecule scenario defau
 
 TEST_TARGETS += test-fullstack
 
+# Every run's figures, each task's time included, also go to
+# $(SRE_MINIKUBE_CACHE)/bench-site.json (or BENCH_JSON).
 .PHONY: bench-site
 bench-site: $(VENV_STAMP) docker-up cluster-build ## Time site.yml: first converge, --tags deploy against bare kubectl, no-op re-run per stage and task
-	python tests/harness/bench_site.py
+	BENCH_JSON=$${BENCH_JSON:-$(SRE_MINIKUBE_CACHE)/bench-site.json} python tests/harness/bench_site.py
 
 BENCH_TARGETS += bench-site

@@ -17,6 +17,10 @@ variables and inventory, and prints:
   it): the median wall time (target: at most 10 s), the time per stage
   (ansible start-up included) and the slowest tasks of the median run.
 
+BENCH_RUNS and BENCH_SITE_RUNS set the number of runs (5 and 3);
+BENCH_JSON names a file to write every run's figures to, each task's
+time included.
+
 It fails when a no-op run reports a change or starts an image build, or
 when any run fails. The targets on time are reported, not enforced: they
 hold on the 2-core machines the figures in the README come from.
@@ -222,6 +226,10 @@ def main() -> int:
 
     for run in deploys + noops:
         check_noop(run, problems)
+    if os.environ.get("BENCH_JSON"):
+        # Every run's figures, each task's time included, for a closer look.
+        runs = {"first": first, "deploys": deploys, "baselines": baselines, "noops": noops}
+        Path(os.environ["BENCH_JSON"]).write_text(json.dumps(runs, indent=1))
 
     print("\nsite.yml benchmark (minikube test double, test control plane, local Docker engine)")
 
