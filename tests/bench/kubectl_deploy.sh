@@ -21,7 +21,9 @@ minikube=$1 profile=$2 manager=$3 dir=$4
 images=$(sed -n 's/^ *image: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$dir"/*-deployment-*.yaml | sort -u)
 [ -n "$images" ] || { echo "kubectl_deploy: no image in $dir/*-deployment-*.yaml" >&2; exit 1; }
 for image in $images; do
-  "$minikube" -p "$profile" image ls | grep -qF "$image" || {
+  # The whole list first: grep -q would stop reading it half-way.
+  listed=$("$minikube" -p "$profile" image ls)
+  grep -qxF "$image" <<<"$listed" || grep -qxF "docker.io/library/$image" <<<"$listed" || {
     echo "kubectl_deploy: image $image is not in the cluster" >&2
     exit 1
   }
