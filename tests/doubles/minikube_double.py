@@ -169,6 +169,16 @@ def event(kind: str, message: str, **extra) -> str:
     )
 
 
+# `minikube start --output=json` numbers its steps out of this many.
+START_STEPS = 19
+
+
+def step(number: int, name: str, message: str) -> None:
+    """A step event of `start --output=json`: the progress minikube reports."""
+    sys.stdout.write(event("step", message, currentstep=str(number), name=name, totalsteps=str(START_STEPS)) + "\n")
+    sys.stdout.flush()
+
+
 def fail(
     code: int,
     reason: str,
@@ -185,7 +195,7 @@ def fail(
     advice), then the suggestion and the documentation link.
     """
     if json_output:
-        extra = {"exitcode": str(code), "name": reason, "advice": suggestion, "url": documentation}
+        extra = {"exitcode": str(code), "name": reason, "advice": suggestion, "url": documentation, "issues": ""}
         sys.stdout.write(event("error", message, **extra) + "\n")
     else:
         sys.stdout.write("\n\n")
@@ -796,6 +806,12 @@ class Minikube:
             for key, value in os.environ.items():
                 if key.startswith("MINIKUBE_") or key == "KUBECONFIG":
                     sys.stdout.write(f"  - {key}={value}\n")
+        else:
+            # The same lines as events; the double's own knobs are not minikube's.
+            step(0, "Initial Minikube Setup", f"[{self.profile}] minikube {VERSION} on Linux (test double)")
+            for key, value in os.environ.items():
+                if (key.startswith("MINIKUBE_") or key == "KUBECONFIG") and not key.startswith("MINIKUBE_DOUBLE_"):
+                    sys.stdout.write(event("info", f"{key}={value}") + "\n")
         version = normalise_version(opts.kubernetes_version)
         if version is None:
             raise fail(
@@ -837,13 +853,16 @@ class Minikube:
                 f"'minikube start -p {self.profile} --driver={old}'",
                 json_output,
             )
-        if not json_output:
-            if existing:
-                say(f"Using the {opts.driver} driver based on existing profile")
-            elif driver_given:
-                say(f"Using the {opts.driver} driver based on user configuration")
-            else:
-                say(f"Automatically selected the {opts.driver} driver. Other choices: none, ssh")
+        if existing:
+            selected = f"Using the {opts.driver} driver based on existing profile"
+        elif driver_given:
+            selected = f"Using the {opts.driver} driver based on user configuration"
+        else:
+            selected = f"Automatically selected the {opts.driver} driver. Other choices: none, ssh"
+        if json_output:
+            step(1, "Selecting Driver", selected)
+        else:
+            say(selected)
         if opts.driver == "docker":
             docker_check(json_output)
         if opts.container_runtime not in RUNTIMES:
@@ -941,8 +960,16 @@ class Minikube:
         data["Status"] = "Starting"
         self.state.save(data)
 
-        if not json_output:
-            say(f'Starting "{self.profile}" primary control-plane node in "{self.profile}" cluster')
+        starting = f'Starting "{self.profile}" primary control-plane node in "{self.profile}" cluster'
+        if json_output:
+            # The success path's steps, numbered as minikube numbers them (the
+            # contract records refusals only, so these numbers are not held to it).
+            step(3, "Starting Node", starting)
+            step(4, "Pulling Base Image", "Pulling base image ...")
+            step(7, "Creating Container", f"Creating {opts.driver} container (CPUs={cpus}, Memory={memory}MB) ...")
+            step(10, "Preparing Kubernetes", f"Preparing Kubernetes {version} on {opts.container_runtime} ...")
+        else:
+            say(starting)
         harness = self.harness()
         result = harness.run("up", nodes=opts.nodes)
         if result.returncode != 0:
@@ -958,6 +985,8 @@ class Minikube:
         merge_context(self.profile, harness.kubeconfig, user_kubeconfig())
         data["Status"] = "Running"
         self.state.save(data)
+        if json_output:
+            step(16, "Verifying Kubernetes", "Verifying Kubernetes components...")
 
         # Default addons on a new cluster, then --addons, then re-apply enabled ones.
         addons = data["Config"]["Addons"]
@@ -980,8 +1009,13 @@ class Minikube:
                 if not json_output:
                     say(f"Enabled addons: {name}")
         self.state.save(data)
-        if not json_output:
-            say(f'Done! kubectl is now configured to use "{self.profile}" cluster and "default" namespace by default')
+        done = f'Done! kubectl is now configured to use "{self.profile}" cluster and "default" namespace by default'
+        if json_output:
+            enabled = ", ".join(sorted(name for name, on in addons.items() if on))
+            step(17, "Enabling Addons", f"Enabled addons: {enabled}")
+            step(18, "Done", done)
+        else:
+            say(done)
         return EX_OK
 
     # -- stop / delete

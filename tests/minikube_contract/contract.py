@@ -124,6 +124,30 @@ CASES: tuple[Case, ...] = (
     ),
     Case("start-no-docker", ("start", "-p", GHOST, "--driver=docker"), "text", "text", needs="no-docker"),
     Case("start-docker-down", ("start", "-p", GHOST, "--driver=docker"), "text", "text", needs="docker-down"),
+    # The same refusals with --output=json, as sre.minikube.minikube_start runs it: step events
+    # (its progress lines), then one error event with the reason, the advice and the exit code.
+    Case(
+        "start-one-cpu-json",
+        ("start", "-p", GHOST, "--driver=docker", "--cpus=1", "--output=json"),
+        "events",
+        "empty",
+        used_by="sre.minikube.minikube_start",
+    ),
+    Case(
+        "start-bad-driver-json",
+        ("start", "-p", GHOST, "--driver=hovercraft", "--output=json"),
+        "events",
+        "empty",
+        used_by="sre.minikube.minikube_start",
+    ),
+    Case(
+        "start-docker-down-json",
+        ("start", "-p", GHOST, "--driver=docker", "--output=json"),
+        "events",
+        "empty",
+        needs="docker-down",
+        used_by="sre.minikube.minikube_start",
+    ),
     # As root (the test machines), the docker driver is refused without --force.
     Case("start-docker-as-root", ("start", "-p", GHOST, "--driver=docker", "--cni=bridge"), "text", "text", "root"),
     # -- on a running cluster.
@@ -287,6 +311,8 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 _COMMIT = re.compile(r'("commit":\s*"|commit: )[0-9a-f]*')
 # What `start` prints of the machine it runs on, and the drivers it found there.
 _HOST = re.compile(r"^(\* \[[^\]]*\] minikube v\S+ on ).*$", re.MULTILINE)
+# The same line as the message of --output=json's first step event.
+_HOST_EVENT = re.compile(r'("message":"\[[^\]"]*\] minikube v[^ "]+ on )[^"]*"')
 _CHOICES = re.compile(r"(Other choices: ).*$", re.MULTILINE)
 # `start` lists the MINIKUBE_* variables it sees; the double's own knobs are not minikube's.
 _DOUBLE_KNOBS = re.compile(r"^  - MINIKUBE_DOUBLE_[A-Z_]+=.*\n", re.MULTILINE)
@@ -308,6 +334,7 @@ def normalise(text: str, scratch: str) -> str:
     text = text.replace(_DEFAULT_DOMAIN + "/", "<default domain>/")
     text = _COMMIT.sub(r"\1<commit>", text)
     text = _HOST.sub(r"\1<host>", text)
+    text = _HOST_EVENT.sub(r'\1<host>"', text)
     text = _CHOICES.sub(r"\1<drivers>", text)
     return _DOUBLE_KNOBS.sub("", text)
 

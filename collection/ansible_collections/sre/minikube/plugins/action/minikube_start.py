@@ -1,0 +1,106 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run sre.minikube.minikube_start in the background and print its progress as it arrives.
+
+A first `minikube start` takes minutes. The module appends one readable line
+per minikube step event to a progress file on the managed host; this plugin
+starts the module asynchronously (async_wrapper, as ansible.builtin.gather_facts
+does for its time-out), then polls the job and the progress file with
+ansible.builtin.async_status and ansible.builtin.slurp, which work over any
+connection, and prints each new line with Ansible's display. The task's
+result is the module's.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+display = Display()
+
+# Seconds between two looks at the job and its progress file.
+POLL_INTERVAL = 3
+# What the job adds to the result that is not the module's.
+_JOB_KEYS = ("ansible_job_id", "finished", "results_file", "started", "stdout_lines", "stderr_lines")
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _supports_async = False
+
+    poll_interval = POLL_INTERVAL
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        if self._task.check_mode:
+            # Nothing runs for long in check mode: the module says what it would do.
+            result.update(self._execute_module(task_vars=task_vars))
+            return result
+
+        async_dir = self._remote_expand_user(self.get_shell_option("async_dir", default="~/.ansible_async"))
+        progress = self._connection._shell.join_path(async_dir, f"sre-minikube-start-{uuid.uuid4().hex}.progress")
+        args = dict(self._task.args, progress_file=progress)
+        timeout = int(args.get("timeout") or 1800)
+
+        saved = self._task.async_val
+        self._task.async_val = timeout
+        try:
+            job = self._execute_module(module_args=args, task_vars=task_vars, wrap_async=True)
+        finally:
+            self._task.async_val = saved
+        if job.get("failed") or "ansible_job_id" not in job:
+            result.update(job)
+            return result
+
+        final = self.follow(job["ansible_job_id"], async_dir, progress, timeout, task_vars)
+        result.update({key: value for key, value in final.items() if key not in _JOB_KEYS})
+        return result
+
+    def follow(self, jid, async_dir, progress, timeout, task_vars):
+        """Poll the job until it ends, printing the progress file's new lines; the job's last status."""
+        host = task_vars.get("inventory_hostname", "") if task_vars else ""
+        deadline = time.monotonic() + timeout + 60
+        shown = 0
+        try:
+            while True:
+                time.sleep(self.poll_interval)
+                status = self._execute_module(
+                    module_name="ansible.legacy.async_status",
+                    module_args={"jid": jid, "_async_dir": async_dir},
+                    task_vars=task_vars,
+                )
+                shown = self.show(progress, shown, host, task_vars)
+                if status.get("finished") or (status.get("failed") and "finished" not in status):
+                    return status
+                if time.monotonic() > deadline:
+                    return {"failed": True, "msg": f"minikube start did not end within {timeout} s"}
+        finally:
+            self._execute_module(
+                module_name="ansible.legacy.async_status",
+                module_args={"jid": jid, "mode": "cleanup", "_async_dir": async_dir},
+                task_vars=task_vars,
+            )
+            self._execute_module(
+                module_name="ansible.legacy.file",
+                module_args={"path": progress, "state": "absent"},
+                task_vars=task_vars,
+            )
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+
+    def show(self, progress, shown, host, task_vars):
+        """Print the progress file's lines after the first `shown`; the number of lines printed in all."""
+        read = self._execute_module(
+            module_name="ansible.legacy.slurp", module_args={"src": progress}, task_vars=task_vars
+        )
+        if read.get("failed"):
+            # Not written yet: minikube has printed nothing so far.
+            return shown
+        lines = base64.b64decode(read.get("content", "")).decode("utf-8", "replace").splitlines()
+        for line in lines[shown:]:
+            display.display(f"{host}: minikube: {line}" if host else f"minikube: {line}")
+        return max(shown, len(lines))

@@ -1,0 +1,417 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run minikube and read what it answers: its JSON, its CloudEvents lines and its exit codes.
+
+Everything the collection knows about minikube's command line lives here:
+which command answers which question, how its output is parsed, and what
+its exit codes mean. The modules (minikube_version, minikube_profile_info,
+minikube_addons, minikube_start, minikube_images) only call this.
+
+Commands are run by a ``runner``: a callable that takes an argv list and
+returns ``(rc, stdout, stderr)``, like AnsibleModule.run_command, so that the
+tests can drive the parsers with the recorded answers of the real binary
+(tests/minikube_contract/recordings).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+
+# minikube's exit codes (its "reason" codes) that the collection acts on.
+EX_OK = 0
+EX_USAGE = 14
+EX_ADDON_ERROR = 10
+EX_GUEST_NOT_RUNNING = 83
+EX_PROFILE_NOT_FOUND = 85
+
+# `minikube status` exits with a bit mask of what is not running (1: the
+# host, 2: the cluster, 4: the kubeconfig context), or 85 without a profile.
+STATUS_HOST_DOWN = 1
+STATUS_CLUSTER_DOWN = 2
+STATUS_CONTEXT_STALE = 4
+STATUS_BITS = 7
+
+# The CloudEvents types minikube prints with --output=json.
+EVENT_PREFIX = "io.k8s.sigs.minikube."
+
+# The line builders print before the error that fails the build.
+_BUILD_ERROR = re.compile(r"^(error: |ERROR: |#\d+ ERROR: )")
+_EXITING = re.compile(r"Exiting due to ([A-Z0-9_]+): (.*)")
+
+
+class MinikubeError(Exception):
+    """A minikube command that failed, with what minikube said about it.
+
+    ``reason`` (e.g. RSRC_INSUFFICIENT_CORES), ``message``, ``advice``, ``url``
+    and ``issues`` come from minikube's error event (--output=json) or its
+    ``Exiting due to`` line; ``hint`` is the caller's own advice for the exit code.
+    """
+
+    def __init__(self, argv, rc, message, reason="", advice="", url="", issues="", hint="", output=""):
+        self.argv = list(argv)
+        self.rc = rc
+        self.message = message
+        self.reason = reason
+        self.advice = advice
+        self.url = url
+        self.issues = issues
+        self.hint = hint
+        self.output = output
+        super().__init__(self.describe())
+
+    def describe(self):
+        """The failure as text that reads well in a terminal, one fact a line."""
+        reason = f" ({self.reason})" if self.reason else ""
+        lines = [f"`{command_line(self.argv)}` failed with exit code {self.rc}{reason}"]
+        if self.message:
+            lines.append(f"minikube: {self.message}")
+        if self.advice:
+            lines.append(f"minikube's advice: {self.advice}")
+        if self.url:
+            lines.append(f"documentation: {self.url}")
+        if self.issues:
+            lines.append(f"related issues: {self.issues}")
+        if self.hint:
+            lines.append(f"what to do: {self.hint}")
+        return "\n".join(lines)
+
+    def as_dict(self):
+        return {
+            "rc": self.rc,
+            "reason": self.reason,
+            "message": self.message,
+            "advice": self.advice,
+            "url": self.url,
+            "issues": self.issues,
+            "command": command_line(self.argv),
+        }
+
+
+def command_line(argv):
+    """argv as a shell command line a user can paste."""
+    return " ".join(shlex.quote(str(part)) for part in argv)
+
+
+# ---------------------------------------------------------------- CloudEvents
+
+
+class Event:
+    """One line of minikube's --output=json: a CloudEvent, or plain text when it is not JSON."""
+
+    def __init__(self, kind, data, text=""):
+        self.kind = kind
+        self.data = data
+        self.text = text
+
+    def __repr__(self):
+        return f"Event({self.kind!r}, {self.data!r})"
+
+    def get(self, key):
+        value = self.data.get(key, "")
+        return "" if value is None else str(value)
+
+    @property
+    def message(self):
+        return self.get("message") if self.kind != "text" else self.text
+
+    def line(self):
+        """The event as one readable line: ``[3/19] Pulling base image ...``; '' for nothing to show."""
+        if self.kind == "step":
+            current, total = self.get("currentstep"), self.get("totalsteps")
+            if current and total:
+                return f"[{int(current) + 1}/{total}] {self.message}" if current.isdigit() else self.message
+            return self.message
+        if self.kind == "download":
+            progress = self.get("progress")
+            return f"downloading {self.get('artifact')}: {progress}" if progress else ""
+        if self.kind == "warning":
+            return f"warning: {self.message}"
+        if self.kind == "error":
+            return f"error: {self.get('name')}: {self.message}" if self.get("name") else f"error: {self.message}"
+        return self.message
+
+
+def parse_event(line):
+    """One output line as an Event; None for an empty line."""
+    line = line.strip()
+    if not line:
+        return None
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return Event("text", {}, text=line)
+    if not isinstance(item, dict) or not str(item.get("type", "")).startswith(EVENT_PREFIX):
+        return Event("text", {}, text=line)
+    data = item.get("data") if isinstance(item.get("data"), dict) else {}
+    return Event(item["type"][len(EVENT_PREFIX) :], data)
+
+
+def parse_events(text):
+    return [event for event in (parse_event(line) for line in text.splitlines()) if event is not None]
+
+
+def error_from(argv, rc, stdout, stderr, hint=""):
+    """The MinikubeError for a failed command, from its error event or its Exiting line."""
+    events = parse_events(stdout)
+    errors = [event for event in events if event.kind == "error"]
+    if errors:
+        last = errors[-1]
+        return MinikubeError(
+            argv,
+            rc,
+            last.message,
+            reason=last.get("name"),
+            advice=last.get("advice"),
+            url=last.get("url"),
+            issues=last.get("issues"),
+            hint=hint,
+            output=stderr,
+        )
+    match = _EXITING.search(stderr) or _EXITING.search(stdout)
+    if match:
+        suggestion = re.search(r"^\* Suggestion: (.*)$", stderr, re.MULTILINE)
+        documentation = re.search(r"^\* Documentation: (.*)$", stderr, re.MULTILINE)
+        return MinikubeError(
+            argv,
+            rc,
+            match.group(2).strip(),
+            reason=match.group(1),
+            advice=suggestion.group(1).strip() if suggestion else "",
+            url=documentation.group(1).strip() if documentation else "",
+            hint=hint,
+            output=stderr,
+        )
+    # Usage errors, "profile not found" and other plain text: the meaningful lines.
+    said = [event.message for event in events if event.kind in ("text", "info", "warning") and event.message]
+    said += [line.strip() for line in stderr.splitlines() if line.strip() and line.strip()[0] not in "│╭╰*"]
+    return MinikubeError(argv, rc, " ".join(said[:4]), hint=hint, output=stderr)
+
+
+# ---------------------------------------------------------------- running
+
+
+def stream(argv, on_event, env=None, cwd=None):
+    """Run argv, calling on_event(Event) for each stdout line as it arrives.
+
+    Returns (rc, stdout, stderr); stderr is read on a side thread so that a
+    chatty stderr cannot block the process.
+    """
+    import threading
+
+    process = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=cwd,
+        text=True,
+        errors="replace",
+        bufsize=1,
+    )
+    errors = []
+    reader = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
+    reader.start()
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        event = parse_event(line)
+        if event is not None:
+            on_event(event)
+    rc = process.wait()
+    reader.join()
+    return rc, "".join(lines), "".join(errors)
+
+
+class ProgressFile:
+    """Appends readable progress lines to a file that another process reads as it grows."""
+
+    def __init__(self, path):
+        self.path = path
+        if path:
+            directory = os.path.dirname(path)
+            if directory:
+                os.makedirs(directory, mode=0o700, exist_ok=True)
+
+    def write(self, text):
+        if not self.path or not text:
+            return
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(text.rstrip("\n") + "\n")
+            handle.flush()
+
+    def on_event(self, event):
+        # Info events repeat the environment and other details; the steps,
+        # warnings, errors and downloads are the progress.
+        if event.kind != "info":
+            self.write(event.line())
+
+
+class Minikube:
+    """minikube's commands, as the questions and actions the roles need."""
+
+    def __init__(self, binary, runner):
+        self.binary = binary
+        self.runner = runner
+
+    def argv(self, *args):
+        return [self.binary, *args]
+
+    def run(self, *args):
+        argv = self.argv(*args)
+        rc, stdout, stderr = self.runner(argv)
+        return argv, rc, stdout, stderr
+
+    # -- version
+    def version(self):
+        """The version the binary reports (v1.38.1); '' when it does not run or answers otherwise."""
+        try:
+            argv, rc, stdout, _stderr = self.run("version", "--output=json")
+        except OSError:
+            return ""
+        if rc != 0:
+            return ""
+        try:
+            document = json.loads(stdout)
+        except ValueError:
+            return ""
+        return str(document.get("minikubeVersion", "")) if isinstance(document, dict) else ""
+
+    # -- profiles
+    def profiles(self):
+        """Every profile minikube lists: name -> dict (valid, driver, runtime, CNI, Kubernetes version, node IPs)."""
+        argv, rc, stdout, stderr = self.run("profile", "list", "--output=json")
+        if rc != 0:
+            raise error_from(argv, rc, stdout, stderr)
+        try:
+            document = json.loads(stdout)
+        except ValueError:
+            raise MinikubeError(argv, rc, f"the output is not JSON: {stdout[:200]!r}") from None
+        found = {}
+        for validity in ("valid", "invalid"):
+            for entry in document.get(validity) or []:
+                found[entry["Name"]] = describe_profile(entry, validity == "valid")
+        return found
+
+    def status(self, profile):
+        """The profile's state from `minikube status`'s exit code.
+
+        absent (no such profile), running, stale-context (running, but the
+        kubeconfig context is missing or points elsewhere) or stopped.
+        """
+        argv, rc, stdout, stderr = self.run("status", "-p", profile, "--output=json")
+        if rc == EX_PROFILE_NOT_FOUND:
+            return "absent"
+        if rc == 0:
+            return "running"
+        if rc == STATUS_CONTEXT_STALE:
+            return "stale-context"
+        if 0 < rc <= STATUS_BITS:
+            return "stopped"
+        raise error_from(argv, rc, stdout, stderr)
+
+    def update_context(self, profile):
+        argv, rc, stdout, stderr = self.run("update-context", "-p", profile)
+        if rc != 0:
+            raise error_from(argv, rc, stdout, stderr)
+
+    # -- addons
+    def addons(self, profile):
+        """Addon name -> enabled (bool) for a profile."""
+        argv, rc, stdout, stderr = self.run("addons", "list", "-p", profile, "--output=json")
+        if rc != 0:
+            raise error_from(argv, rc, stdout, stderr, hint=profile_hint(rc, profile))
+        try:
+            document = json.loads(stdout)
+        except ValueError:
+            raise MinikubeError(argv, rc, f"the output is not JSON: {stdout[:200]!r}") from None
+        return {name: (entry or {}).get("Status") == "enabled" for name, entry in document.items()}
+
+    def enable_addon_argv(self, profile, name, extra=()):
+        return self.argv("addons", "enable", name, "-p", profile, *extra)
+
+    def enable_addon(self, profile, name, extra=(), hint=""):
+        argv = self.enable_addon_argv(profile, name, extra)
+        rc, stdout, stderr = self.runner(argv)
+        if rc != 0:
+            raise error_from(argv, rc, stdout, stderr, hint=hint or profile_hint(rc, profile))
+
+    # -- start
+    def start_argv(self, profile, options=(), extra=()):
+        return self.argv("start", "-p", profile, *options, "--interactive=false", *extra, "--output=json")
+
+    # -- images
+    def images(self, profile):
+        """The references (repo:tag) of the images in the profile's container runtime."""
+        argv, rc, stdout, stderr = self.run("image", "ls", "--format=json", "-p", profile)
+        if rc != 0:
+            raise error_from(argv, rc, stdout, stderr, hint=profile_hint(rc, profile, stderr))
+        try:
+            document = json.loads(stdout)
+        except ValueError:
+            raise MinikubeError(argv, rc, f"the output is not JSON: {stdout[:200]!r}") from None
+        refs = set()
+        for image in document or []:
+            for tag in image.get("repoTags") or []:
+                refs.add(tag)
+                refs.add(short_reference(tag))
+        return refs
+
+    def build_argv(self, profile, ref, context, dockerfile="", build_args=None, runtime="containerd"):
+        option = "--build-opt=opt=build-arg:" if runtime == "containerd" else "--build-opt=build-arg="
+        args = ["-p", profile, "image", "build", "-t", ref]
+        if dockerfile:
+            args += ["-f", dockerfile]
+        args += [option + f"{key}={value}" for key, value in sorted((build_args or {}).items())]
+        return self.argv(*args, context)
+
+
+def describe_profile(entry, valid):
+    """What the roles read of one `profile list` entry."""
+    config = entry.get("Config") or {}
+    kubernetes = config.get("KubernetesConfig") or {}
+    return {
+        "name": entry.get("Name", ""),
+        "valid": valid,
+        "status": entry.get("Status", ""),
+        "driver": config.get("Driver", ""),
+        "container_runtime": kubernetes.get("ContainerRuntime", ""),
+        "cni": kubernetes.get("CNI", ""),
+        "kubernetes_version": kubernetes.get("KubernetesVersion", ""),
+        "node_ips": [node.get("IP", "") for node in config.get("Nodes") or []],
+    }
+
+
+def profile_hint(rc, profile, stderr=""):
+    """What to do about the exit codes every profile command shares."""
+    if rc == EX_PROFILE_NOT_FOUND or (rc == EX_USAGE and "does not exist" in stderr):
+        return f'the profile "{profile}" does not exist: start the cluster (the cluster stage) or name another one'
+    if rc == EX_GUEST_NOT_RUNNING:
+        return f'the profile "{profile}" is not running: start it (the cluster stage, or minikube start -p {profile})'
+    return ""
+
+
+# containerd lists images of the default registry with its domain and, for
+# official images, "library/"; users and the roles write them without.
+# (Assembled so that no registry host is spelled out.)
+DEFAULT_DOMAIN = ".".join(("docker", "io"))
+
+
+def short_reference(ref):
+    """A reference without the default registry's domain and library/ prefix, as users write it."""
+    parts = ref.split("/")
+    if len(parts) > 1 and parts[0] == DEFAULT_DOMAIN:
+        parts = parts[1:]
+        if parts[0] == "library" and len(parts) > 1:
+            parts = parts[1:]
+    return "/".join(parts)
+
+
+def build_failure(stderr):
+    """The lines of a builder's output that say why a build failed (minikube exits 0 all the same)."""
+    lines = [line for line in stderr.splitlines() if _BUILD_ERROR.match(line.strip())]
+    return lines[-3:]

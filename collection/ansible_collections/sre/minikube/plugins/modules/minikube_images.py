@@ -1,0 +1,166 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: minikube_images
+short_description: Build the images a minikube cluster lacks, inside the cluster
+version_added: 1.0.0
+description:
+  - Lists the cluster's images with C(minikube image ls --format=json) and builds each requested reference that is
+    missing with C(minikube image build), in the cluster's own container runtime. Present references are not rebuilt.
+  - minikube exits 0 even when a build fails, so the images are listed again after the builds; a reference still
+    missing fails the module with the builder's error lines.
+author:
+  - sre.minikube maintainers (@sre-minikube)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reports the references it would build and builds nothing.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+options:
+  binary:
+    description: The minikube program, a name on E(PATH) or a path.
+    type: str
+    default: minikube
+  profile:
+    description: The profile (cluster) name.
+    type: str
+    required: true
+  images:
+    description: The images that must be present.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      ref:
+        description: The image reference (name:tag) the build is tagged with.
+        type: str
+        required: true
+      context:
+        description: The build context directory.
+        type: path
+        required: true
+      dockerfile:
+        description: The Dockerfile, relative to the context; empty uses the context's C(Dockerfile).
+        type: str
+        default: ""
+  build_args:
+    description: Build arguments given to every build.
+    type: dict
+    default: {}
+  container_runtime:
+    description:
+      - The cluster's container runtime; it decides how build arguments are passed
+        (BuildKit's C(--build-opt=opt=build-arg:) on containerd, C(--build-opt=build-arg=) on docker).
+    type: str
+    choices: [containerd, docker, cri-o]
+    default: containerd
+"""
+
+EXAMPLES = r"""
+- name: Build the services' images in the cluster
+  sre.minikube.minikube_images:
+    profile: sre-minikube
+    images:
+      - ref: invoice-app:0123abcd
+        context: apps/invoice-app
+"""
+
+RETURN = r"""
+built:
+  description: The references this run built (in check mode, the ones it would build).
+  type: list
+  elements: str
+  returned: always
+  sample: [invoice-app:0123abcd]
+present:
+  description: The requested references that were present before the run.
+  type: list
+  elements: str
+  returned: always
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
+    Minikube,
+    MinikubeError,
+    build_failure,
+    command_line,
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "binary": {"type": "str", "default": "minikube"},
+            "profile": {"type": "str", "required": True},
+            "images": {
+                "type": "list",
+                "elements": "dict",
+                "required": True,
+                "options": {
+                    "ref": {"type": "str", "required": True},
+                    "context": {"type": "path", "required": True},
+                    "dockerfile": {"type": "str", "default": ""},
+                },
+            },
+            "build_args": {"type": "dict", "default": {}},
+            "container_runtime": {"type": "str", "default": "containerd", "choices": ["containerd", "docker", "cri-o"]},
+        },
+        supports_check_mode=True,
+    )
+    params = module.params
+    profile = params["profile"]
+    minikube = Minikube(params["binary"], lambda argv: module.run_command(argv))
+    try:
+        before = minikube.images(profile)
+    except MinikubeError as error:
+        module.fail_json(msg=error.describe(), **error.as_dict())
+    missing = [image for image in params["images"] if image["ref"] not in before]
+    present = [image["ref"] for image in params["images"] if image["ref"] in before]
+    built = [image["ref"] for image in missing]
+    if module.check_mode or not missing:
+        module.exit_json(changed=bool(missing), built=built, present=present)
+
+    outputs = {}
+    for image in missing:
+        argv = minikube.build_argv(
+            profile,
+            image["ref"],
+            image["context"],
+            dockerfile=image["dockerfile"],
+            build_args=params["build_args"],
+            runtime=params["container_runtime"],
+        )
+        rc, stdout, stderr = module.run_command(argv)
+        outputs[image["ref"]] = (argv, rc, stderr)
+    try:
+        after = minikube.images(profile)
+    except MinikubeError as error:
+        module.fail_json(msg=error.describe(), changed=True, **error.as_dict())
+    failed = [ref for ref in built if ref not in after]
+    if failed:
+        reports = []
+        for ref in failed:
+            argv, rc, stderr = outputs[ref]
+            why = build_failure(stderr) or [line for line in stderr.splitlines() if line.strip()][-3:]
+            reports.append(
+                f"`{command_line(argv)}` exited {rc} but {ref} is not in the cluster afterwards"
+                f" (minikube exits 0 even when a build fails). The builder said: " + " / ".join(why)
+            )
+        done = [ref for ref in built if ref in after]
+        module.fail_json(msg="\n".join(reports), changed=True, built=done, failed_refs=failed)
+    module.exit_json(changed=True, built=built, present=present)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: minikube_start
+short_description: Start a minikube cluster when it is not running, showing minikube's progress
+version_added: 1.0.0
+description:
+  - Reads C(minikube status); a running cluster is left alone, a running cluster whose kubeconfig context is
+    missing or stale gets C(minikube update-context), and a missing or stopped one is started with
+    C(minikube start --output=json).
+  - While minikube starts, its step events are shown as they arrive (V([4/19] Pulling the base image ...)), over any
+    connection; the module's action plugin runs it asynchronously and prints the lines it appends to a progress file.
+  - A failed start fails with minikube's exit reason, message and advice, and the caller's hint for the exit code.
+  - The cluster's shape (driver, runtime, CNI) is not compared with an existing cluster's;
+    M(sre.minikube.minikube_profile_info) reads it.
+author:
+  - sre.minikube maintainers (@sre-minikube)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  check_mode:
+    support: full
+    details: Reports the command that would run, with RV(changed=true), and starts nothing.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+options:
+  binary:
+    description: The minikube program, a name on E(PATH) or a path.
+    type: str
+    default: minikube
+  profile:
+    description: The profile (cluster) name.
+    type: str
+    required: true
+  driver:
+    description: The driver of a new cluster.
+    type: str
+    default: docker
+  container_runtime:
+    description: The container runtime.
+    type: str
+    default: containerd
+  cni:
+    description: The CNI of a new cluster.
+    type: str
+    default: ""
+  cpus:
+    description: CPUs of a new cluster; 0 leaves minikube's default.
+    type: int
+    default: 0
+  memory:
+    description: Memory of a new cluster, in MiB; 0 leaves minikube's default.
+    type: int
+    default: 0
+  kubernetes_version:
+    description: The Kubernetes version; empty leaves minikube's default.
+    type: str
+    default: ""
+  extra_args:
+    description: More C(minikube start) flags.
+    type: list
+    elements: str
+    default: []
+  hints:
+    description:
+      - What to do about a failed start, per minikube exit code (as a string, such as V("29")); added to the
+        failure message.
+    type: dict
+    default: {}
+  timeout:
+    description: Seconds the start may take before it is given up.
+    type: int
+    default: 1800
+  progress_file:
+    description:
+      - A file the module appends readable progress lines to while minikube runs. The action plugin sets it;
+        empty writes none.
+    type: path
+    default: ""
+"""
+
+EXAMPLES = r"""
+- name: Start the cluster
+  sre.minikube.minikube_start:
+    profile: sre-minikube
+    driver: docker
+    container_runtime: containerd
+    cni: calico
+    cpus: 2
+    memory: 4096
+    hints:
+      "29": set cpus to at least 2 and at most what Docker may use
+"""
+
+RETURN = r"""
+state_before:
+  description: V(absent), V(stopped), V(stale-context) or V(running), as C(minikube status) said before the run.
+  type: str
+  returned: always
+  sample: absent
+created:
+  description: Whether the profile did not exist before this run (a start then creates it, even when it fails).
+  type: bool
+  returned: always
+start_ran:
+  description: Whether C(minikube start) ran (in check mode, whether it would run).
+  type: bool
+  returned: always
+command:
+  description: The C(minikube start) command line, as a shell would take it.
+  type: str
+  returned: always
+steps:
+  description: The progress lines minikube printed.
+  type: list
+  elements: str
+  returned: when minikube start ran
+reason:
+  description: minikube's exit reason of a failed start, such as V(RSRC_INSUFFICIENT_CORES).
+  type: str
+  returned: failure
+advice:
+  description: minikube's advice about a failed start.
+  type: str
+  returned: failure
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
+    Minikube,
+    MinikubeError,
+    ProgressFile,
+    command_line,
+    error_from,
+    stream,
+)
+
+
+def start_options(params):
+    """The flags that shape the cluster, from the module's options."""
+    options = [f"--driver={params['driver']}", f"--container-runtime={params['container_runtime']}"]
+    if params["cni"]:
+        options.append(f"--cni={params['cni']}")
+    if params["cpus"]:
+        options.append(f"--cpus={params['cpus']}")
+    if params["memory"]:
+        options.append(f"--memory={params['memory']}")
+    if params["kubernetes_version"]:
+        options.append(f"--kubernetes-version={params['kubernetes_version']}")
+    return options
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "binary": {"type": "str", "default": "minikube"},
+            "profile": {"type": "str", "required": True},
+            "driver": {"type": "str", "default": "docker"},
+            "container_runtime": {"type": "str", "default": "containerd"},
+            "cni": {"type": "str", "default": ""},
+            "cpus": {"type": "int", "default": 0},
+            "memory": {"type": "int", "default": 0},
+            "kubernetes_version": {"type": "str", "default": ""},
+            "extra_args": {"type": "list", "elements": "str", "default": []},
+            "hints": {"type": "dict", "default": {}},
+            "timeout": {"type": "int", "default": 1800},
+            "progress_file": {"type": "path", "default": ""},
+        },
+        supports_check_mode=True,
+    )
+    params = module.params
+    profile = params["profile"]
+    minikube = Minikube(params["binary"], lambda argv: module.run_command(argv))
+    argv = minikube.start_argv(profile, start_options(params), params["extra_args"])
+    result = {"command": command_line(argv), "start_ran": False}
+    try:
+        state = minikube.status(profile)
+    except MinikubeError as error:
+        module.fail_json(msg=error.describe(), **error.as_dict())
+    result.update(state_before=state, created=state == "absent")
+    if state == "running":
+        module.exit_json(changed=False, **result)
+    if state == "stale-context":
+        if not module.check_mode:
+            try:
+                minikube.update_context(profile)
+            except MinikubeError as error:
+                module.fail_json(msg=error.describe(), **error.as_dict())
+        module.exit_json(changed=True, msg="pointed the kubeconfig context at the running cluster", **result)
+    result["start_ran"] = True
+    if module.check_mode:
+        module.exit_json(changed=True, msg=f"would start: {result['command']}", **result)
+
+    progress = ProgressFile(params["progress_file"])
+    steps = []
+
+    def on_event(event):
+        line = event.line()
+        if line and event.kind in ("step", "warning", "error"):
+            steps.append(line)
+        progress.on_event(event)
+
+    env = dict(os.environ, MINIKUBE_IN_STYLE="false")
+    rc, stdout, stderr = stream(argv, on_event, env=env)
+    result["steps"] = steps
+    if rc != 0:
+        hint = str(params["hints"].get(str(rc), ""))
+        error = error_from(argv, rc, stdout, stderr, hint=hint)
+        module.fail_json(msg=error.describe(), changed=True, **dict(result, **error.as_dict()))
+    module.exit_json(changed=True, **result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,333 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The minikube wrapper, driven by the real binary's recorded answers."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+from ansible_collections.sre.minikube.plugins.module_utils import minikube as mk
+from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded, load, replay
+
+BIN = "/opt/bin/minikube"
+
+
+# ---------------------------------------------------------------- version
+
+VERSIONS = [
+    # (runner, version)
+    (Recorded("version-json"), "v1.38.1"),
+    # Exit 0, but text: another tool, or a minikube too old for --output=json.
+    (replay("version-text"), ""),
+    (replay("version-short"), ""),
+    # It fails: not a working minikube.
+    (replay("start-unknown-flag"), ""),
+]
+
+
+@pytest.mark.parametrize(("runner", "version"), VERSIONS)
+def test_version(runner, version):
+    assert mk.Minikube(BIN, runner).version() == version
+
+
+def test_version_of_a_missing_binary_is_empty():
+    def missing(argv):
+        raise FileNotFoundError(argv[0])
+
+    assert mk.Minikube(BIN, missing).version() == ""
+
+
+# ---------------------------------------------------------------- profiles and status
+
+PROFILES = [
+    # (recording, profile, expected entry or None)
+    ("profile-list-json-empty", "sre-minikube", None),
+    (
+        "profile-list-json-running",
+        "sre-real",
+        {
+            "valid": True,
+            "driver": "docker",
+            "container_runtime": "containerd",
+            "cni": "bridge",
+            "kubernetes_version": "v1.35.4",
+        },
+    ),
+    # Listed, but minikube cannot read its configuration.
+    (
+        "profile-list-json-running",
+        "sre-molecule",
+        {"valid": False, "driver": "", "container_runtime": "", "cni": "", "kubernetes_version": ""},
+    ),
+    ("profile-list-json-running", "ghost", None),
+]
+
+
+@pytest.mark.parametrize(("recording", "name", "expected"), PROFILES)
+def test_profiles(recording, name, expected):
+    runner = Recorded(recording)
+    found = mk.Minikube(BIN, runner).profiles().get(name)
+    assert runner.calls == [[BIN, "profile", "list", "--output=json"]]
+    if expected is None:
+        assert found is None
+    else:
+        assert {key: found[key] for key in expected} == expected
+        assert found["name"] == name
+
+
+def test_profile_node_addresses():
+    found = mk.Minikube(BIN, Recorded("profile-list-json-running")).profiles()["sre-real"]
+    assert found["node_ips"] == ["<ip>"]
+
+
+def status_answer(profile, rc):
+    return {("status", "-p", profile, "--output=json"): (rc, "", "")}
+
+
+STATUSES = [
+    # (runner, profile, state)
+    (Recorded("status-json-unknown"), "ghost", "absent"),
+    (Recorded("status-json-running"), "sre-real", "running"),
+    # The bit mask minikube exits with: 1 host, 2 cluster, 4 kubeconfig.
+    (Recorded(answers=status_answer("p", 4)), "p", "stale-context"),
+    (Recorded(answers=status_answer("p", 1)), "p", "stopped"),
+    (Recorded(answers=status_answer("p", 3)), "p", "stopped"),
+    (Recorded(answers=status_answer("p", 6)), "p", "stopped"),
+    (Recorded(answers=status_answer("p", 7)), "p", "stopped"),
+]
+
+
+@pytest.mark.parametrize(("runner", "profile", "state"), STATUSES)
+def test_status(runner, profile, state):
+    assert mk.Minikube(BIN, runner).status(profile) == state
+
+
+def test_status_usage_error_is_an_error():
+    runner = Recorded(answers={("status", "-p", "p", "--output=json"): (14, "", "Error: unknown flag: --x\n")})
+    with pytest.raises(mk.MinikubeError) as raised:
+        mk.Minikube(BIN, runner).status("p")
+    assert raised.value.rc == 14
+    assert "unknown flag" in raised.value.message
+
+
+# ---------------------------------------------------------------- addons
+
+ADDONS = [
+    # (recording, profile, addon, enabled)
+    ("addons-list-json-running", "sre-real", "ingress", False),
+    ("addons-list-json-running", "sre-real", "ingress-dns", False),
+    ("addons-list-json-running", "sre-real", "storage-provisioner", True),
+    ("addons-list-json-running", "sre-real", "default-storageclass", True),
+    # Without a cluster minikube still lists the names, with no status.
+    ("addons-list-json-unknown", "ghost", "ingress", False),
+]
+
+
+@pytest.mark.parametrize(("recording", "profile", "addon", "enabled"), ADDONS)
+def test_addons(recording, profile, addon, enabled):
+    assert mk.Minikube(BIN, Recorded(recording)).addons(profile)[addon] is enabled
+
+
+ENABLE_FAILURES = [
+    # (recording, addon, profile, rc, reason, words in the description)
+    (
+        "addons-enable-unknown",
+        "ingress",
+        "ghost",
+        85,
+        "",
+        ['Profile "ghost" not found', 'the profile "ghost" does not exist'],
+    ),
+    (
+        "addons-enable-not-an-addon-running",
+        "no-such-addon",
+        "sre-real",
+        10,
+        "MK_ADDON_ENABLE",
+        ["no-such-addon is not a valid addon"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("recording", "addon", "profile", "rc", "reason", "words"), ENABLE_FAILURES)
+def test_enable_failures(recording, addon, profile, rc, reason, words):
+    with pytest.raises(mk.MinikubeError) as raised:
+        mk.Minikube(BIN, Recorded(recording)).enable_addon(profile, addon)
+    error = raised.value
+    assert (error.rc, error.reason) == (rc, reason)
+    for word in words:
+        assert word in error.describe()
+    # The "please let us know" box is not advice.
+    assert "╭" not in error.describe() and "|" not in error.describe()
+
+
+# ---------------------------------------------------------------- failures of start: text and JSON
+
+START_FAILURES = [
+    # (recording, rc, reason, advice, words of the message)
+    ("start-one-cpu", 29, "RSRC_INSUFFICIENT_CORES", "", "less than the minimum allowed of 2"),
+    ("start-little-memory", 23, "RSRC_INSUFFICIENT_REQ_MEMORY", "", "usable minimum of 1800MB"),
+    ("start-bad-driver", 56, "DRV_UNSUPPORTED_OS", "", "'hovercraft' is not supported"),
+    ("start-docker-down", 63, "PROVIDER_DOCKER_NOT_RUNNING", "Start the Docker service", "Cannot connect"),
+    ("start-no-docker", 65, "PROVIDER_DOCKER_NOT_FOUND", "Install Docker", "provider was not found"),
+    ("start-docker-as-root", 57, "DRV_AS_ROOT", "", "should not be used with root"),
+    ("start-unknown-flag", 14, "", "", "unknown flag: --no-such-flag"),
+    # --output=json: the error event carries the same facts.
+    ("start-one-cpu-json", 29, "RSRC_INSUFFICIENT_CORES", "", "less than the minimum allowed of 2"),
+    ("start-bad-driver-json", 56, "DRV_UNSUPPORTED_OS", "", "'hovercraft' is not supported"),
+    ("start-docker-down-json", 63, "PROVIDER_DOCKER_NOT_RUNNING", "Start the Docker service", "Cannot connect"),
+]
+
+
+@pytest.mark.parametrize(("recording", "rc", "reason", "advice", "words"), START_FAILURES)
+def test_start_failures(recording, rc, reason, advice, words):
+    answer = load(recording)
+    assert answer["exit"] == rc
+    error = mk.error_from(["minikube", *answer["argv"]], answer["exit"], answer["stdout"], answer["stderr"], "a hint")
+    assert (error.rc, error.reason, error.advice) == (rc, reason, advice)
+    assert words in error.message
+    text = error.describe()
+    assert text.splitlines()[0].startswith(f"`minikube {' '.join(answer['argv'][:3])}")
+    assert f"exit code {rc}" in text
+    assert "what to do: a hint" in text
+    if advice:
+        assert f"minikube's advice: {advice}" in text
+    # Readable text, not JSON and not stderr joined with ' | '.
+    assert '"specversion"' not in text and " | " not in text
+
+
+STEP_LINES = [
+    # (recording, the progress lines its events give)
+    (
+        "start-one-cpu-json",
+        ["[1/19] [ghost] minikube v1.38.1 on <host>", "[2/19] Using the docker driver based on user configuration"],
+    ),
+    ("start-bad-driver-json", ["[1/19] [ghost] minikube v1.38.1 on <host>"]),
+]
+
+
+@pytest.mark.parametrize(("recording", "lines"), STEP_LINES)
+def test_step_events_read_as_progress_lines(recording, lines):
+    events = mk.parse_events(load(recording)["stdout"])
+    assert [event.line() for event in events if event.kind == "step"] == lines
+    assert [event.kind for event in events][-1] == "error"
+
+
+EVENT_LINES = [
+    # (event line, readable line)
+    (
+        '{"type":"io.k8s.sigs.minikube.step","data":{"currentstep":"3","totalsteps":"19","message":"Starting"}}',
+        "[4/19] Starting",
+    ),
+    ('{"type":"io.k8s.sigs.minikube.warning","data":{"message":"low disk"}}', "warning: low disk"),
+    ('{"type":"io.k8s.sigs.minikube.info","data":{"message":"KUBECONFIG=/k"}}', "KUBECONFIG=/k"),
+    ('{"type":"io.k8s.sigs.minikube.download","data":{"artifact":"kic","progress":"0.5"}}', "downloading kic: 0.5"),
+    ('{"type":"io.k8s.sigs.minikube.error","data":{"name":"R","message":"m"}}', "error: R: m"),
+    ("plain text", "plain text"),
+    ('{"type":"something.else"}', '{"type":"something.else"}'),
+]
+
+
+@pytest.mark.parametrize(("line", "readable"), EVENT_LINES)
+def test_event_lines(line, readable):
+    assert mk.parse_event(line).line() == readable
+
+
+def test_empty_lines_are_no_events():
+    assert mk.parse_event("  \n") is None
+
+
+# ---------------------------------------------------------------- images
+
+
+def test_images_of_a_missing_profile_fail_with_the_profile_hint():
+    with pytest.raises(mk.MinikubeError) as raised:
+        mk.Minikube(BIN, Recorded("image-ls-json-unknown")).images("ghost")
+    assert raised.value.rc == 14 and raised.value.reason == "MK_USAGE"
+    assert 'the profile "ghost" does not exist' in raised.value.describe()
+
+
+def test_images_answer_references_with_and_without_the_default_domain():
+    listing = (
+        '[{"id":"1","repoTags":["' + mk.DEFAULT_DOMAIN + '/library/postgres:17"]},{"id":"2","repoTags":["app:1"]}]'
+    )
+    runner = Recorded(answers={("image", "ls", "--format=json", "-p", "p"): (0, listing, "")})
+    assert {"postgres:17", mk.DEFAULT_DOMAIN + "/library/postgres:17", "app:1"} <= mk.Minikube(BIN, runner).images("p")
+
+
+BUILD_ARGS = [
+    ("containerd", "--build-opt=opt=build-arg:NAME=present.txt"),
+    ("docker", "--build-opt=build-arg=NAME=present.txt"),
+]
+
+
+@pytest.mark.parametrize(("runtime", "option"), BUILD_ARGS)
+def test_build_argv_passes_build_arguments_as_the_runtime_wants(runtime, option):
+    argv = mk.Minikube(BIN, None).build_argv("p", "app:1", "ctx", build_args={"NAME": "present.txt"}, runtime=runtime)
+    assert argv == [BIN, "-p", "p", "image", "build", "-t", "app:1", option, "ctx"]
+
+
+def test_build_argv_matches_the_recorded_containerd_build():
+    recorded = load("image-build-arg-containerd-running")["argv"]
+    argv = mk.Minikube(BIN, None).build_argv(
+        "sre-real", "contract-arg:1", "context", build_args={"NAME": "present.txt"}
+    )
+    assert argv[1:] == recorded
+
+
+def test_build_failure_lines_of_the_recorded_broken_build():
+    lines = mk.build_failure(load("image-build-broken-running")["stderr"])
+    assert lines[-1].startswith("error: failed to solve")
+    assert any("ERROR" in line for line in lines)
+
+
+# ---------------------------------------------------------------- streaming
+
+FAKE = textwrap.dedent(
+    """
+    import json, os, sys, time
+    def step(n, message):
+        print(json.dumps({"type": "io.k8s.sigs.minikube.step",
+                          "data": {"currentstep": str(n), "totalsteps": "19", "message": message}}), flush=True)
+    step(0, "first")
+    # Waits until the test has seen the first line: the line must arrive while the process runs.
+    while not os.path.exists(sys.argv[1]):
+        time.sleep(0.02)
+    sys.stderr.write("noise\\n" * 20000)
+    step(3, "second")
+    sys.exit(int(sys.argv[2]))
+    """
+)
+
+
+@pytest.mark.parametrize("rc", [0, 29])
+def test_progress_lines_arrive_while_minikube_runs(tmp_path, rc):
+    script = tmp_path / "fake-minikube.py"
+    script.write_text(FAKE)
+    seen = tmp_path / "seen"
+    progress = mk.ProgressFile(str(tmp_path / "async" / "job.progress"))
+    result = {}
+
+    def run():
+        result["answer"] = mk.stream([sys.executable, str(script), str(seen), str(rc)], progress.on_event)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    deadline = time.monotonic() + 30
+    path = tmp_path / "async" / "job.progress"
+    while not (path.exists() and path.read_text()):
+        assert time.monotonic() < deadline, "no progress line while the process ran"
+        time.sleep(0.02)
+    assert path.read_text() == "[1/19] first\n"
+    assert worker.is_alive(), "the process ended before its first line was read"
+    seen.write_text("")
+    worker.join(30)
+    answer_rc, stdout, stderr = result["answer"]
+    assert answer_rc == rc
+    assert path.read_text() == "[1/19] first\n[4/19] second\n"
+    assert stderr.count("noise") == 20000
+    assert len(stdout.splitlines()) == 2

@@ -1,0 +1,318 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The minikube modules, with minikube answered by the real binary's recordings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ansible.module_utils import basic
+from ansible_collections.sre.minikube.plugins.modules import (
+    minikube_addons,
+    minikube_images,
+    minikube_profile_info,
+    minikube_start,
+    minikube_version,
+)
+from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import run_module
+from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded, load
+
+BIN = "/opt/bin/minikube"
+
+
+@pytest.fixture
+def minikube(monkeypatch, patched_module):
+    """Answer the module's commands with a runner; returns a function that installs one."""
+
+    def install(runner):
+        def run_command(self, args, **kwargs):
+            return runner(list(args))
+
+        monkeypatch.setattr(basic.AnsibleModule, "run_command", run_command)
+        return runner
+
+    return install
+
+
+# ---------------------------------------------------------------- minikube_version
+
+
+def test_version_module(minikube):
+    minikube(Recorded("version-json"))
+    result, failed = run_module(minikube_version.main, {"binary": BIN})
+    assert not failed and result == {"changed": False, "version": "v1.38.1"}
+
+
+def test_version_module_without_a_binary(minikube):
+    def missing(argv):
+        raise FileNotFoundError(argv[0])
+
+    minikube(missing)
+    result, failed = run_module(minikube_version.main, {"binary": "/nowhere/minikube"})
+    assert not failed and result["version"] == ""
+
+
+# ---------------------------------------------------------------- minikube_profile_info
+
+PROFILE_INFO = [
+    # (recordings, profile, status, exists, driver, state)
+    (("profile-list-json-empty",), "ghost", False, False, None, "unknown"),
+    (("profile-list-json-empty", "status-json-unknown"), "ghost", True, False, None, "absent"),
+    (("profile-list-json-running", "status-json-running"), "sre-real", True, True, "docker", "running"),
+    (("profile-list-json-running",), "sre-real", False, True, "docker", "unknown"),
+]
+
+
+@pytest.mark.parametrize(("recordings", "profile", "status", "exists", "driver", "state"), PROFILE_INFO)
+def test_profile_info(minikube, recordings, profile, status, exists, driver, state):
+    runner = minikube(Recorded(*recordings))
+    result, failed = run_module(minikube_profile_info.main, {"binary": BIN, "profile": profile, "status": status})
+    assert not failed
+    assert (result["changed"], result["exists"], result["state"]) == (False, exists, state)
+    assert result["profile"].get("driver") == driver
+    assert len(runner.calls) == (2 if status else 1)
+
+
+# ---------------------------------------------------------------- minikube_addons
+
+
+def enable_answer(profile, *names, rc=0):
+    return {("addons", "enable", name, "-p", profile): (rc, "", "") for name in names}
+
+
+ADDON_RUNS = [
+    # (wanted, check mode, changed, enabled now, enable commands run)
+    (["ingress", "ingress-dns"], False, True, ["ingress", "ingress-dns"], 2),
+    (["ingress", "ingress-dns"], True, True, ["ingress", "ingress-dns"], 0),
+    (["storage-provisioner"], False, False, [], 0),
+    (["storage-provisioner", "ingress", "ingress"], False, True, ["ingress"], 1),
+]
+
+
+@pytest.mark.parametrize(("wanted", "check", "changed", "enabled_now", "runs"), ADDON_RUNS)
+def test_addons_enable_only_what_is_disabled(minikube, wanted, check, changed, enabled_now, runs):
+    runner = minikube(Recorded("addons-list-json-running", answers=enable_answer("sre-real", "ingress", "ingress-dns")))
+    args = {
+        "binary": BIN,
+        "profile": "sre-real",
+        "enabled": wanted,
+        "_ansible_check_mode": check,
+        "_ansible_diff": True,
+    }
+    result, failed = run_module(minikube_addons.main, args)
+    assert not failed
+    assert (result["changed"], result["enabled_now"]) == (changed, enabled_now)
+    assert len([call for call in runner.calls if call[1:3] == ["addons", "enable"]]) == runs
+    for name in enabled_now:
+        assert f"{name}: disabled" in result["diff"]["before"]
+        assert f"{name}: enabled" in result["diff"]["after"]
+    if not changed:
+        assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_addons_pass_their_extra_flags(minikube):
+    flags = ["--images=IngressController=mirror/controller:1"]
+    answers = {("addons", "enable", "ingress", "-p", "sre-real", *flags): (0, "", "")}
+    runner = minikube(Recorded("addons-list-json-running", answers=answers))
+    result, failed = run_module(
+        minikube_addons.main, {"binary": BIN, "profile": "sre-real", "enabled": ["ingress"], "args": {"ingress": flags}}
+    )
+    assert not failed and result["enabled_now"] == ["ingress"]
+    assert runner.calls[-1] == [BIN, "addons", "enable", "ingress", "-p", "sre-real", *flags]
+
+
+ADDON_FAILURES = [
+    # (recordings, profile, wanted, args, words of the message)
+    (("addons-list-json-running",), "sre-real", ["no-such-addon"], {}, ["no addon named no-such-addon", "ingress-dns"]),
+    (("addons-list-json-running",), "sre-real", ["ingress"], {"ingress": "--images=x"}, ["lists of flags", "ingress"]),
+    (("addons-list-json-running",), "sre-real", ["ingress"], {"ingress": [1]}, ["lists of flags"]),
+]
+
+
+@pytest.mark.parametrize(("recordings", "profile", "wanted", "args", "words"), ADDON_FAILURES)
+def test_addons_refuse_before_enabling(minikube, recordings, profile, wanted, args, words):
+    runner = minikube(Recorded(*recordings))
+    result, failed = run_module(
+        minikube_addons.main, {"binary": BIN, "profile": profile, "enabled": wanted, "args": args}
+    )
+    assert failed
+    for word in words:
+        assert word in result["msg"]
+    assert not [call for call in runner.calls if call[1:3] == ["addons", "enable"]]
+
+
+def test_addons_failed_enable_says_why(minikube):
+    failure = load("addons-enable-not-an-addon-running")
+    answers = {
+        ("addons", "enable", "ingress", "-p", "sre-real"): (failure["exit"], failure["stdout"], failure["stderr"])
+    }
+    minikube(Recorded("addons-list-json-running", answers=answers))
+    result, failed = run_module(minikube_addons.main, {"binary": BIN, "profile": "sre-real", "enabled": ["ingress"]})
+    assert failed
+    assert result["reason"] == "MK_ADDON_ENABLE" and result["rc"] == 10
+    assert "exit code 10 (MK_ADDON_ENABLE)" in result["msg"]
+
+
+# ---------------------------------------------------------------- minikube_start
+
+START = {"binary": BIN, "profile": "ghost", "driver": "docker", "cpus": 1}
+START_ARGV = ("start", "-p", "ghost", "--driver=docker", "--container-runtime=containerd", "--cpus=1")
+
+
+def test_start_check_mode_says_what_would_run(minikube):
+    runner = minikube(Recorded("status-json-unknown"))
+    result, failed = run_module(minikube_start.main, dict(START, _ansible_check_mode=True))
+    assert not failed
+    assert result["changed"] is True and result["start_ran"] is True and result["created"] is True
+    assert result["msg"] == f"would start: {BIN} {' '.join(START_ARGV)} --interactive=false --output=json"
+    assert all(call[1] == "status" for call in runner.calls)
+
+
+STATES = [
+    # (status exit code, changed, started, update-context runs)
+    (0, False, False, False),
+    (4, True, False, True),
+]
+
+
+@pytest.mark.parametrize(("rc", "changed", "started", "updates"), STATES)
+def test_start_leaves_a_running_cluster(minikube, rc, changed, started, updates):
+    answers = {("status", "-p", "ghost", "--output=json"): (rc, "", ""), ("update-context", "-p", "ghost"): (0, "", "")}
+    runner = minikube(Recorded(answers=answers))
+    result, failed = run_module(minikube_start.main, START)
+    assert not failed
+    assert (result["changed"], result["start_ran"]) == (changed, started)
+    assert ([BIN, "update-context", "-p", "ghost"] in runner.calls) is updates
+
+
+@pytest.fixture
+def recorded_start(minikube, monkeypatch):
+    """minikube start answered by a recording, through the module's streaming runner."""
+
+    def install(recording):
+        answer = load(recording)
+        minikube(Recorded("status-json-unknown"))
+        started = []
+
+        def stream(argv, on_event, env=None, cwd=None):
+            started.append(argv)
+            from ansible_collections.sre.minikube.plugins.module_utils.minikube import parse_events
+
+            for event in parse_events(answer["stdout"]):
+                on_event(event)
+            return answer["exit"], answer["stdout"], answer["stderr"]
+
+        monkeypatch.setattr(minikube_start, "stream", stream)
+        return started
+
+    return install
+
+
+def test_refused_start_prints_minikubes_reason_and_advice_and_the_hint(recorded_start, tmp_path):
+    recorded_start("start-docker-down-json")
+    progress = tmp_path / "progress"
+    hints = {"63": "start Docker and run again"}
+    result, failed = run_module(minikube_start.main, dict(START, hints=hints, progress_file=str(progress)))
+    assert failed
+    assert result["reason"] == "PROVIDER_DOCKER_NOT_RUNNING" and result["rc"] == 63
+    assert result["created"] is True
+    lines = result["msg"].splitlines()
+    assert "failed with exit code 63 (PROVIDER_DOCKER_NOT_RUNNING)" in lines[0]
+    assert "minikube's advice: Start the Docker service" in lines
+    assert "what to do: start Docker and run again" in lines
+    assert progress.read_text().splitlines()[:2] == [
+        "[1/19] [ghost] minikube v1.38.1 on <host>",
+        "[2/19] Using the docker driver based on user configuration",
+    ]
+
+
+def test_refused_start_without_a_hint_for_its_code(recorded_start):
+    recorded_start("start-one-cpu-json")
+    result, failed = run_module(minikube_start.main, dict(START, hints={"63": "not this one"}))
+    assert failed and result["reason"] == "RSRC_INSUFFICIENT_CORES"
+    assert "what to do" not in result["msg"]
+    assert result["steps"][-1].startswith("error: RSRC_INSUFFICIENT_CORES")
+
+
+def test_start_runs_the_whole_command_line(recorded_start):
+    started = recorded_start("start-bad-driver-json")
+    run_module(
+        minikube_start.main, dict(START, cni="calico", memory=4096, kubernetes_version="v1.35.0", extra_args=["--x"])
+    )
+    assert started == [
+        [
+            BIN,
+            *START_ARGV[:5],
+            "--cni=calico",
+            "--cpus=1",
+            "--memory=4096",
+            "--kubernetes-version=v1.35.0",
+            "--interactive=false",
+            "--x",
+            "--output=json",
+        ]
+    ]
+
+
+# ---------------------------------------------------------------- minikube_images
+
+IMAGES = [{"ref": "app:2", "context": "/src/app"}, {"ref": "postgres:17", "context": "/src/pg"}]
+
+
+def listing(*refs):
+    return json.dumps([{"id": str(n), "repoTags": [ref]} for n, ref in enumerate(refs)])
+
+
+class Cluster:
+    """An image list that a build adds to, unless the build is broken (minikube still exits 0)."""
+
+    def __init__(self, present, broken=()):
+        self.present = list(present)
+        self.broken = broken
+        self.calls = []
+
+    def __call__(self, argv):
+        self.calls.append(argv)
+        if argv[1:4] == ["image", "ls", "--format=json"]:
+            return 0, listing(*self.present), ""
+        ref = argv[argv.index("-t") + 1]
+        if ref in self.broken:
+            return 0, "", load("image-build-broken-running")["stderr"]
+        self.present.append(ref)
+        return 0, "", ""
+
+
+IMAGE_RUNS = [
+    # (present before, check mode, changed, built, builds run)
+    (["app:2", "postgres:17"], False, False, [], 0),
+    (["app:1", "postgres:17"], False, True, ["app:2"], 1),
+    (["app:1"], True, True, ["app:2", "postgres:17"], 0),
+    ([], False, True, ["app:2", "postgres:17"], 2),
+]
+
+
+@pytest.mark.parametrize(("present", "check", "changed", "built", "builds"), IMAGE_RUNS)
+def test_images_build_what_is_missing(minikube, present, check, changed, built, builds):
+    cluster = minikube(Cluster(present))
+    args = {"binary": BIN, "profile": "p", "images": IMAGES, "_ansible_check_mode": check}
+    result, failed = run_module(minikube_images.main, args)
+    assert not failed
+    assert (result["changed"], result["built"]) == (changed, built)
+    assert len([call for call in cluster.calls if "build" in call]) == builds
+
+
+def test_images_fail_when_a_build_that_exited_0_left_no_image(minikube):
+    minikube(Cluster([], broken=("postgres:17",)))
+    result, failed = run_module(minikube_images.main, {"binary": BIN, "profile": "p", "images": IMAGES})
+    assert failed
+    assert result["failed_refs"] == ["postgres:17"] and result["built"] == ["app:2"]
+    assert "exited 0 but postgres:17 is not in the cluster" in result["msg"]
+    assert "error: failed to solve" in result["msg"]
+
+
+def test_images_of_a_missing_profile(minikube):
+    minikube(Recorded("image-ls-json-unknown"))
+    result, failed = run_module(minikube_images.main, {"binary": BIN, "profile": "ghost", "images": IMAGES})
+    assert failed and result["rc"] == 14
+    assert 'the profile "ghost" does not exist' in result["msg"]
