@@ -17,6 +17,7 @@ import base64
 import time
 import uuid
 
+from ansible import constants as C
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -59,6 +60,11 @@ class ActionModule(ActionBase):
 
         final = self.follow(job["ansible_job_id"], async_dir, progress, timeout, task_vars)
         result.update({key: value for key, value in final.items() if key not in _JOB_KEYS})
+        if result.get("failed") and result.get("msg"):
+            # The failure as lines of text (reason, message, advice, hint), not only inside the result's JSON.
+            host = task_vars.get("inventory_hostname", "") if task_vars else ""
+            for line in str(result["msg"]).splitlines():
+                display.display(f"{host}: {line}" if host else line, color=C.COLOR_ERROR)
         return result
 
     def follow(self, jid, async_dir, progress, timeout, task_vars):

@@ -341,8 +341,19 @@ class Minikube:
             raise error_from(argv, rc, stdout, stderr, hint=hint or profile_hint(rc, profile))
 
     # -- start
-    def start_argv(self, profile, options=(), extra=()):
-        return self.argv("start", "-p", profile, *options, "--interactive=false", *extra, "--output=json")
+    def start_argv(self, profile, options=(), extra=(), events=True):
+        """`minikube start`; with events, its --output=json form that reports steps as CloudEvents."""
+        tail = ["--output=json"] if events else []
+        return self.argv("start", "-p", profile, *options, "--interactive=false", *extra, *tail)
+
+    def delete_argv(self, profile):
+        return self.argv("delete", "-p", profile)
+
+    def delete(self, profile):
+        argv = self.delete_argv(profile)
+        rc, stdout, stderr = self.runner(argv)
+        if rc != 0:
+            raise error_from(argv, rc, stdout, stderr)
 
     # -- images
     def images(self, profile):
@@ -384,6 +395,24 @@ def describe_profile(entry, valid):
         "kubernetes_version": kubernetes.get("KubernetesVersion", ""),
         "node_ips": [node.get("IP", "") for node in config.get("Nodes") or []],
     }
+
+
+def mismatches(profile, driver, container_runtime, cni):
+    """How an existing profile differs from the requested cluster, one phrase per difference.
+
+    minikube changes none of these in place: a different one needs a new cluster.
+    """
+    if not profile["valid"]:
+        return ["the profile is invalid (minikube cannot read its configuration)"]
+    found = []
+    for what, have, wanted in (
+        ("driver", profile["driver"], driver),
+        ("container runtime", profile["container_runtime"], container_runtime),
+        ("CNI", profile["cni"], cni),
+    ):
+        if wanted and have != wanted:
+            found.append(f'{what} is "{have}", wanted "{wanted}"')
+    return found
 
 
 def profile_hint(rc, profile, stderr=""):

@@ -16,8 +16,9 @@ description:
   - While minikube starts, its step events are shown as they arrive (V([4/19] Pulling the base image ...)), over any
     connection; the module's action plugin runs it asynchronously and prints the lines it appends to a progress file.
   - A failed start fails with minikube's exit reason, message and advice, and the caller's hint for the exit code.
-  - The cluster's shape (driver, runtime, CNI) is not compared with an existing cluster's;
-    M(sre.minikube.minikube_profile_info) reads it.
+  - An existing profile created with another driver, container runtime or CNI (which minikube cannot change in
+    place), or one minikube cannot read, fails the module with the commands that recreate it, unless O(recreate)
+    is true: then it is deleted and created again.
 author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
@@ -72,6 +73,12 @@ options:
     type: list
     elements: str
     default: []
+  recreate:
+    description:
+      - Delete and recreate an existing profile whose driver, container runtime or CNI differ from the requested
+        ones. Recreating loses everything in the cluster.
+    type: bool
+    default: false
   hints:
     description:
       - What to do about a failed start, per minikube exit code (as a string, such as V("29")); added to the
@@ -110,7 +117,9 @@ state_before:
   returned: always
   sample: absent
 created:
-  description: Whether the profile did not exist before this run (a start then creates it, even when it fails).
+  description:
+    - Whether this run creates the profile (it did not exist, or it was deleted to be recreated); true also when
+      the start then fails, since minikube keeps the new profile.
   type: bool
   returned: always
 start_ran:
@@ -121,6 +130,16 @@ command:
   description: The C(minikube start) command line, as a shell would take it.
   type: str
   returned: always
+mismatches:
+  description: How the existing profile differs from the requested cluster.
+  type: list
+  elements: str
+  returned: always
+  sample: ['driver is "podman", wanted "docker"']
+recreate_command:
+  description: The commands that recreate a mismatching profile (this deletes everything in it).
+  type: str
+  returned: when RV(mismatches) is not empty
 steps:
   description: The progress lines minikube printed.
   type: list
@@ -145,6 +164,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     ProgressFile,
     command_line,
     error_from,
+    mismatches,
     stream,
 )
 
@@ -175,6 +195,7 @@ def main():
             "memory": {"type": "int", "default": 0},
             "kubernetes_version": {"type": "str", "default": ""},
             "extra_args": {"type": "list", "elements": "str", "default": []},
+            "recreate": {"type": "bool", "default": False},
             "hints": {"type": "dict", "default": {}},
             "timeout": {"type": "int", "default": 1800},
             "progress_file": {"type": "path", "default": ""},
@@ -187,9 +208,30 @@ def main():
     argv = minikube.start_argv(profile, start_options(params), params["extra_args"])
     result = {"command": command_line(argv), "start_ran": False}
     try:
-        state = minikube.status(profile)
+        existing = minikube.profiles().get(profile)
+        different = (
+            mismatches(existing, params["driver"], params["container_runtime"], params["cni"]) if existing else []
+        )
+        result["mismatches"] = different
+        if different:
+            user_start = minikube.start_argv(profile, start_options(params), params["extra_args"], events=False)
+            result["recreate_command"] = f"{command_line(minikube.delete_argv(profile))} && {command_line(user_start)}"
+            if not params["recreate"]:
+                module.fail_json(
+                    msg=f'The existing minikube profile "{profile}" does not match the requested cluster: '
+                    f"{'; '.join(different)}. minikube cannot change this in place. Recreate the cluster (this "
+                    f"deletes everything in it) with: {result['recreate_command']}, or set recreate.",
+                    **result,
+                )
+            if module.check_mode:
+                result.update(state_before="mismatch", created=True, start_ran=True)
+                module.exit_json(changed=True, msg=f"would delete the profile and run: {result['command']}", **result)
+            minikube.delete(profile)
+            state = "absent"
+        else:
+            state = minikube.status(profile)
     except MinikubeError as error:
-        module.fail_json(msg=error.describe(), **error.as_dict())
+        module.fail_json(msg=error.describe(), **dict(result, **error.as_dict()))
     result.update(state_before=state, created=state == "absent")
     if state == "running":
         module.exit_json(changed=False, **result)

@@ -107,12 +107,16 @@ def test_progress_is_printed_while_the_job_runs(printed):
 
 
 def test_failed_start_returns_the_modules_failure(printed):
-    final = {"failed": True, "msg": "`minikube start` failed with exit code 29 (RSRC_INSUFFICIENT_CORES)", "rc": 29}
-    host = Host(final, lines=PROGRESS[:2])
+    msg = "`minikube start` failed with exit code 63 (PROVIDER_DOCKER_NOT_RUNNING)\nminikube's advice: Start Docker"
+    host = Host({"failed": True, "msg": msg, "rc": 63}, lines=PROGRESS[:2])
     result = make_action(host, {"profile": "p"}).run(task_vars={"inventory_hostname": "laptop"})
-    assert result["failed"] is True and result["rc"] == 29
-    assert "RSRC_INSUFFICIENT_CORES" in result["msg"]
-    assert printed == [f"laptop: minikube: {line}" for line in PROGRESS[:2]]
+    assert result["failed"] is True and result["rc"] == 63
+    assert result["msg"] == msg
+    # The progress, then the failure as lines of text.
+    assert printed == [f"laptop: minikube: {line}" for line in PROGRESS[:2]] + [
+        "laptop: `minikube start` failed with exit code 63 (PROVIDER_DOCKER_NOT_RUNNING)",
+        "laptop: minikube's advice: Start Docker",
+    ]
 
 
 def test_check_mode_runs_the_module_once_and_synchronously(printed):

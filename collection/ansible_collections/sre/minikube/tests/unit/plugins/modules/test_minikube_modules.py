@@ -161,12 +161,12 @@ START_ARGV = ("start", "-p", "ghost", "--driver=docker", "--container-runtime=co
 
 
 def test_start_check_mode_says_what_would_run(minikube):
-    runner = minikube(Recorded("status-json-unknown"))
+    runner = minikube(Recorded("profile-list-json-empty", "status-json-unknown"))
     result, failed = run_module(minikube_start.main, dict(START, _ansible_check_mode=True))
     assert not failed
     assert result["changed"] is True and result["start_ran"] is True and result["created"] is True
     assert result["msg"] == f"would start: {BIN} {' '.join(START_ARGV)} --interactive=false --output=json"
-    assert all(call[1] == "status" for call in runner.calls)
+    assert [call[1] for call in runner.calls] == ["profile", "status"]
 
 
 STATES = [
@@ -179,7 +179,7 @@ STATES = [
 @pytest.mark.parametrize(("rc", "changed", "started", "updates"), STATES)
 def test_start_leaves_a_running_cluster(minikube, rc, changed, started, updates):
     answers = {("status", "-p", "ghost", "--output=json"): (rc, "", ""), ("update-context", "-p", "ghost"): (0, "", "")}
-    runner = minikube(Recorded(answers=answers))
+    runner = minikube(Recorded("profile-list-json-empty", answers=answers))
     result, failed = run_module(minikube_start.main, START)
     assert not failed
     assert (result["changed"], result["start_ran"]) == (changed, started)
@@ -192,7 +192,7 @@ def recorded_start(minikube, monkeypatch):
 
     def install(recording):
         answer = load(recording)
-        minikube(Recorded("status-json-unknown"))
+        minikube(Recorded("profile-list-json-empty", "status-json-unknown"))
         started = []
 
         def stream(argv, on_event, env=None, cwd=None):
@@ -253,6 +253,47 @@ def test_start_runs_the_whole_command_line(recorded_start):
             "--output=json",
         ]
     ]
+
+
+MISMATCHES = [
+    # (profile, requested cni, recreate, check mode, fails, mismatch, commands run after profile list)
+    ("sre-real", "calico", False, False, True, 'CNI is "bridge", wanted "calico"', []),
+    ("sre-real", "calico", True, True, False, 'CNI is "bridge", wanted "calico"', []),
+    ("sre-real", "calico", True, False, False, 'CNI is "bridge", wanted "calico"', ["delete", "start"]),
+    ("sre-molecule", "", False, False, True, "the profile is invalid", []),
+    # The same shape: no mismatch, the running cluster is left alone.
+    ("sre-real", "bridge", False, False, False, None, ["status"]),
+]
+
+
+@pytest.mark.parametrize(("profile", "cni", "recreate", "check", "fails", "mismatch", "commands"), MISMATCHES)
+def test_start_refuses_or_recreates_a_different_cluster(
+    minikube, monkeypatch, profile, cni, recreate, check, fails, mismatch, commands
+):
+    answers = {("delete", "-p", profile): (0, "", ""), ("status", "-p", "sre-real", "--output=json"): (0, "", "")}
+    runner = minikube(Recorded("profile-list-json-running", answers=answers))
+
+    def stream(argv, on_event, env=None, cwd=None):
+        runner.calls.append(argv)
+        return 0, "", ""
+
+    monkeypatch.setattr(minikube_start, "stream", stream)
+    args = dict(START, profile=profile, cni=cni, cpus=2, recreate=recreate, _ansible_check_mode=check)
+    result, failed = run_module(minikube_start.main, args)
+    assert failed is fails
+    assert [call[1] for call in runner.calls[1:]] == commands
+    if mismatch is None:
+        assert result["mismatches"] == [] and result["changed"] is False
+        return
+    assert mismatch in "; ".join(result["mismatches"])
+    assert result["recreate_command"].startswith(
+        f"{BIN} delete -p {profile} && {BIN} start -p {profile} --driver=docker"
+    )
+    assert "--output=json" not in result["recreate_command"]
+    if fails:
+        assert mismatch in result["msg"] and result["recreate_command"] in result["msg"]
+    else:
+        assert result["changed"] is True and result["created"] is True
 
 
 # ---------------------------------------------------------------- minikube_images
