@@ -96,7 +96,7 @@ def main():
     )
     if bad_args:
         module.fail_json(msg=f"args must map addon names to lists of flags (strings), not: {bad_args}")
-    minikube = Minikube(params["binary"], lambda argv: module.run_command(argv))
+    minikube = Minikube(params["binary"], module.run_command)
     profile = params["profile"]
     try:
         before = minikube.addons(profile)

@@ -120,7 +120,7 @@ def main():
     )
     params = module.params
     profile = params["profile"]
-    minikube = Minikube(params["binary"], lambda argv: module.run_command(argv))
+    minikube = Minikube(params["binary"], module.run_command)
     try:
         before = minikube.images(profile)
     except MinikubeError as error:

@@ -110,7 +110,7 @@ def main():
         },
         supports_check_mode=True,
     )
-    minikube = Minikube(module.params["binary"], lambda argv: module.run_command(argv))
+    minikube = Minikube(module.params["binary"], module.run_command)
     name = module.params["profile"]
     try:
         profile = minikube.profiles().get(name, {})

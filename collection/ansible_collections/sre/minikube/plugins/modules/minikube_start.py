@@ -18,19 +18,22 @@ description:
   - A failed start fails with minikube's exit reason, message and advice, and the caller's hint for the exit code.
   - An existing profile created with another driver, container runtime or CNI (which minikube cannot change in
     place), or one minikube cannot read, fails the module with the commands that recreate it, unless O(recreate)
-    is true: then it is deleted and created again.
+    is true, in which case it is deleted and created again.
 author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   action:
     support: full
   async:
     support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
-    details: Reports the command that would run, with RV(changed=true), and starts nothing.
+    details: Reports the command that would run, as changed, and starts nothing.
   diff_mode:
     support: none
   platform:
@@ -204,7 +207,7 @@ def main():
     )
     params = module.params
     profile = params["profile"]
-    minikube = Minikube(params["binary"], lambda argv: module.run_command(argv))
+    minikube = Minikube(params["binary"], module.run_command)
     argv = minikube.start_argv(profile, start_options(params), params["extra_args"])
     result = {"command": command_line(argv), "start_ran": False}
     try:
@@ -231,7 +234,7 @@ def main():
         else:
             state = minikube.status(profile)
     except MinikubeError as error:
-        module.fail_json(msg=error.describe(), **dict(result, **error.as_dict()))
+        module.fail_json(msg=error.describe(), **{**result, **error.as_dict()})
     result.update(state_before=state, created=state == "absent")
     if state == "running":
         module.exit_json(changed=False, **result)
@@ -261,7 +264,7 @@ def main():
     if rc != 0:
         hint = str(params["hints"].get(str(rc), ""))
         error = error_from(argv, rc, stdout, stderr, hint=hint)
-        module.fail_json(msg=error.describe(), changed=True, **dict(result, **error.as_dict()))
+        module.fail_json(msg=error.describe(), changed=True, **{**result, **error.as_dict()})
     module.exit_json(changed=True, **result)
 
 

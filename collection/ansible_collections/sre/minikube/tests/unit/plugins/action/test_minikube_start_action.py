@@ -11,7 +11,7 @@ import pytest
 from ansible.playbook.task import Task
 from ansible_collections.sre.minikube.plugins.action import minikube_start as action_plugin
 
-PROGRESS = ["[1/19] [p] minikube v1.38.1 on <host>", "[2/19] Using the docker driver", "[4/19] Starting node"]
+PROGRESS = ("[1/19] [p] minikube v1.38.1 on <host>", "[2/19] Using the docker driver", "[4/19] Starting node")
 
 
 class Host:
