@@ -4,6 +4,7 @@
 
 A first `minikube start` takes minutes. The module appends one readable line
 per minikube step event to a progress file on the managed host; this plugin
+(also the base of sre.minikube.minikube_images' plugin)
 starts the module asynchronously (async_wrapper, as ansible.builtin.gather_facts
 does for its time-out), then polls the job and the progress file with
 ansible.builtin.async_status and ansible.builtin.slurp, which work over any
@@ -34,6 +35,9 @@ class ActionModule(ActionBase):
     _supports_async = False
 
     poll_interval = POLL_INTERVAL
+    # What the progress lines are prefixed with, and the module's default time-out.
+    label = "minikube"
+    default_timeout = 1800
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -44,9 +48,10 @@ class ActionModule(ActionBase):
             return result
 
         async_dir = self._remote_expand_user(self.get_shell_option("async_dir", default="~/.ansible_async"))
-        progress = self._connection._shell.join_path(async_dir, f"sre-minikube-start-{uuid.uuid4().hex}.progress")
+        name = self._task.action.rsplit(".", 1)[-1].replace("_", "-")
+        progress = self._connection._shell.join_path(async_dir, f"sre-{name}-{uuid.uuid4().hex}.progress")
         args = dict(self._task.args, progress_file=progress)
-        timeout = int(args.get("timeout") or 1800)
+        timeout = int(args.get("timeout") or self.default_timeout)
 
         saved = self._task.async_val
         self._task.async_val = timeout
@@ -84,7 +89,7 @@ class ActionModule(ActionBase):
                 if status.get("finished") or (status.get("failed") and "finished" not in status):
                     return status
                 if time.monotonic() > deadline:
-                    return {"failed": True, "msg": f"minikube start did not end within {timeout} s"}
+                    return {"failed": True, "msg": f"{self._task.action} did not end within {timeout} s"}
         finally:
             self._execute_module(
                 module_name="ansible.legacy.async_status",
@@ -108,5 +113,5 @@ class ActionModule(ActionBase):
             return shown
         lines = base64.b64decode(read.get("content", "")).decode("utf-8", "replace").splitlines()
         for line in lines[shown:]:
-            display.display(f"{host}: minikube: {line}" if host else f"minikube: {line}")
+            display.display(f"{host}: {self.label}: {line}" if host else f"{self.label}: {line}")
         return max(shown, len(lines))

@@ -20,6 +20,7 @@ import os
 import re
 import shlex
 import subprocess
+import threading
 
 # minikube's exit codes (its "reason" codes) that the collection acts on.
 EX_OK = 0
@@ -194,14 +195,13 @@ def error_from(argv, rc, stdout, stderr, hint=""):
 # ---------------------------------------------------------------- running
 
 
-def stream(argv, on_event, env=None, cwd=None):
+def stream(argv, on_event, env=None, cwd=None, on_stderr=None):
     """Run argv, calling on_event(Event) for each stdout line as it arrives.
 
-    Returns (rc, stdout, stderr); stderr is read on a side thread so that a
-    chatty stderr cannot block the process.
+    Returns (rc, stdout, stderr). stderr is read on a side thread, so that a
+    chatty stderr cannot block the process; on_stderr(line), when given, is
+    called with each of its lines as it arrives.
     """
-    import threading
-
     process = subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,
@@ -214,7 +214,14 @@ def stream(argv, on_event, env=None, cwd=None):
         bufsize=1,
     )
     errors = []
-    reader = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
+
+    def read_stderr():
+        for line in process.stderr:
+            errors.append(line)
+            if on_stderr is not None:
+                on_stderr(line)
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
     reader.start()
     lines = []
     for line in process.stdout:
@@ -232,6 +239,8 @@ class ProgressFile:
 
     def __init__(self, path):
         self.path = path
+        # stdout and stderr are read on two threads.
+        self.lock = threading.Lock()
         if path:
             directory = os.path.dirname(path)
             if directory:
@@ -240,7 +249,7 @@ class ProgressFile:
     def write(self, text):
         if not self.path or not text:
             return
-        with open(self.path, "a", encoding="utf-8") as handle:
+        with self.lock, open(self.path, "a", encoding="utf-8") as handle:
             handle.write(text.rstrip("\n") + "\n")
             handle.flush()
 
@@ -438,6 +447,18 @@ def short_reference(ref):
         if parts[0] == "library" and len(parts) > 1:
             parts = parts[1:]
     return "/".join(parts)
+
+
+# A BuildKit step starting (`#5 [builder 2/6] RUN go build ...`): the build's progress.
+_BUILD_STEP = re.compile(r"^#\d+ \[[^\]]+\] ")
+
+
+def build_progress(line):
+    """The builder's output line as a progress line; '' for the detail in between."""
+    line = line.rstrip()
+    if _BUILD_STEP.match(line) or _BUILD_ERROR.match(line.strip()):
+        return line
+    return ""
 
 
 def build_failure(stderr):

@@ -14,11 +14,20 @@ description:
     missing with C(minikube image build), in the cluster's own container runtime. Present references are not rebuilt.
   - minikube exits 0 even when a build fails, so the images are listed again after the builds; a reference still
     missing fails the module with the builder's error lines.
+  - While the images build, each build step is printed as the builder starts it, over any connection; the
+    module's action plugin runs it asynchronously and prints the lines it appends to a progress file.
 author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details: Reports the references it would build and builds nothing.
@@ -57,6 +66,16 @@ options:
     description: Build arguments given to every build.
     type: dict
     default: {}
+  progress_file:
+    description:
+      - A file the module appends readable progress lines to while the images build (each build step as the
+        builder starts it). The action plugin sets it and prints the lines as they arrive; empty writes none.
+    type: path
+    default: ""
+  timeout:
+    description: Seconds the builds may take before they are given up (when run through the action plugin).
+    type: int
+    default: 3600
   container_runtime:
     description:
       - The cluster's container runtime; it decides how build arguments are passed
@@ -93,8 +112,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     Minikube,
     MinikubeError,
+    ProgressFile,
     build_failure,
+    build_progress,
     command_line,
+    stream,
 )
 
 
@@ -115,6 +137,8 @@ def main():
             },
             "build_args": {"type": "dict", "default": {}},
             "container_runtime": {"type": "str", "default": "containerd", "choices": ["containerd", "docker", "cri-o"]},
+            "progress_file": {"type": "path", "default": ""},
+            "timeout": {"type": "int", "default": 3600},
         },
         supports_check_mode=True,
     )
@@ -131,6 +155,7 @@ def main():
     if module.check_mode or not missing:
         module.exit_json(changed=bool(missing), built=built, present=present)
 
+    progress = ProgressFile(params["progress_file"])
     outputs = {}
     for image in missing:
         argv = minikube.build_argv(
@@ -141,8 +166,16 @@ def main():
             build_args=params["build_args"],
             runtime=params["container_runtime"],
         )
-        rc, stdout, stderr = module.run_command(argv)
-        outputs[image["ref"]] = (argv, rc, stderr)
+        ref = image["ref"]
+        progress.write(f"building {ref} from {image['context']}")
+
+        def on_build_line(line, ref=ref):
+            step = build_progress(line)
+            if step:
+                progress.write(f"{ref}: {step}")
+
+        rc, _stdout, stderr = stream(argv, lambda event: progress.write(event.message), on_stderr=on_build_line)
+        outputs[ref] = (argv, rc, stderr)
     try:
         after = minikube.images(profile)
     except MinikubeError as error:

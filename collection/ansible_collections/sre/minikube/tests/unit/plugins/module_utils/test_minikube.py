@@ -279,6 +279,23 @@ def test_build_argv_matches_the_recorded_containerd_build():
     assert argv[1:] == recorded
 
 
+BUILD_LINES = [
+    # (builder output line, progress line)
+    ("#4 [1/1] COPY missing.txt /missing.txt\n", "#4 [1/1] COPY missing.txt /missing.txt"),
+    ("#7 [builder 2/6] RUN go build ./...", "#7 [builder 2/6] RUN go build ./..."),
+    ("#4 ERROR: failed to calculate checksum", "#4 ERROR: failed to calculate checksum"),
+    ("error: failed to solve: not found", "error: failed to solve: not found"),
+    ("#1 transferring dockerfile: 80B done", ""),
+    ("#1 DONE 0.0s", ""),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("line", "progress"), BUILD_LINES)
+def test_build_progress(line, progress):
+    assert mk.build_progress(line) == progress
+
+
 def test_build_failure_lines_of_the_recorded_broken_build():
     lines = mk.build_failure(load("image-build-broken-running")["stderr"])
     assert lines[-1].startswith("error: failed to solve")
@@ -311,9 +328,11 @@ def test_progress_lines_arrive_while_minikube_runs(tmp_path, rc):
     seen = tmp_path / "seen"
     progress = mk.ProgressFile(str(tmp_path / "async" / "job.progress"))
     result = {}
+    stderr_lines = []
 
     def run():
-        result["answer"] = mk.stream([sys.executable, str(script), str(seen), str(rc)], progress.on_event)
+        argv = [sys.executable, str(script), str(seen), str(rc)]
+        result["answer"] = mk.stream(argv, progress.on_event, on_stderr=stderr_lines.append)
 
     worker = threading.Thread(target=run)
     worker.start()
@@ -330,4 +349,5 @@ def test_progress_lines_arrive_while_minikube_runs(tmp_path, rc):
     assert answer_rc == rc
     assert path.read_text() == "[1/19] first\n[4/19] second\n"
     assert stderr.count("noise") == 20000
+    assert stderr_lines == ["noise\n"] * 20000
     assert len(stdout.splitlines()) == 2

@@ -314,7 +314,7 @@ class Cluster:
         self.calls = []
 
     def __call__(self, argv):
-        self.calls.append(argv)
+        self.calls.append(list(argv))
         if argv[1:4] == ["image", "ls", "--format=json"]:
             return 0, listing(*self.present), ""
         ref = argv[argv.index("-t") + 1]
@@ -322,6 +322,25 @@ class Cluster:
             return 0, "", load("image-build-broken-running")["stderr"]
         self.present.append(ref)
         return 0, "", ""
+
+
+@pytest.fixture
+def cluster(minikube, monkeypatch):
+    """A Cluster answering the image list (run_command) and the builds (streamed, as the module runs them)."""
+
+    def install(fake):
+        minikube(fake)
+
+        def stream(argv, on_event, env=None, cwd=None, on_stderr=None):
+            rc, stdout, stderr = fake(argv)
+            for line in stderr.splitlines(keepends=True):
+                on_stderr(line)
+            return rc, stdout, stderr
+
+        monkeypatch.setattr(minikube_images, "stream", stream)
+        return fake
+
+    return install
 
 
 IMAGE_RUNS = [
@@ -334,8 +353,8 @@ IMAGE_RUNS = [
 
 
 @pytest.mark.parametrize(("present", "check", "changed", "built", "builds"), IMAGE_RUNS)
-def test_images_build_what_is_missing(minikube, present, check, changed, built, builds):
-    cluster = minikube(Cluster(present))
+def test_images_build_what_is_missing(cluster, present, check, changed, built, builds):
+    cluster = cluster(Cluster(present))
     args = {"binary": BIN, "profile": "p", "images": IMAGES, "_ansible_check_mode": check}
     result, failed = run_module(minikube_images.main, args)
     assert not failed
@@ -343,13 +362,21 @@ def test_images_build_what_is_missing(minikube, present, check, changed, built, 
     assert len([call for call in cluster.calls if "build" in call]) == builds
 
 
-def test_images_fail_when_a_build_that_exited_0_left_no_image(minikube):
-    minikube(Cluster([], broken=("postgres:17",)))
-    result, failed = run_module(minikube_images.main, {"binary": BIN, "profile": "p", "images": IMAGES})
+def test_images_fail_when_a_build_that_exited_0_left_no_image(cluster, tmp_path):
+    cluster(Cluster([], broken=("postgres:17",)))
+    progress = tmp_path / "progress"
+    args = {"binary": BIN, "profile": "p", "images": IMAGES, "progress_file": str(progress)}
+    result, failed = run_module(minikube_images.main, args)
     assert failed
     assert result["failed_refs"] == ["postgres:17"] and result["built"] == ["app:2"]
     assert "exited 0 but postgres:17 is not in the cluster" in result["msg"]
     assert "error: failed to solve" in result["msg"]
+    # The recorded builder output, as progress lines: the steps and the error, not the detail between.
+    lines = progress.read_text().splitlines()
+    assert lines[0] == "building app:2 from /src/app"
+    assert "postgres:17: #4 [1/1] COPY missing.txt /missing.txt" in lines
+    assert lines[-1].startswith("postgres:17: error: failed to solve")
+    assert not [line for line in lines if "DONE" in line or "transferring" in line]
 
 
 def test_images_of_a_missing_profile(minikube):
