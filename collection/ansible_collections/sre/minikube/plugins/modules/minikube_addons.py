@@ -63,6 +63,11 @@ enabled_now:
   elements: str
   returned: always
   sample: [ingress]
+pending:
+  description: The requested addons still disabled after the run (in check mode, the ones it would enable).
+  type: list
+  elements: str
+  returned: always
 commands:
   description: The C(minikube addons enable) command lines run (in check mode, the ones that would run).
   type: list
@@ -121,6 +126,7 @@ def main():
             "before": "".join(f"{name}: {'enabled' if before[name] else 'disabled'}\n" for name in wanted),
             "after": "".join(f"{name}: {'enabled' if after[name] else 'disabled'}\n" for name in wanted),
         }
+    result["pending"] = to_enable if module.check_mode else []
     if not module.check_mode:
         done = []
         for name in to_enable:

@@ -125,8 +125,12 @@ created:
       the start then fails, since minikube keeps the new profile.
   type: bool
   returned: always
+start_needed:
+  description: Whether the cluster needed C(minikube start) (in check mode, whether a run would start it).
+  type: bool
+  returned: always
 start_ran:
-  description: Whether C(minikube start) ran (in check mode, whether it would run).
+  description: Whether C(minikube start) ran; false in check mode.
   type: bool
   returned: always
 command:
@@ -209,7 +213,7 @@ def main():
     profile = params["profile"]
     minikube = Minikube(params["binary"], module.run_command)
     argv = minikube.start_argv(profile, start_options(params), params["extra_args"])
-    result = {"command": command_line(argv), "start_ran": False}
+    result = {"command": command_line(argv), "start_needed": False, "start_ran": False}
     try:
         existing = minikube.profiles().get(profile)
         different = (
@@ -227,7 +231,7 @@ def main():
                     **result,
                 )
             if module.check_mode:
-                result.update(state_before="mismatch", created=True, start_ran=True)
+                result.update(state_before="mismatch", created=True, start_needed=True)
                 module.exit_json(changed=True, msg=f"would delete the profile and run: {result['command']}", **result)
             minikube.delete(profile)
             state = "absent"
@@ -245,9 +249,10 @@ def main():
             except MinikubeError as error:
                 module.fail_json(msg=error.describe(), **error.as_dict())
         module.exit_json(changed=True, msg="pointed the kubeconfig context at the running cluster", **result)
-    result["start_ran"] = True
+    result["start_needed"] = True
     if module.check_mode:
         module.exit_json(changed=True, msg=f"would start: {result['command']}", **result)
+    result["start_ran"] = True
 
     progress = ProgressFile(params["progress_file"])
     steps = []

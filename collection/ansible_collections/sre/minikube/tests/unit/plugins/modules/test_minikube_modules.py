@@ -103,6 +103,7 @@ def test_addons_enable_only_what_is_disabled(minikube, wanted, check, changed, e
     result, failed = run_module(minikube_addons.main, args)
     assert not failed
     assert (result["changed"], result["enabled_now"]) == (changed, enabled_now)
+    assert result["pending"] == (enabled_now if check else [])
     assert len([call for call in runner.calls if call[1:3] == ["addons", "enable"]]) == runs
     for name in enabled_now:
         assert f"{name}: disabled" in result["diff"]["before"]
@@ -164,7 +165,8 @@ def test_start_check_mode_says_what_would_run(minikube):
     runner = minikube(Recorded("profile-list-json-empty", "status-json-unknown"))
     result, failed = run_module(minikube_start.main, dict(START, _ansible_check_mode=True))
     assert not failed
-    assert result["changed"] is True and result["start_ran"] is True and result["created"] is True
+    assert result["changed"] is True and result["created"] is True
+    assert (result["start_needed"], result["start_ran"]) == (True, False)
     assert result["msg"] == f"would start: {BIN} {' '.join(START_ARGV)} --interactive=false --output=json"
     assert [call[1] for call in runner.calls] == ["profile", "status"]
 
@@ -182,7 +184,7 @@ def test_start_leaves_a_running_cluster(minikube, rc, changed, started, updates)
     runner = minikube(Recorded("profile-list-json-empty", answers=answers))
     result, failed = run_module(minikube_start.main, START)
     assert not failed
-    assert (result["changed"], result["start_ran"]) == (changed, started)
+    assert (result["changed"], result["start_ran"], result["start_needed"]) == (changed, started, started)
     assert ([BIN, "update-context", "-p", "ghost"] in runner.calls) is updates
 
 
@@ -216,7 +218,7 @@ def test_refused_start_prints_minikubes_reason_and_advice_and_the_hint(recorded_
     result, failed = run_module(minikube_start.main, dict(START, hints=hints, progress_file=str(progress)))
     assert failed
     assert result["reason"] == "PROVIDER_DOCKER_NOT_RUNNING" and result["rc"] == 63
-    assert result["created"] is True
+    assert result["created"] is True and result["start_ran"] is True
     lines = result["msg"].splitlines()
     assert "failed with exit code 63 (PROVIDER_DOCKER_NOT_RUNNING)" in lines[0]
     assert "minikube's advice: Start the Docker service" in lines
@@ -293,7 +295,8 @@ def test_start_refuses_or_recreates_a_different_cluster(
     if fails:
         assert mismatch in result["msg"] and result["recreate_command"] in result["msg"]
     else:
-        assert result["changed"] is True and result["created"] is True
+        assert result["changed"] is True and result["created"] is True and result["start_needed"] is True
+        assert result["start_ran"] is not check
 
 
 # ---------------------------------------------------------------- minikube_images
