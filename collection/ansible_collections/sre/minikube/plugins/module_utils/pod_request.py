@@ -1,16 +1,20 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One HTTP/1.1 exchange with a pod's port through the API server's port-forward.
+"""One HTTP exchange with a pod's port through the API server's port-forward.
 
 The transport is the Kubernetes API itself (the pods/portforward subresource,
 spoken by the ``kubernetes`` Python client), so a request reaches one chosen
 pod, never a Service that load-balances, and needs no kubectl process and no
-local listening port. Everything else here is plain HTTP/1.1 over the
-forwarded byte stream: building the request and parsing the raw answer.
+local listening port. The forwarded stream is a socket; the standard
+library's http.client speaks HTTP/1.1 over it. One deadline covers the whole
+exchange (opening the stream, sending, every read), and the answer's size is
+bounded.
 """
 
 from __future__ import annotations
 
+import http.client
+import io
 import json
 import socket
 import time
@@ -31,7 +35,7 @@ else:
 # Methods that never change state on the server: sent in check mode too.
 SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
-# An answer larger than this is refused instead of filling memory.
+# An answer whose body is larger than this is refused instead of filling memory.
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 _READ_SIZE = 65536
 _USER_AGENT = "sre.minikube.pod_request"
@@ -41,8 +45,14 @@ class PodRequestError(Exception):
     """The request could not be sent or no complete answer came back."""
 
 
-class HttpParseError(PodRequestError):
-    """The bytes that came back are not a valid HTTP/1.x response."""
+class HttpRequest:
+    """A checked request: method, target, header fields and body bytes."""
+
+    def __init__(self, method, path, headers, body):
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
 
 
 class HttpResponse:
@@ -63,12 +73,12 @@ def _check_token(name, value):
         raise ValueError(f"{name} must not contain a line break or NUL character: {value!r}")
 
 
-def build_request(method, path, host, body=None):
-    """Return the bytes of one HTTP/1.1 request that asks the server to close afterwards.
+def prepare_request(method, path, host, body=None):
+    """Check the parts of one request and return an HttpRequest that asks the server to close afterwards.
 
     body is sent as JSON: a str as it is (it must already be JSON text),
-    anything else through json.dumps. Methods that carry a body send a
-    Content-Length even without one, as servers may demand it.
+    anything else through json.dumps. Raises ValueError (or TypeError for a
+    body that JSON cannot hold) naming the part that is wrong.
     """
     method = method.upper()
     if method not in METHODS:
@@ -76,189 +86,135 @@ def build_request(method, path, host, body=None):
     if not path.startswith("/"):
         raise ValueError(f"path must start with '/': {path!r}")
     _check_token("path", path)
-    if " " in path:
-        raise ValueError(f"path must be URL-encoded (no spaces): {path!r}")
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in path):
+        raise ValueError(f"path must be URL-encoded (no spaces or control characters): {path!r}")
     _check_token("host", host)
+    if not host or any(c.isspace() for c in host):
+        raise ValueError(f"host must be a host name without spaces: {host!r}")
 
-    payload = b""
+    headers = {"Host": host, "User-Agent": _USER_AGENT, "Accept": "application/json", "Connection": "close"}
+    payload = None
     if body is not None:
         text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"), sort_keys=True)
         payload = text.encode("utf-8")
-    lines = [
-        f"{method} {path} HTTP/1.1",
-        f"Host: {host}",
-        f"User-Agent: {_USER_AGENT}",
-        "Accept: application/json",
-        "Connection: close",
-    ]
-    if body is not None:
-        lines.append("Content-Type: application/json")
-    if body is not None or method in ("POST", "PUT", "PATCH"):
-        lines.append(f"Content-Length: {len(payload)}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii") + payload
+        headers["Content-Type"] = "application/json"
+    return HttpRequest(method, path, headers, payload)
 
 
-def _decode_chunked(data):
-    """Decode a chunked body at the start of data.
+class _Deadline:
+    """Seconds left until one fixed moment; raises once it has passed."""
 
-    Returns (body, bytes consumed) once the last chunk and the trailer section
-    are complete, or None when more bytes are needed.
-    """
-    body = bytearray()
-    pos = 0
-    while True:
-        end = data.find(b"\r\n", pos)
-        if end < 0:
-            return None
-        size_text = data[pos:end].split(b";", 1)[0].strip()
+    def __init__(self, timeout, clock=time.monotonic):
+        self._clock = clock
+        self._end = clock() + timeout
+        self.timeout = timeout
+
+    def remaining(self, doing):
+        left = self._end - self._clock()
+        if left <= 0:
+            raise PodRequestError(f"no complete answer within the timeout of {self.timeout:g} s ({doing})")
+        return left
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The reading side of the socket, each read bounded by the exchange's deadline."""
+
+    def __init__(self, sock, deadline):
+        super().__init__()
+        self._sock = sock
+        self._deadline = deadline
+        self.received = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        self._sock.settimeout(self._deadline.remaining(f"{self.received} bytes received"))
         try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise HttpParseError(f"invalid chunk size line {data[pos:end]!r}") from None
-        if size < 0:
-            raise HttpParseError(f"invalid chunk size line {data[pos:end]!r}")
-        pos = end + 2
-        if size == 0:
-            # Trailer fields, then an empty line.
-            while True:
-                end = data.find(b"\r\n", pos)
-                if end < 0:
-                    return None
-                line = data[pos:end]
-                pos = end + 2
-                if not line:
-                    return bytes(body), pos
-        if len(data) < pos + size + 2:
-            return None
-        body += data[pos : pos + size]
-        if data[pos + size : pos + size + 2] != b"\r\n":
-            raise HttpParseError(f"chunk of {size} bytes is not followed by CRLF")
-        pos += size + 2
-
-
-def _parse_head(head):
-    lines = head.split(b"\r\n")
-    status_line = lines[0].decode("iso-8859-1")
-    parts = status_line.split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/1."):
-        raise HttpParseError(f"not an HTTP/1.x status line: {status_line!r}")
-    try:
-        status = int(parts[1])
-    except ValueError:
-        raise HttpParseError(f"invalid status code in {status_line!r}") from None
-    if not 100 <= status <= 599:
-        raise HttpParseError(f"invalid status code in {status_line!r}")
-    reason = parts[2] if len(parts) > 2 else ""
-    headers = {}
-    for raw in lines[1:]:
-        if b":" not in raw:
-            raise HttpParseError(f"invalid header line {raw!r}")
-        name, value = raw.split(b":", 1)
-        key = name.decode("iso-8859-1").strip().lower()
-        text = value.decode("iso-8859-1").strip()
-        # Repeated fields are joined as RFC 9110 allows.
-        headers[key] = f"{headers[key]}, {text}" if key in headers else text
-    return status, reason, headers
-
-
-def parse_response(data, method="GET", eof=False):
-    """Parse raw response bytes.
-
-    Returns an HttpResponse once the answer is complete, None while more bytes
-    are needed, and raises HttpParseError for malformed data or for a stream
-    that ended (eof) before the answer was complete. Interim 1xx answers are
-    skipped.
-    """
-    data = bytes(data)
-    while True:
-        head_end = data.find(b"\r\n\r\n")
-        if head_end < 0:
-            if eof:
-                if not data:
-                    raise HttpParseError("the connection closed before any answer came back")
-                raise HttpParseError(f"the connection closed inside the response headers: {data[:200]!r}")
-            return None
-        status, reason, headers = _parse_head(data[:head_end])
-        rest = data[head_end + 4 :]
-        if 100 <= status < 200 and status != 101:
-            data = rest
-            continue
-        break
-
-    if method.upper() == "HEAD" or status in (101, 204, 304):
-        return HttpResponse(status, reason, headers, b"")
-
-    encoding = headers.get("transfer-encoding", "").lower()
-    if encoding:
-        if encoding.split(",")[-1].strip() != "chunked":
-            raise HttpParseError(f"unsupported Transfer-Encoding {encoding!r}")
-        decoded = _decode_chunked(rest)
-        if decoded is None:
-            if eof:
-                raise HttpParseError("the connection closed inside a chunked body")
-            return None
-        return HttpResponse(status, reason, headers, decoded[0])
-
-    if "content-length" in headers:
-        try:
-            length = int(headers["content-length"])
-        except ValueError:
-            raise HttpParseError(f"invalid Content-Length {headers['content-length']!r}") from None
-        if length < 0:
-            raise HttpParseError(f"invalid Content-Length {headers['content-length']!r}")
-        if len(rest) >= length:
-            return HttpResponse(status, reason, headers, rest[:length])
-        if eof:
-            raise HttpParseError(f"the connection closed after {len(rest)} of {length} body bytes")
-        return None
-
-    # Neither length nor chunking: the body ends with the connection.
-    if eof:
-        return HttpResponse(status, reason, headers, rest)
-    return None
-
-
-def read_response(sock, method, deadline, max_bytes=MAX_RESPONSE_BYTES, clock=time.monotonic):
-    """Read from sock until a complete response is parsed, the peer closes, or deadline passes."""
-    buffer = bytearray()
-    while True:
-        remaining = deadline - clock()
-        if remaining <= 0:
-            raise PodRequestError(f"no complete answer within the timeout ({len(buffer)} bytes received)")
-        sock.settimeout(remaining)
-        try:
-            chunk = sock.recv(_READ_SIZE)
+            count = self._sock.recv_into(buffer)
         # socket.timeout is TimeoutError only from Python 3.10 on; targets may run older ones.
         except socket.timeout:  # noqa: UP041
-            raise PodRequestError(f"no complete answer within the timeout ({len(buffer)} bytes received)") from None
-        except OSError as exc:
-            raise PodRequestError(f"reading the answer failed: {exc}") from None
-        if not chunk:
-            return parse_response(buffer, method, eof=True)
-        buffer += chunk
-        if len(buffer) > max_bytes:
-            raise PodRequestError(f"the answer is larger than {max_bytes} bytes")
-        response = parse_response(buffer, method)
-        if response is not None:
-            return response
+            raise PodRequestError(
+                f"no complete answer within the timeout of {self._deadline.timeout:g} s "
+                f"({self.received} bytes received)"
+            ) from None
+        self.received += count
+        return count
 
 
-def exchange(channel, payload, method, timeout, clock=time.monotonic):
-    """Send payload over channel and return the parsed HttpResponse.
+class _DeadlineSocket:
+    """What http.client asks of a connected socket, bounded by one deadline."""
 
-    channel is an open stream: an object with socket(), error() and close()
-    (see PortForwardChannel). A failure reported by the far side's error
-    stream is preferred over a parse error, as it says why the stream ended.
+    def __init__(self, sock, deadline):
+        self._sock = sock
+        self._deadline = deadline
+
+    def sendall(self, data):
+        self._sock.settimeout(self._deadline.remaining("sending the request"))
+        self._sock.sendall(data)
+
+    def makefile(self, mode, *args, **kwargs):
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline), _READ_SIZE)
+
+    def close(self):
+        """The channel that made the socket closes it."""
+
+
+def _read_body(response, max_bytes):
+    declared = response.length  # None unless Content-Length sizes the body
+    if declared is not None and declared > max_bytes:
+        raise PodRequestError(f"the answer's body ({declared} bytes) is larger than {max_bytes} bytes")
+    body = bytearray()
+    while True:
+        piece = response.read(min(_READ_SIZE, max_bytes + 1 - len(body)))
+        if not piece:
+            # http.client ends a short read quietly at the end of the stream.
+            if declared is not None and len(body) < declared:
+                raise PodRequestError(f"the connection closed inside the answer's body ({len(body)} of {declared} bytes)")
+            return bytes(body)
+        body += piece
+        if len(body) > max_bytes:
+            raise PodRequestError(f"the answer's body is larger than {max_bytes} bytes")
+
+
+def http_exchange(sock, request, deadline, max_bytes=MAX_RESPONSE_BYTES):
+    """Send request over a connected socket with http.client and return the HttpResponse.
+
+    Interim 1xx answers are skipped; a body sized by Content-Length, chunked,
+    or ending with the stream is read whole, up to max_bytes.
     """
-    deadline = clock() + timeout
-    sock = channel.socket()
+    connection = http.client.HTTPConnection(request.headers["Host"])
+    connection.sock = _DeadlineSocket(sock, deadline)
+    try:
+        connection.request(request.method, request.path, body=request.body, headers=request.headers)
+        response = connection.getresponse()
+        body = _read_body(response, max_bytes)
+    except http.client.RemoteDisconnected:
+        raise PodRequestError("the connection closed before any answer came back") from None
+    except http.client.IncompleteRead as exc:
+        raise PodRequestError(f"the answer's chunked body is cut short or malformed ({len(exc.partial)} bytes read)") from None
+    except http.client.HTTPException as exc:
+        raise PodRequestError(f"the answer is not valid HTTP/1.x: {type(exc).__name__}: {exc}") from None
+    except OSError as exc:
+        raise PodRequestError(f"the exchange failed: {exc}") from None
+    headers = {}
+    for name, value in response.getheaders():
+        key = name.lower()
+        # Repeated fields are joined as RFC 9110 allows.
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return HttpResponse(response.status, response.reason, headers, body)
+
+
+def exchange(channel, request, deadline, max_bytes=MAX_RESPONSE_BYTES):
+    """Send request over an open channel and return the HttpResponse; close the channel.
+
+    channel is an object with socket(), error() and close() (see
+    PortForwardChannel). A failure reported by the far side's error stream
+    is added to the message, as it says why the stream ended.
+    """
     try:
         try:
-            sock.sendall(payload)
-        except OSError as exc:
-            raise PodRequestError(f"sending the request failed: {exc} {channel.error() or ''}".strip()) from None
-        try:
-            return read_response(sock, method, deadline, clock=clock)
+            return http_exchange(channel.socket(), request, deadline, max_bytes)
         except PodRequestError as exc:
             remote = channel.error()
             if remote:
@@ -276,7 +232,7 @@ class PortForwardChannel:
         core = _k8s_client.CoreV1Api(api_client)
         # The websocket library takes its connect timeout from this default;
         # set it for the handshake only, so the proxy thread never times out
-        # while the caller's own read deadline governs.
+        # while the exchange's own deadline governs the reads.
         previous = _websocket.getdefaulttimeout()
         _websocket.setdefaulttimeout(timeout)
         try:
@@ -305,6 +261,20 @@ class PortForwardChannel:
 
     def close(self):
         self._forward.close()
+
+
+def send(api_client, namespace, pod, port, request, timeout, max_bytes=MAX_RESPONSE_BYTES, channel=None):
+    """Open a port-forward to the pod's port, exchange request, return the HttpResponse.
+
+    timeout covers the whole exchange: opening the stream, sending and
+    reading the complete answer. channel is the class that opens the stream
+    (PortForwardChannel unless a caller provides another).
+    """
+    deadline = _Deadline(timeout)
+    opened = (channel or PortForwardChannel)(
+        api_client, namespace, pod, port, deadline.remaining("opening the port-forward")
+    )
+    return exchange(opened, request, deadline, max_bytes)
 
 
 def handshake_message(text):

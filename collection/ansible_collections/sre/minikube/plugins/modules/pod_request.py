@@ -12,7 +12,8 @@ version_added: 1.0.0
 description:
   - Opens a port-forward to one port of one pod through the Kubernetes API
     (the C(pods/portforward) subresource), sends a single HTTP/1.1 request
-    over it and returns the parsed answer.
+    over it with the standard library's C(http.client) and returns the
+    parsed answer.
   - The request reaches exactly the named pod, never a Service that picks a
     pod for you, so a playbook can check each replica of a Deployment on its
     own. No C(kubectl) process and no local listening port are involved.
@@ -96,8 +97,9 @@ options:
     default: [200]
   timeout:
     description:
-      - Seconds to wait for the port-forward to open and, separately, for the
-        complete answer.
+      - Seconds for the whole exchange: opening the port-forward, sending the
+        request and reading the complete answer. A pod that answers too
+        slowly fails the task even when bytes keep arriving.
     type: float
     default: 30
 notes:
@@ -105,6 +107,8 @@ notes:
     namespace (and C(get) on C(pods)).
   - The request asks the server to close the connection after the answer, which may be sized by
     C(Content-Length), chunked, or end with the stream.
+  - An answer whose body is larger than 16 MiB is refused, and so are
+    header lines and header counts beyond C(http.client)'s limits.
   - A request with a method other than V(GET), V(HEAD) or V(OPTIONS) that is
     answered with a 2xx or 3xx code reports C(changed=true), as the server
     accepted a request that changes state. Narrow it with C(changed_when)
@@ -202,10 +206,10 @@ from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
     PodRequestError,
     PortForwardChannel,
     api_client_from_kubeconfig,
-    build_request,
     changed_by,
     decode_body,
-    exchange,
+    prepare_request,
+    send,
 )
 
 
@@ -236,7 +240,7 @@ def main():
     if params["timeout"] <= 0:
         module.fail_json(msg=f"timeout must be a number of seconds greater than 0, not {params['timeout']}", pod=target)
     try:
-        payload = build_request(method, params["path"], params["host"], params["body"])
+        request = prepare_request(method, params["path"], params["host"], params["body"])
     except (TypeError, ValueError) as exc:
         module.fail_json(msg=f"cannot build the request {where}: {exc}", pod=target)
 
@@ -254,8 +258,15 @@ def main():
     start = time.monotonic()
     try:
         api_client = api_client_from_kubeconfig(params["kubeconfig"], params["context"])
-        channel = PortForwardChannel(api_client, params["namespace"], params["pod"], params["port"], params["timeout"])
-        response = exchange(channel, payload, method, params["timeout"])
+        response = send(
+            api_client,
+            params["namespace"],
+            params["pod"],
+            params["port"],
+            request,
+            params["timeout"],
+            channel=PortForwardChannel,
+        )
     except PodRequestError as exc:
         module.fail_json(msg=f"{where} failed: {exc}", pod=target)
     elapsed = round(time.monotonic() - start, 3)

@@ -1,5 +1,11 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The HTTP exchange of pod_request: http.client over a socket, one deadline, a size bound.
+
+The far end of a socket pair stands in for the pod behind the port-forward:
+a thread reads the request and sends the answer in the pieces (and at the
+pace) each case gives.
+"""
 
 from __future__ import annotations
 
@@ -10,265 +16,16 @@ import time
 
 import pytest
 from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
-    HttpParseError,
     PodRequestError,
-    build_request,
+    _Deadline,
     changed_by,
     decode_body,
     exchange,
     handshake_message,
-    parse_response,
-    read_response,
+    prepare_request,
+    send,
+    HttpResponse,
 )
-
-CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-INVOICES = b'[{"InvoiceId":"I1","Value":12.15,"Currency":"EUR","IsPaid":true}]'
-
-# Complete answers: raw bytes as they come off the stream -> (status, reason, body).
-COMPLETE_CASES = [
-    pytest.param(
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 65\r\n\r\n" + INVOICES,
-        "GET",
-        (200, "OK", INVOICES),
-        id="content-length",
-    ),
-    pytest.param(
-        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}EXTRA",
-        "GET",
-        (200, "OK", b"{}"),
-        id="content-length-ignores-extra-bytes",
-    ),
-    pytest.param(
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
-        "GET",
-        (200, "OK", b"hello world"),
-        id="chunked",
-    ),
-    pytest.param(
-        CHUNKED + b"A;name=value\r\n0123456789\r\n0\r\nX-Checksum: 1\r\n\r\n",
-        "GET",
-        (200, "OK", b"0123456789"),
-        id="chunked-extension-and-trailer",
-    ),
-    pytest.param(
-        b"HTTP/1.1 200 OK\r\ntransfer-encoding: Chunked\r\n\r\n0\r\n\r\n",
-        "GET",
-        (200, "OK", b""),
-        id="chunked-empty-any-case",
-    ),
-    pytest.param(
-        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
-        "POST",
-        (201, "Created", b""),
-        id="interim-100-skipped",
-    ),
-    pytest.param(
-        b"HTTP/1.1 204 No Content\r\n\r\n",
-        "DELETE",
-        (204, "No Content", b""),
-        id="no-content-has-no-body",
-    ),
-    pytest.param(
-        b"HTTP/1.1 200 OK\r\nContent-Length: 65\r\n\r\n",
-        "HEAD",
-        (200, "OK", b""),
-        id="head-has-no-body",
-    ),
-    pytest.param(
-        b'HTTP/1.1 502 Bad Gateway\r\nContent-Length: 48\r\n\r\n{"paid":[],"failed":[{"id":"I1","error":"500"}]}',
-        "POST",
-        (502, "Bad Gateway", b'{"paid":[],"failed":[{"id":"I1","error":"500"}]}'),
-        id="error-status-is-an-answer",
-    ),
-    pytest.param(
-        b"HTTP/1.0 200\r\nContent-Length: 0\r\n\r\n",
-        "GET",
-        (200, "", b""),
-        id="http-1.0-no-reason",
-    ),
-]
-
-# Bytes that are a valid beginning of an answer, but not a complete one.
-INCOMPLETE_CASES = [
-    pytest.param(b"", id="nothing"),
-    pytest.param(b"HTTP/1.1 200 OK\r\nContent-Le", id="inside-headers"),
-    pytest.param(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234", id="short-body"),
-    pytest.param(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", id="inside-chunk"),
-    pytest.param(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", id="no-last-chunk"),
-    pytest.param(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n", id="no-end-of-trailers"),
-    pytest.param(b"HTTP/1.1 100 Continue\r\n\r\n", id="only-interim"),
-    pytest.param(b"HTTP/1.1 200 OK\r\n\r\nuntil-close", id="body-until-close"),
-]
-
-MALFORMED_CASES = [
-    pytest.param(b"SSH-2.0-OpenSSH_9.2\r\n\r\n", "not an HTTP/1.x status line", id="not-http"),
-    pytest.param(b"HTTP/1.1 abc OK\r\n\r\n", "invalid status code", id="status-not-a-number"),
-    pytest.param(b"HTTP/1.1 999 Odd\r\n\r\n", "invalid status code", id="status-out-of-range"),
-    pytest.param(b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "invalid header line", id="bad-header"),
-    pytest.param(b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n", "invalid Content-Length", id="bad-length"),
-    pytest.param(b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "invalid Content-Length", id="negative-length"),
-    pytest.param(
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunk size", id="bad-chunk-size"
-    ),
-    pytest.param(CHUNKED + b"2\r\nabXY0\r\n\r\n", "not followed by CRLF", id="chunk-overrun"),
-    pytest.param(
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", "unsupported Transfer-Encoding", id="gzip-only"
-    ),
-]
-
-# Streams that ended (eof) before the answer was complete.
-TRUNCATED_CASES = [
-    pytest.param(b"", "before any answer", id="empty"),
-    pytest.param(b"HTTP/1.1 200 OK\r\nContent-", "inside the response headers", id="in-headers"),
-    pytest.param(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123", "after 4 of 10 body bytes", id="short-body"),
-    pytest.param(CHUNKED + b"5\r\nhe", "inside a chunked body", id="in-chunk"),
-]
-
-
-@pytest.mark.parametrize(("raw", "method", "expected"), COMPLETE_CASES)
-def test_parse_complete(raw, method, expected):
-    response = parse_response(raw, method)
-    assert (response.status, response.reason, response.body) == expected
-
-
-@pytest.mark.parametrize(("raw", "method", "expected"), COMPLETE_CASES)
-def test_parse_complete_byte_by_byte(raw, method, expected):
-    """The answer arrives in arbitrary pieces: it is complete only at the end."""
-    for cut in range(len(raw)):
-        partial = parse_response(raw[:cut], method)
-        if partial is not None:
-            # Complete before the last byte only when trailing bytes are not part of it.
-            assert partial.body == expected[2]
-            break
-    else:
-        assert parse_response(raw, method).body == expected[2]
-
-
-@pytest.mark.parametrize("raw", INCOMPLETE_CASES)
-def test_parse_incomplete_needs_more(raw):
-    assert parse_response(raw) is None
-
-
-@pytest.mark.parametrize(("raw", "message"), MALFORMED_CASES)
-def test_parse_malformed(raw, message):
-    with pytest.raises(HttpParseError, match=message):
-        parse_response(raw)
-
-
-@pytest.mark.parametrize(("raw", "message"), TRUNCATED_CASES)
-def test_parse_truncated(raw, message):
-    with pytest.raises(HttpParseError, match=message):
-        parse_response(raw, eof=True)
-
-
-def test_body_until_close_is_complete_at_eof():
-    response = parse_response(b"HTTP/1.1 200 OK\r\n\r\nuntil-close", eof=True)
-    assert response.body == b"until-close"
-
-
-def test_headers_lower_cased_and_repeated_joined():
-    raw = b"HTTP/1.1 200 OK\r\nX-A: 1\r\nx-a: 2\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n"
-    response = parse_response(raw)
-    assert response.headers == {"x-a": "1, 2", "content-type": "application/json", "content-length": "0"}
-
-
-REQUEST_CASES = [
-    pytest.param(
-        ("GET", "/invoices", "localhost", None),
-        b"GET /invoices HTTP/1.1\r\nHost: localhost\r\nUser-Agent: sre.minikube.pod_request\r\n"
-        b"Accept: application/json\r\nConnection: close\r\n\r\n",
-        id="get-no-body",
-    ),
-    pytest.param(
-        ("post", "/invoices/pay", "invoice-app", None),
-        b"POST /invoices/pay HTTP/1.1\r\nHost: invoice-app\r\nUser-Agent: sre.minikube.pod_request\r\n"
-        b"Accept: application/json\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
-        id="post-empty-body-has-length",
-    ),
-    pytest.param(
-        ("POST", "/payments/pay", "localhost", {"value": 12.15, "id": "I1"}),
-        b"POST /payments/pay HTTP/1.1\r\nHost: localhost\r\nUser-Agent: sre.minikube.pod_request\r\n"
-        b"Accept: application/json\r\nConnection: close\r\nContent-Type: application/json\r\n"
-        b'Content-Length: 25\r\n\r\n{"id":"I1","value":12.15}',
-        id="post-json-body",
-    ),
-    pytest.param(
-        ("PUT", "/x", "localhost", '{"raw": "text"}'),
-        b"PUT /x HTTP/1.1\r\nHost: localhost\r\nUser-Agent: sre.minikube.pod_request\r\n"
-        b"Accept: application/json\r\nConnection: close\r\nContent-Type: application/json\r\n"
-        b'Content-Length: 15\r\n\r\n{"raw": "text"}',
-        id="string-body-as-is",
-    ),
-]
-
-
-@pytest.mark.parametrize(("args", "expected"), REQUEST_CASES)
-def test_build_request(args, expected):
-    assert build_request(*args) == expected
-
-
-BAD_REQUEST_CASES = [
-    pytest.param(("TRACE", "/", "h"), "method must be one of", id="unknown-method"),
-    pytest.param(("GET", "invoices", "h"), "must start with '/'", id="relative-path"),
-    pytest.param(("GET", "/a\r\nX-Evil: 1", "h"), "line break", id="header-injection-path"),
-    pytest.param(("GET", "/a b", "h"), "URL-encoded", id="space-in-path"),
-    pytest.param(("GET", "/", "h\nX: 1"), "line break", id="header-injection-host"),
-]
-
-
-@pytest.mark.parametrize(("args", "message"), BAD_REQUEST_CASES)
-def test_build_request_refuses(args, message):
-    with pytest.raises(ValueError, match=message):
-        build_request(*args)
-
-
-def test_build_request_refuses_unserialisable_body():
-    with pytest.raises(TypeError):
-        build_request("POST", "/", "h", {"when": object()})
-
-
-@pytest.mark.parametrize(
-    ("method", "status", "changed"),
-    [
-        ("GET", 200, False),
-        ("HEAD", 200, False),
-        ("OPTIONS", 204, False),
-        ("POST", 200, True),
-        ("DELETE", 204, True),
-        ("POST", 302, True),
-        ("POST", 400, False),
-        ("POST", 502, False),
-    ],
-)
-def test_changed_by(method, status, changed):
-    assert changed_by(method, status) is changed
-
-
-@pytest.mark.parametrize(
-    ("headers", "body", "parsed"),
-    [
-        ({"content-type": "application/json"}, b'{"paid":["I1"]}', {"paid": ["I1"]}),
-        ({}, b'[{"a":1}]', [{"a": 1}]),
-        ({"content-type": "text/plain"}, b"not json", None),
-        ({"content-type": "application/json"}, b"{broken", None),
-        ({"content-type": "application/json"}, b"", None),
-    ],
-)
-def test_decode_body(headers, body, parsed):
-    response = parse_response(
-        b"HTTP/1.1 200 OK\r\n"
-        + b"".join(f"{k}: {v}\r\n".encode() for k, v in headers.items())
-        + f"Content-Length: {len(body)}\r\n\r\n".encode()
-        + body
-    )
-    text, value = decode_body(response)
-    assert text == body.decode()
-    assert value == parsed
-
-
-def test_decode_body_replaces_invalid_utf8():
-    response = parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\na\xffb")
-    assert decode_body(response) == ("a\ufffdb", None)
 
 
 class SocketPairChannel:
@@ -312,39 +69,213 @@ class SocketPairChannel:
         self.near.close()
 
 
-def test_exchange_reads_a_split_chunked_answer():
-    pieces = [b"HTTP/1.1 200 OK\r\nTransfer-", b"Encoding: chunked\r\n\r\n3\r\n[1,", b"\r\n2\r\n2]\r\n", b"0\r\n\r\n"]
-    channel = SocketPairChannel(pieces, close_after=False, delay=0.01)
-    response = exchange(channel, build_request("GET", "/invoices", "localhost"), "GET", timeout=5)
-    assert (response.status, json.loads(response.body)) == (200, [1, 2])
-    assert channel.received.startswith(b"GET /invoices HTTP/1.1\r\n")
+def run(pieces, method="GET", timeout=5, max_bytes=1 << 20, **channel_args):
+    channel = SocketPairChannel(pieces, **channel_args)
+    request = prepare_request(method, "/invoices", "localhost")
+    response = exchange(channel, request, _Deadline(timeout), max_bytes)
     assert channel.closed
+    return channel, response
 
 
-def test_exchange_stops_at_content_length_without_waiting_for_close():
-    channel = SocketPairChannel([b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]"], close_after=False)
-    response = exchange(channel, build_request("GET", "/", "localhost"), "GET", timeout=2)
-    assert response.body == b"[]"
+def split_every(data, size):
+    return [data[i : i + size] for i in range(0, len(data), size)]
 
 
-def test_exchange_reports_the_remote_error_when_the_stream_ends_empty():
-    channel = SocketPairChannel([], remote_error="failed to dial 127.0.0.1:1: connection refused")
+CL = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n[1,2,3]"
+CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n[1,\r\n4\r\n2,3]\r\n0\r\nX-Trailer: t\r\n\r\n"
+
+# (pieces the pod sends, method, close after, expected status, headers subset, body)
+ANSWERS = [
+    pytest.param([CL], "GET", True, 200, {"content-length": "7"}, b"[1,2,3]", id="content-length"),
+    pytest.param(split_every(CL, 3), "GET", True, 200, {}, b"[1,2,3]", id="content-length-in-3-byte-pieces"),
+    pytest.param([CL], "GET", False, 200, {}, b"[1,2,3]", id="content-length-stops-without-close"),
+    pytest.param([CHUNKED], "GET", False, 200, {"transfer-encoding": "chunked"}, b"[1,2,3]", id="chunked"),
+    pytest.param(split_every(CHUNKED, 5), "GET", False, 200, {}, b"[1,2,3]", id="chunked-in-5-byte-pieces"),
+    pytest.param([b"HTTP/1.0 200 OK\r\n\r\nuntil close"], "GET", True, 200, {}, b"until close", id="until-close"),
+    pytest.param(
+        [b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}"],
+        "POST", True, 201, {}, b"{}", id="interim-100-skipped",
+    ),
+    pytest.param([b"HTTP/1.1 204 No Content\r\n\r\n"], "GET", False, 204, {}, b"", id="no-content"),
+    pytest.param([b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n"], "HEAD", False, 200, {}, b"", id="head"),
+    pytest.param(
+        [b"HTTP/1.1 200 OK\r\nVary: a\r\nvary: b\r\nContent-Length: 0\r\n\r\n"],
+        "GET", True, 200, {"vary": "a, b"}, b"", id="repeated-headers-joined",
+    ),
+]
+
+
+@pytest.mark.parametrize(("pieces", "method", "close_after", "status", "headers", "body"), ANSWERS)
+def test_exchange_reads_the_answer(pieces, method, close_after, status, headers, body):
+    _, response = run(pieces, method=method, close_after=close_after, delay=0.005)
+    assert response.status == status
+    assert headers.items() <= response.headers.items()
+    assert response.body == body
+
+
+# (pieces the pod sends, close after, delay between pieces, timeout, max_bytes, error message)
+FAILURES = [
+    pytest.param([], True, 0, 5, 1000, "closed before any answer", id="closed-empty"),
+    pytest.param([b"SSH-2.0-OpenSSH\r\n\r\n"], True, 0, 5, 1000, "not valid HTTP/1.x: BadStatusLine", id="garbage"),
+    pytest.param(
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"], True, 0, 5, 1000,
+        "closed inside the answer's body \\(3 of 10 bytes\\)", id="truncated-body",
+    ),
+    pytest.param(
+        [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"], True, 0, 5, 1000,
+        "chunked body is cut short", id="truncated-chunk",
+    ),
+    pytest.param(
+        [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"], True, 0, 5, 1000,
+        "chunked body is cut short or malformed", id="bad-chunk-size",
+    ),
+    pytest.param(
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + b"x" * 5000], True, 0, 5, 1000,
+        "body \\(5000 bytes\\) is larger than 1000 bytes", id="oversize-declared",
+    ),
+    pytest.param(
+        [b"HTTP/1.1 200 OK\r\n\r\n" + b"x" * 5000], True, 0, 5, 1000,
+        "body is larger than 1000 bytes", id="oversize-until-close",
+    ),
+    pytest.param(
+        [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"] + [b"100\r\n" + b"y" * 256 + b"\r\n"] * 8,
+        False, 0, 5, 1000, "body is larger than 1000 bytes", id="oversize-chunked",
+    ),
+    pytest.param(
+        [b"HTTP/1.1 200 OK\r\nX-Long: " + b"h" * 70000 + b"\r\n\r\n"], True, 0, 5, 1 << 20,
+        "not valid HTTP/1.x: LineTooLong", id="header-line-too-long",
+    ),
+    pytest.param([b"HTTP/1.1 200 OK\r\n"], False, 0, 0.3, 1000, "within the timeout of 0.3 s", id="silent-pod"),
+    # Every piece comes well within a per-read timeout, but the whole answer
+    # takes longer than the timeout: the deadline covers the exchange.
+    pytest.param(
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n"] + [b"x"] * 20, False, 0.05, 0.4, 1000,
+        "within the timeout of 0.4 s", id="slow-trickle",
+    ),
+]
+
+
+@pytest.mark.parametrize(("pieces", "close_after", "delay", "timeout", "max_bytes", "message"), FAILURES)
+def test_exchange_refuses(pieces, close_after, delay, timeout, max_bytes, message):
+    started = time.monotonic()
+    with pytest.raises(PodRequestError, match=message):
+        run(pieces, timeout=timeout, max_bytes=max_bytes, close_after=close_after, delay=delay)
+    assert time.monotonic() - started < timeout + 1
+
+
+def test_exchange_sends_one_well_formed_request():
+    channel = SocketPairChannel([CL])
+    request = prepare_request("POST", "/payments/pay?x=1", "invoice-app.test", {"b": 2, "a": 1})
+    exchange(channel, request, _Deadline(5))
+    head, _, body = bytes(channel.received).partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    assert lines[0] == b"POST /payments/pay?x=1 HTTP/1.1"
+    assert b"Host: invoice-app.test" in lines
+    assert b"Connection: close" in lines
+    assert b"Content-Type: application/json" in lines
+    assert b"Content-Length: 13" in lines
+    # The body follows the head once the far end has it.
+    deadline = time.monotonic() + 2
+    while len(channel.received) < len(head) + 4 + 13 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert bytes(channel.received).endswith(b'{"a":1,"b":2}')
+
+
+def test_exchange_names_the_remote_error_when_the_stream_ends_empty():
     with pytest.raises(PodRequestError, match="before any answer.*port-forward reported: failed to dial"):
-        exchange(channel, build_request("GET", "/", "localhost"), "GET", timeout=5)
+        run([], remote_error="failed to dial 127.0.0.1:1: connection refused\n")
 
 
-def test_exchange_times_out_on_a_silent_pod():
-    channel = SocketPairChannel([b"HTTP/1.1 200 OK\r\n"], close_after=False)
-    with pytest.raises(PodRequestError, match="no complete answer within the timeout"):
-        exchange(channel, build_request("GET", "/", "localhost"), "GET", timeout=0.3)
-    assert channel.closed
+def test_send_counts_the_time_to_open_the_port_forward():
+    """A slow port-forward leaves less of the timeout for the answer."""
+    opened = []
+
+    def slow_channel(api_client, namespace, pod, port, timeout):
+        opened.append((namespace, pod, port, timeout))
+        time.sleep(0.3)
+        return SocketPairChannel([b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n"] + [b"[", b"]"], delay=0.15)
+
+    with pytest.raises(PodRequestError, match="within the timeout of 0.5 s"):
+        send(None, "invoice", "p-1", 8081, prepare_request("GET", "/", "localhost"), 0.5, channel=slow_channel)
+    assert opened[0][:3] == ("invoice", "p-1", 8081)
+    assert 0.4 < opened[0][3] <= 0.5
 
 
-def test_read_response_refuses_an_oversized_answer():
-    channel = SocketPairChannel([b"HTTP/1.1 200 OK\r\n\r\n" + b"x" * 5000])
-    channel.near.sendall(b"GET / HTTP/1.1\r\n\r\n")
-    with pytest.raises(PodRequestError, match="larger than 1000 bytes"):
-        read_response(channel.near, "GET", deadline=time.monotonic() + 5, max_bytes=1000)
+# (arguments, headers expected, body expected)
+REQUESTS = [
+    pytest.param(("get", "/invoices", "localhost", None), {"Host": "localhost"}, None, id="get-upper-cased"),
+    pytest.param(("POST", "/x", "h", {"b": 1}), {"Content-Type": "application/json"}, b'{"b":1}', id="json-body"),
+    pytest.param(("POST", "/x", "h", '{"raw": true}'), {}, b'{"raw": true}', id="text-body-as-is"),
+    pytest.param(("POST", "/x", "h", None), {}, None, id="post-without-body"),
+]
+
+
+@pytest.mark.parametrize(("args", "headers", "body"), REQUESTS)
+def test_prepare_request(args, headers, body):
+    request = prepare_request(*args)
+    assert request.method == args[0].upper()
+    assert headers.items() <= request.headers.items()
+    assert request.headers["Connection"] == "close"
+    assert request.body == body
+
+
+BAD_REQUESTS = [
+    pytest.param(("TRACE", "/", "h"), "method must be one of", id="unknown-method"),
+    pytest.param(("GET", "invoices", "h"), "must start with '/'", id="relative-path"),
+    pytest.param(("GET", "/a b", "h"), "URL-encoded", id="space-in-path"),
+    pytest.param(("GET", "/a\r\nX: y", "h"), "line break", id="crlf-in-path"),
+    pytest.param(("GET", "/a\tb", "h"), "URL-encoded", id="tab-in-path"),
+    pytest.param(("GET", "/", "h\r\nX: y"), "line break", id="crlf-in-host"),
+    pytest.param(("GET", "/", "a b"), "host name without spaces", id="space-in-host"),
+    pytest.param(("GET", "/", ""), "host name without spaces", id="empty-host"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_REQUESTS)
+def test_prepare_request_refuses(args, message):
+    with pytest.raises(ValueError, match=message):
+        prepare_request(*args)
+
+
+def test_prepare_request_refuses_unserialisable_body():
+    with pytest.raises(TypeError):
+        prepare_request("POST", "/", "h", {"when": object()})
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "changed"),
+    [
+        ("GET", 200, False),
+        ("HEAD", 200, False),
+        ("POST", 200, True),
+        ("POST", 302, True),
+        ("POST", 400, False),
+        ("DELETE", 500, False),
+        ("put", 201, True),
+    ],
+)
+def test_changed_by(method, status, changed):
+    assert changed_by(method, status) is changed
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "parsed"),
+    [
+        ({"content-type": "application/json"}, b'{"a":1}', {"a": 1}),
+        ({}, b"[1]", [1]),
+        ({"content-type": "text/plain"}, b"hello", None),
+        ({"content-type": "application/json"}, b"{broken", None),
+        ({}, b"", None),
+    ],
+)
+def test_decode_body(headers, body, parsed):
+    text, value = decode_body(HttpResponse(200, "OK", headers, body))
+    assert text == body.decode()
+    assert value == parsed
+
+
+def test_decode_body_replaces_invalid_utf8():
+    assert decode_body(HttpResponse(200, "OK", {}, b"a\xffb")) == ("a\ufffdb", None)
 
 
 @pytest.mark.parametrize(

@@ -33,10 +33,11 @@ class FakeSocket:
     def sendall(self, data):
         self.sent += data
 
-    def recv(self, size):
-        piece = bytes(self._reply[:size])
-        del self._reply[:size]
-        return piece
+    def recv_into(self, buffer):
+        piece = bytes(self._reply[: len(buffer)])
+        del self._reply[: len(piece)]
+        buffer[: len(piece)] = piece
+        return len(piece)
 
 
 class FakeForward:
@@ -92,7 +93,8 @@ def test_get_returns_parsed_json_unchanged(forward):
     assert FakeForward.opened == [
         {"client": ("/k", "minikube"), "namespace": "invoice", "pod": "invoice-app-abc", "port": 8081}
     ]
-    assert forward.sock.sent.startswith(b"GET /invoices HTTP/1.1\r\nHost: localhost\r\n")
+    assert forward.sock.sent.startswith(b"GET /invoices HTTP/1.1\r\n")
+    assert b"\r\nHost: localhost\r\n" in forward.sock.sent
 
 
 def test_post_that_pays_reports_changed(forward):
@@ -165,7 +167,7 @@ def test_garbage_answer_fails(forward):
     forward.reply = b"SSH-2.0-OpenSSH\r\n\r\n"
     result, failed = run_module(pod_request.main, base_args())
     assert failed
-    assert "not an HTTP/1.x status line" in result["msg"]
+    assert "not valid HTTP/1.x: BadStatusLine" in result["msg"]
 
 
 BAD_ARGS = [
