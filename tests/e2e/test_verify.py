@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""End to end: playbooks/verify.yml against a real control plane.
+"""End to end: the verify stage (playbooks/verify.yml, roles/verify) against a real control plane.
 
 The harness cluster (tests/harness/cluster.sh: kube-apiserver, controllers,
 kwok's simulated nodes) holds the objects the app_deploy role applies. The
@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -174,7 +175,9 @@ def backends(deployed, tmp_path):
         b.stop()
 
 
-def verify(cluster, backends_state, *extra, check=False):
+def verify(cluster, backends_state, *extra, check=False, address="127.0.0.1", port=None):
+    """Run the stage; address None leaves the ingress address to the stage."""
+    where = ["-e", f"verify_ingress_address={address}"] if address else []
     return run(
         [
             "ansible-playbook",
@@ -184,15 +187,21 @@ def verify(cluster, backends_state, *extra, check=False):
             # The test cluster's context, not the stack's profile.
             "-e",
             "verify_context=minikube",
+            *where,
             "-e",
-            "verify_ingress_address=127.0.0.1",
-            "-e",
-            f"verify_ingress_port={backends_state['ingress']['port']}",
+            f"verify_ingress_port={port or backends_state['ingress']['port']}",
             *extra,
         ],
         env=ansible_env(),
         check=check,
     )
+
+
+def closed_port():
+    """A loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def recap(output):
@@ -202,8 +211,17 @@ def recap(output):
 
 
 def pod_lines(output):
-    """The 'Pod invoice/<name>: ...' lines the playbook prints, by pod."""
-    return dict(re.findall(r'"msg": "Pod (invoice/invoice-app-[a-z0-9-]+): ([^"]*)"', output))
+    """The 'Pod invoice/<name>: ...' lines of the report the stage prints, by pod."""
+    return dict(re.findall(r'"Pod (invoice/invoice-app-[a-z0-9-]+): ([^"]*)"', output))
+
+
+PAY_TASK = "TASK [verify : Pay the unpaid invoices once through the Ingress, then read every replica, the Ingress and the charges]"
+
+
+def summary(output):
+    """The run's summary block (the sre.minikube.stage_summary callback), as text."""
+    assert "SUMMARY" in output, output[-3000:]
+    return output.rsplit("SUMMARY", 1)[1]
 
 
 def test_verify_pays_once_and_is_idempotent(deployed, backends):
@@ -225,7 +243,7 @@ def test_verify_pays_once_and_is_idempotent(deployed, backends):
     first = verify(deployed, b.state)
     assert first.returncode == 0, first.stdout[-6000:]
     assert recap(first.stdout)["changed"] == 1, "the pay task reports a change"
-    pay_task = first.stdout.split("TASK [Pay the unpaid invoices once, through the Ingress]", 1)[1]
+    pay_task = first.stdout.split(PAY_TASK, 1)[1]
     pay_task = pay_task.split("TASK [", 1)[0]
     assert "changed: [localhost]" in pay_task, pay_task
     lines = pod_lines(first.stdout)
@@ -235,20 +253,28 @@ def test_verify_pays_once_and_is_idempotent(deployed, backends):
     # Every replica, read without the playbook: all paid.
     for key in pods:
         assert all(inv["IsPaid"] for inv in b.invoices(key)), key
-    assert "Paid, and charged once each by payment-provider: " + ", ".join(SEED) in first.stdout
+    assert "Paid, and charged once each by payment-provider (3 pods, one ledger): " + ", ".join(SEED) in first.stdout
     # The provider's own log: one payment accepted per invoice, whatever the replicas.
     provider_log = (Path(b.state_dir) / "logs" / "payment-provider.log").read_text(encoding="utf-8")
     accepted = re.findall(r'"msg":"payment accepted".*?"invoice":"(I\d)"', provider_log)
     assert sorted(accepted) == ["I1", "I2", "I3"], provider_log[-3000:]
     assert "payment-provider is internal" in first.stdout
+    # The run ends with its summary: the URL, the paid invoices, the stage's time.
+    block = summary(first.stdout)
+    assert "URL:      http://invoice-app.test" in block
+    assert "Paid:     " + ", ".join(SEED) in block
+    assert re.search(r"^  verify +\d+\.\d s$", block, re.MULTILINE), block
 
     again = verify(deployed, b.state)
     assert again.returncode == 0, again.stdout[-4000:]
     assert recap(again.stdout)["changed"] == 0, "a second run pays nothing"
+    assert "nothing left to pay" in again.stdout
 
     converged_check = verify(deployed, b.state, "--check")
     assert converged_check.returncode == 0
     assert recap(converged_check.stdout)["changed"] == 0
+    # Converged, check mode runs every check.
+    assert "Paid, and charged once each by payment-provider" in converged_check.stdout
 
 
 def test_verify_fails_when_payment_provider_errors(deployed, backends):
@@ -261,7 +287,8 @@ def test_verify_fails_when_payment_provider_errors(deployed, backends):
     # invoice-app names the failure in its own words; payment-provider's body stays in its log.
     assert "injected fault 500" not in result.stdout
     assert recap(result.stdout)["failed"] == 1
-    assert "Check every pod shows every invoice paid" not in result.stdout, "the play stops at the failed pay"
+    assert pod_lines(result.stdout) == {}, "the stage stops at the failed pay, before reading the pods"
+    assert "Check payment-provider is reachable only from invoice-app" not in result.stdout
     for key in b.invoice_app_pods():
         assert not any(inv["IsPaid"] for inv in b.invoices(key)), "nothing is paid when the provider fails"
 
@@ -340,3 +367,26 @@ def test_verify_fails_on_every_way_into_payment_provider(deployed, backends):
     repaired = verify(deployed, b.state)
     assert repaired.returncode == 0, repaired.stdout[-4000:]
     assert "payment-provider is internal" in repaired.stdout
+
+
+def test_verify_takes_the_tunnel_path_when_the_node_is_out_of_reach(deployed, backends):
+    """The harness's API server answers on loopback while its nodes' addresses are not loopback: the
+    situation of minikube's docker driver on macOS. Without an ingress address the stage uses the tunnel's
+    address (127.0.0.1), and asks for `minikube tunnel` when nothing listens there."""
+    b = backends()
+    nodes = json.loads(kubectl(deployed, "get", "nodes", "-o", "json").stdout)["items"]
+    addresses = [a["address"] for n in nodes for a in n["status"]["addresses"] if a["type"] == "InternalIP"]
+    assert addresses and not any(a.startswith("127.") for a in addresses), addresses
+
+    stopped = verify(deployed, b.state, address=None, port=closed_port())
+    assert stopped.returncode != 0
+    assert recap(stopped.stdout)["failed"] == 1
+    assert re.search(r"Run `\S*minikube -p sre-minikube tunnel` in another terminal", stopped.stdout), stopped.stdout[-3000:]
+    assert pod_lines(stopped.stdout) == {}, "nothing is read or paid before the tunnel runs"
+    for key in b.invoice_app_pods():
+        assert not any(inv["IsPaid"] for inv in b.invoices(key))
+
+    # The ingress stand-in on 127.0.0.1 plays the running tunnel.
+    running = verify(deployed, b.state, address=None)
+    assert running.returncode == 0, running.stdout[-4000:]
+    assert f"answers at 127.0.0.1:{b.state['ingress']['port']} (minikube tunnel)" in running.stdout

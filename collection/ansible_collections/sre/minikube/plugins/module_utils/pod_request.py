@@ -101,7 +101,7 @@ def prepare_request(method, path, host, body=None):
     return HttpRequest(method, path, headers, payload)
 
 
-class _Deadline:
+class Deadline:
     """Seconds left until one fixed moment; raises once it has passed."""
 
     def __init__(self, timeout, clock=time.monotonic):
@@ -270,7 +270,7 @@ def send(api_client, namespace, pod, port, request, timeout, max_bytes=MAX_RESPO
     reading the complete answer. channel is the class that opens the stream
     (PortForwardChannel unless a caller provides another).
     """
-    deadline = _Deadline(timeout)
+    deadline = Deadline(timeout)
     opened = (channel or PortForwardChannel)(
         api_client, namespace, pod, port, deadline.remaining("opening the port-forward")
     )

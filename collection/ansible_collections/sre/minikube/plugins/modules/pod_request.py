@@ -97,7 +97,7 @@ options:
     default: [200]
   timeout:
     description:
-      - Seconds for the whole exchange: opening the port-forward, sending the
+      - Seconds for the whole exchange, that is opening the port-forward, sending the
         request and reading the complete answer. A pod that answers too
         slowly fails the task even when bytes keep arriving.
     type: float

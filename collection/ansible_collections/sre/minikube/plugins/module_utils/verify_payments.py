@@ -1,0 +1,345 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pay every unpaid invoice once through the Ingress, then prove it from every side.
+
+The invoices live in one database that every invoice-app replica reads, so
+one POST through the public entry pays them all. The proof: each Ready
+invoice-app pod, asked on its own through the API server's port-forward,
+shows every invoice paid; so does every answer through the Ingress; and
+every payment-provider pod reports the same ledger, with each invoice
+charged exactly once.
+
+Verifier does the work through the callables it is given (reads of the
+API, requests to a pod, requests through the Ingress), so the tests drive
+it with stand-ins; the module gives it the real ones.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from urllib.parse import urlsplit
+
+from ansible_collections.sre.minikube.plugins.module_utils.kube_read import read_deployment, selector_text
+from ansible_collections.sre.minikube.plugins.module_utils.pod_request import PodRequestError, decode_body
+
+
+class VerifyError(Exception):
+    """A check failed; the message says what and what to do."""
+
+
+def _meta(obj):
+    return obj.get("metadata") or {}
+
+
+def is_ready(pod):
+    """Ready and not terminating."""
+    if _meta(pod).get("deletionTimestamp"):
+        return False
+    conditions = (pod.get("status") or {}).get("conditions") or []
+    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+
+
+def ready_pods(pods):
+    """Names of the Ready, not terminating pods, sorted."""
+    return sorted(_meta(pod).get("name", "?") for pod in pods if is_ready(pod))
+
+
+def pod_states(pods):
+    return ", ".join(
+        f"{_meta(pod).get('name', '?')} {(pod.get('status') or {}).get('phase', '?')}"
+        for pod in sorted(pods, key=lambda p: _meta(p).get("name", ""))
+    ) or "none"
+
+
+def ingress_hosts(ingresses, service):
+    """Host names of the Ingress rules that route to service, in order."""
+    hosts = []
+    for ingress in ingresses:
+        for rule in (ingress.get("spec") or {}).get("rules") or []:
+            paths = (rule.get("http") or {}).get("paths") or []
+            if rule.get("host") and any(
+                ((p.get("backend") or {}).get("service") or {}).get("name") == service for p in paths
+            ):
+                hosts.append(rule["host"])
+    return hosts
+
+
+def _is_loopback(host):
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def node_address(nodes, profile):
+    """The InternalIP of the profile's node (minikube names its first node after the profile), else of the first."""
+    def internal_ip(node):
+        for address in (node.get("status") or {}).get("addresses") or []:
+            if address.get("type") == "InternalIP":
+                return address.get("address")
+        return None
+
+    named = [node for node in nodes if _meta(node).get("name") == profile]
+    for node in named + sorted(nodes, key=lambda n: _meta(n).get("name", "")):
+        address = internal_ip(node)
+        if address:
+            return address
+    return None
+
+
+def ingress_address(given, api_server, node_ip, tunnel_address):
+    """Where the Ingress answers, and why: (address, 'given' | 'node' | 'tunnel').
+
+    The ingress controller listens on the node. When the host reaches the
+    API server only on loopback while the node's address is not loopback
+    (minikube's docker and podman drivers on macOS and Windows), the host
+    cannot reach the node's address: `minikube tunnel` serves the Ingress
+    on loopback instead.
+    """
+    if given:
+        return given, "given"
+    server_host = urlsplit(api_server or "").hostname or ""
+    if not node_ip:
+        raise VerifyError(
+            "The cluster's nodes report no InternalIP, so the ingress address is unknown: "
+            "set verify_ingress_address to where the Ingress is served."
+        )
+    if _is_loopback(server_host) and not _is_loopback(node_ip):
+        return tunnel_address, "tunnel"
+    return node_ip, "node"
+
+
+def invoice_text(invoice):
+    return f"{invoice.get('InvoiceId')} {invoice.get('Value')} {invoice.get('Currency')}"
+
+
+def invoice_line(invoices, check_mode):
+    """I1 12.15 EUR paid, I2 10.25 GBP paid, ... (unpaid ones marked as a real run would treat them)."""
+    unpaid = "unpaid, would be paid" if check_mode else "UNPAID"
+    return ", ".join(f"{invoice_text(i)} {'paid' if i.get('IsPaid') else unpaid}" for i in invoices) or "no invoices"
+
+
+def _invoice_list(value):
+    return isinstance(value, list) and all(isinstance(i, dict) for i in value)
+
+
+def ledger_problem(answers, invoices, namespace):
+    """What is wrong with payment-provider's ledgers, or None.
+
+    answers: (pod, status, body text, parsed JSON) of GET /payments per pod;
+    invoices: what invoice-app shows.
+    """
+    if not answers:
+        return f"No Ready payment-provider pod in namespace {namespace} answered GET /payments."
+    if any(status != 200 for _, status, _, _ in answers):
+        shown = " | ".join(f"{pod}: {status} {text[:200]}" for pod, status, text, _ in answers)
+        return f"GET /payments on the payment-provider pods answered: {shown}"
+    ledgers = [json.dumps((parsed or {}).get("payments"), sort_keys=True) for _, _, _, parsed in answers]
+    if len(set(ledgers)) != 1:
+        stores = ", ".join(str((parsed or {}).get("store", "?")) for _, _, _, parsed in answers)
+        return (
+            f"The payment-provider pods disagree on what was charged (stores: {stores}): each keeps its own "
+            "ledger, so a payment repeated through another pod is charged again."
+        )
+    ledger = (answers[0][3] or {}).get("payments") or []
+    lines = [f"payment-provider charged {p.get('id')} {p.get('count')} times." for p in ledger if p.get("count", 0) > 1]
+    charged = {p.get("id") for p in ledger}
+    lines += [
+        f"invoice-app shows {i.get('InvoiceId')} paid, but payment-provider never charged it."
+        for i in invoices
+        if i.get("IsPaid") and i.get("InvoiceId") not in charged
+    ]
+    if lines:
+        return " ".join(lines) + f" Charges: {json.dumps(ledger, sort_keys=True)}"
+    return None
+
+
+class Verifier:
+    """One run of the checks. settings is a dict with the module's options; io gives the transports:
+
+    read(kind, namespace=None, name=None, label_selector=None) -> object, None or list
+    pod_get(pod, port, path) -> HttpResponse (raises PodRequestError)
+    ingress_request(address, port, host, method, path, body) -> HttpResponse (raises PodRequestError)
+    port_open(address, port) -> bool
+    sleep(seconds)
+    api_server: the API server's URL
+    """
+
+    def __init__(self, settings, io, check_mode=False):
+        self.s = settings
+        self.io = io
+        self.check_mode = check_mode
+        self.report = []
+
+    def say(self, line):
+        self.report.append(line)
+
+    # --- the steps ---------------------------------------------------------
+    def replicas(self, name):
+        ns = self.s["namespace"]
+        deployment = read_deployment(self.io.read, ns, name)
+        selector = ((deployment.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+        pods = self.io.read("Pod", ns, label_selector=selector_text(selector))
+        return deployment, pods
+
+    def invoice_app_pods(self):
+        ns, name = self.s["namespace"], self.s["invoice_app"]
+        deployment, pods = self.replicas(name)
+        wanted = (deployment.get("spec") or {}).get("replicas", 1)
+        ready = ready_pods(pods)
+        if not ready or len(ready) != wanted:
+            raise VerifyError(
+                f"Deployment {ns}/{name} wants {wanted} replicas but {len(ready)} pod(s) are Ready and not "
+                f"terminating (pods: {pod_states(pods)}). Wait for the rollout to finish "
+                f"(kubectl -n {ns} rollout status deployment/{name}) and look at the pods' events if it does not."
+            )
+        self.say(f"{len(ready)} of {wanted} {name} pods Ready: {', '.join(ready)}")
+        return ready
+
+    def public_entry(self):
+        ns, name = self.s["namespace"], self.s["invoice_app"]
+        host = self.s["ingress_host"] or next(iter(ingress_hosts(self.io.read("Ingress", ns), name)), "")
+        if not host:
+            raise VerifyError(
+                f"No Ingress in namespace {ns} routes a host name to Service {name}: {name} is not published. "
+                "Run the deploy stage, or set verify_ingress_host."
+            )
+        node_ip = None
+        if not self.s["ingress_address"]:
+            node_ip = node_address(self.io.read("Node"), self.s["profile"])
+        address, how = ingress_address(self.s["ingress_address"], self.io.api_server, node_ip, self.s["tunnel_address"])
+        port = self.s["ingress_port"]
+        if how == "tunnel" and not self.io.port_open(address, port):
+            command = f"{self.s['minikube_binary']} -p {self.s['profile']} tunnel"
+            raise VerifyError(
+                f"This host reaches the cluster's API server only on {urlsplit(self.io.api_server).netloc} while the "
+                f"node's address is {node_ip} (minikube's docker driver on macOS does this), so the Ingress is served "
+                f"on {address}:{port} by `minikube tunnel`, and nothing listens there. Run `{command}` in another "
+                "terminal (it asks for your password to bind port 80), keep it running, and run this stage again."
+            )
+        where = {"given": "given address", "node": "node address", "tunnel": "minikube tunnel"}[how]
+        self.say(f"Ingress: http://{host} answers at {address}:{port} ({where})")
+        return host, address, port
+
+    def pay(self, host, address, port):
+        url = f"http://{host}/invoices/pay"
+        if self.check_mode:
+            return []
+        attempts = self.s["pay_attempts"]
+        for attempt in range(attempts):
+            try:
+                answer = self.io.ingress_request(address, port, host, "POST", "/invoices/pay", {})
+            except PodRequestError as exc:
+                raise VerifyError(f"POST {url} through the Ingress ({address}:{port}) failed: {exc}") from None
+            # 202: another run is paying some of them right now; ask again until it settles.
+            if answer.status != 202 or attempt == attempts - 1:
+                break
+            self.io.sleep(self.s["retry_delay"])
+        text, parsed = decode_body(answer)
+        if answer.status != 200:
+            raise VerifyError(
+                f"POST {url} through the Ingress ({address}:{port}) answered {answer.status} {answer.reason}: "
+                f"{text[:600]}"
+            )
+        paid = (parsed or {}).get("paid") or [] if isinstance(parsed, dict) else []
+        self.say(f"POST {url}: " + (f"paid {', '.join(map(str, paid))}" if paid else "nothing left to pay"))
+        return paid
+
+    def _pod_get(self, pod, port, path):
+        """GET on one pod; a transport error is tried again, an HTTP answer is final."""
+        attempts = self.s["read_attempts"]
+        for attempt in range(attempts):
+            try:
+                return self.io.pod_get(pod, port, path)
+            except PodRequestError as exc:
+                if attempt == attempts - 1:
+                    raise VerifyError(
+                        f"GET {path} on pod {self.s['namespace']}/{pod} port {port} failed "
+                        f"{attempts} time(s): {exc}"
+                    ) from None
+                self.io.sleep(self.s["retry_delay"])
+        raise AssertionError("unreachable")
+
+    def each_pod(self, pods):
+        """Every pod's invoices; in a real run, fails unless every one shows every invoice paid."""
+        ns, port = self.s["namespace"], self.s["invoice_app_port"]
+        seen = {}
+        for pod in pods:
+            answer = self._pod_get(pod, port, "/invoices")
+            text, parsed = decode_body(answer)
+            if answer.status != 200 or not _invoice_list(parsed):
+                raise VerifyError(f"GET /invoices on pod {ns}/{pod} answered {answer.status}: {text[:400]}")
+            seen[pod] = parsed
+            self.say(f"Pod {ns}/{pod}: {invoice_line(parsed, self.check_mode)}")
+            unpaid = [i.get("InvoiceId") for i in parsed if not i.get("IsPaid")]
+            if not self.check_mode and (unpaid or not parsed):
+                raise VerifyError(
+                    f"Pod {ns}/{pod} shows unpaid invoices after POST /invoices/pay through the Ingress: "
+                    f"{', '.join(map(str, unpaid)) or 'it lists no invoices'}. "
+                    "The replicas do not share one store, or the pay answer was wrong."
+                )
+        return seen
+
+    def through_ingress(self, host, address, port, times):
+        url = f"http://{host}/invoices"
+        for n in range(times):
+            try:
+                answer = self.io.ingress_request(address, port, host, "GET", "/invoices", None)
+            except PodRequestError as exc:
+                raise VerifyError(f"GET {url} through the Ingress ({address}:{port}) failed: {exc}") from None
+            text, parsed = decode_body(answer)
+            if answer.status != 200 or not _invoice_list(parsed):
+                raise VerifyError(f"GET {url} through the Ingress answered {answer.status}: {text[:400]}")
+            unpaid = [i.get("InvoiceId") for i in parsed if not i.get("IsPaid")]
+            if unpaid or not parsed:
+                raise VerifyError(
+                    f"GET {url} (request {n + 1}) answered with unpaid invoices {', '.join(map(str, unpaid))} although "
+                    f"every Ready pod showed all of them paid: a pod outside the Deployment's Ready set serves "
+                    f"the Ingress. Answer: {text[:400]}"
+                )
+        self.say(f"GET {url}, {times} times through the Ingress: every invoice paid in every answer")
+
+    def charges(self, invoices):
+        ns, name, port = self.s["namespace"], self.s["payment_provider"], self.s["payment_provider_port"]
+        _, pods = self.replicas(name)
+        answers = []
+        for pod in ready_pods(pods):
+            answer = self._pod_get(pod, port, "/payments")
+            text, parsed = decode_body(answer)
+            answers.append((pod, answer.status, text, parsed if isinstance(parsed, dict) else None))
+        problem = ledger_problem(answers, invoices, ns)
+        if problem:
+            raise VerifyError(problem)
+        self.say(
+            f"Paid, and charged once each by {name} ({len(answers)} pods, one ledger): "
+            + ", ".join(invoice_text(i) for i in invoices if i.get("IsPaid"))
+        )
+
+    def run(self):
+        """Return the result dict; raise VerifyError with self.report holding what passed."""
+        pods = self.invoice_app_pods()
+        host, address, port = self.public_entry()
+        paid = self.pay(host, address, port)
+        seen = self.each_pod(pods)
+        invoices = seen[pods[0]]
+        would_pay = [i.get("InvoiceId") for i in invoices if not i.get("IsPaid")]
+        if not (self.check_mode and would_pay):
+            # In check mode with invoices left to pay, nothing was paid: the
+            # checks of a paid state would only fail.
+            self.through_ingress(host, address, port, len(pods))
+            self.charges(invoices)
+        else:
+            self.say(f"Check mode: a real run would pay {', '.join(map(str, would_pay))}")
+        return {
+            "changed": bool(paid) or (self.check_mode and bool(would_pay)),
+            "url": f"http://{host}",
+            "address": f"{address}:{port}",
+            "paid": [invoice_text(i) for i in invoices if i.get("IsPaid")],
+            "paid_now": paid,
+            "would_pay": would_pay if self.check_mode else [],
+            "pods": {pod: seen[pod] for pod in pods},
+            "report": self.report,
+        }

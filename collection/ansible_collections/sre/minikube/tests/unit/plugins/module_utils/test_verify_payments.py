@@ -1,0 +1,305 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""verify_payments' checks, driven through stand-in transports: one case per way to fail."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ansible_collections.sre.minikube.plugins.module_utils.pod_request import HttpResponse, PodRequestError
+from ansible_collections.sre.minikube.plugins.module_utils.verify_payments import (
+    Verifier,
+    VerifyError,
+    ingress_address,
+    invoice_line,
+    ledger_problem,
+    node_address,
+    ready_pods,
+)
+
+SEED = [("I1", 12.15, "EUR"), ("I2", 10.25, "GBP"), ("I3", 66.13, "DKK")]
+IA = {"app.kubernetes.io/name": "invoice-app"}
+PP = {"app.kubernetes.io/name": "payment-provider"}
+
+
+def pod(name, labels, ready=True, terminating=False, phase="Running"):
+    meta = {"name": name, "labels": labels}
+    if terminating:
+        meta["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+    return {"metadata": meta, "status": {"phase": phase, "conditions": [{"type": "Ready", "status": str(ready)}]}}
+
+
+def answer(status, body):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return HttpResponse(status, {200: "OK", 202: "Accepted", 502: "Bad Gateway"}.get(status, "X"), {}, data)
+
+
+class Stack:
+    """A stand-in for the cluster, the pods and the Ingress, with faults to switch on."""
+
+    def __init__(self, **faults):
+        self.paid = set()
+        self.charges = {}
+        self.pay_answers = list(faults.pop("pay_answers", []))
+        self.faults = faults
+        self.api_server = faults.get("api_server", "https://192.168.49.2:8443")
+        self.sent = []
+        self.sleeps = []
+        self.ia_pods = faults.get("ia_pods", [pod(f"invoice-app-{c}", IA) for c in "abc"])
+        self.pp_pods = [pod(f"payment-provider-{c}", PP) for c in "xyz"]
+        self.transport_failures = faults.get("transport_failures", 0)
+
+    def invoices(self, unpaid=()):
+        return [
+            {"InvoiceId": i, "Value": v, "Currency": c, "IsPaid": i in self.paid and i not in unpaid}
+            for i, v, c in SEED
+        ]
+
+    # --- the transports ---
+    def read(self, kind, namespace=None, name=None, label_selector=None):
+        if kind == "Deployment":
+            if name in self.faults.get("missing", ()):
+                return None
+            labels = IA if name == "invoice-app" else PP
+            return {"spec": {"replicas": 3, "selector": {"matchLabels": labels}}}
+        if kind == "Pod":
+            return self.ia_pods if "invoice-app" in label_selector else self.pp_pods
+        if kind == "Ingress":
+            return self.faults.get("ingresses", [{"spec": {"rules": [
+                {"host": "invoice-app.test", "http": {"paths": [{"backend": {"service": {"name": "invoice-app"}}}]}}
+            ]}}])
+        if kind == "Node":
+            return [{"metadata": {"name": "sre-minikube"},
+                     "status": {"addresses": [{"type": "InternalIP", "address": "192.168.49.2"}]}}]
+        raise AssertionError(kind)
+
+    def pod_get(self, name, port, path):
+        self.sent.append(("pod", name, port, path))
+        if self.transport_failures:
+            self.transport_failures -= 1
+            raise PodRequestError("the stream broke")
+        if path == "/invoices":
+            return answer(200, self.invoices(self.faults.get("unpaid_on", {}).get(name, ())))
+        ledger = [{"id": i, "count": n} for i, n in sorted(self.charges.items())]
+        if name in self.faults.get("own_ledger", ()):
+            ledger = []
+        return answer(200, {"store": "postgres", "payments": ledger})
+
+    def ingress_request(self, address, port, host, method, path, body):
+        self.sent.append(("ingress", address, port, host, method, path))
+        if method == "POST":
+            if self.pay_answers:
+                return self.pay_answers.pop(0)
+            now = [i for i, _, _ in SEED if i not in self.paid]
+            for i in now:
+                self.paid.add(i)
+                self.charges[i] = self.charges.get(i, 0) + 1
+            for i in self.faults.get("charged_twice", ()):
+                self.charges[i] += 1
+            for i in self.faults.get("never_charged", ()):
+                del self.charges[i]
+            return answer(200, {"paid": now, "failed": []})
+        return answer(200, self.invoices(self.faults.get("ingress_unpaid", ())))
+
+    def port_open(self, address, port):
+        self.sent.append(("probe", address, port))
+        return self.faults.get("tunnel_running", False)
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+
+
+SETTINGS = {
+    "namespace": "invoice", "profile": "sre-minikube", "minikube_binary": "/usr/local/bin/minikube",
+    "invoice_app": "invoice-app", "invoice_app_port": 8081, "payment_provider": "payment-provider",
+    "payment_provider_port": 8082, "ingress_address": "", "ingress_port": 80, "ingress_host": "",
+    "tunnel_address": "127.0.0.1", "read_attempts": 3, "pay_attempts": 10, "retry_delay": 2,
+}
+
+
+def verify(stack, check_mode=False, **settings):
+    return Verifier(dict(SETTINGS, **settings), stack, check_mode).run()
+
+
+def test_pays_once_and_proves_it():
+    stack = Stack()
+    result = verify(stack)
+    assert result["changed"] is True
+    assert result["paid_now"] == ["I1", "I2", "I3"]
+    assert result["paid"] == ["I1 12.15 EUR", "I2 10.25 GBP", "I3 66.13 DKK"]
+    assert result["url"] == "http://invoice-app.test"
+    assert result["address"] == "192.168.49.2:80"
+    assert [s for s in stack.sent if s[0] == "ingress" and s[4] == "POST"] == [
+        ("ingress", "192.168.49.2", 80, "invoice-app.test", "POST", "/invoices/pay")
+    ]
+    assert [s[1] for s in stack.sent if s[0] == "pod" and s[3] == "/invoices"] == [f"invoice-app-{c}" for c in "abc"]
+    assert [s[1] for s in stack.sent if s[0] == "pod" and s[3] == "/payments"] == [f"payment-provider-{c}" for c in "xyz"]
+    assert len([s for s in stack.sent if s[0] == "ingress" and s[4] == "GET"]) == 3
+    report = "\n".join(result["report"])
+    assert "Pod invoice/invoice-app-a: I1 12.15 EUR paid, I2 10.25 GBP paid, I3 66.13 DKK paid" in report
+    assert "Paid, and charged once each by payment-provider (3 pods, one ledger): I1 12.15 EUR" in report
+    # A second run pays nothing and changes nothing.
+    again = verify(stack)
+    assert again["changed"] is False
+    assert again["paid_now"] == []
+    assert stack.charges == {"I1": 1, "I2": 1, "I3": 1}
+
+
+def test_check_mode_pays_nothing_and_says_what_it_would_pay():
+    stack = Stack()
+    result = verify(stack, check_mode=True)
+    assert result["changed"] is True
+    assert result["would_pay"] == ["I1", "I2", "I3"]
+    assert not any(s[0] == "ingress" and s[4] == "POST" for s in stack.sent)
+    assert stack.paid == set()
+    lines = [line for line in result["report"] if line.startswith("Pod ")]
+    assert len(lines) == 3
+    assert all(line.count("unpaid, would be paid") == 3 for line in lines)
+
+
+def test_check_mode_when_converged_runs_every_check():
+    stack = Stack()
+    verify(stack)
+    stack.sent.clear()
+    result = verify(stack, check_mode=True)
+    assert result["changed"] is False
+    assert not any(s[0] == "ingress" and s[4] == "POST" for s in stack.sent)
+    assert any(s[3] == "/payments" for s in stack.sent if s[0] == "pod")
+
+
+def test_asks_again_while_another_run_pays():
+    stack = Stack(pay_answers=[answer(202, {"paying": ["I1"]})] * 2)
+    result = verify(stack)
+    assert stack.sleeps == [2, 2]
+    assert result["paid_now"] == ["I1", "I2", "I3"]
+
+
+def test_read_retried_after_a_transport_error():
+    stack = Stack(transport_failures=2)
+    verify(stack)
+    assert stack.sleeps == [2, 2]
+
+
+# (faults, settings, message expected in the failure)
+FAILURES = [
+    pytest.param({"missing": ["invoice-app"]}, {}, "Deployment invoice/invoice-app not found. Run the deploy stage",
+                 id="no-deployment"),
+    pytest.param({"ia_pods": [pod("invoice-app-a", IA), pod("invoice-app-b", IA, ready=False, phase="Pending"),
+                              pod("invoice-app-c", IA, terminating=True)]}, {},
+                 "wants 3 replicas but 1 pod(s) are Ready and not terminating (pods: invoice-app-a Running, "
+                 "invoice-app-b Pending, invoice-app-c Running)", id="replicas-not-ready"),
+    pytest.param({"ingresses": []}, {}, "No Ingress in namespace invoice routes a host name to Service invoice-app",
+                 id="no-ingress"),
+    pytest.param({"pay_answers": [answer(502, {"error": "payment failed for 3 of 3 invoices"})]}, {},
+                 "POST http://invoice-app.test/invoices/pay through the Ingress (192.168.49.2:80) answered 502 "
+                 "Bad Gateway: {\"error\": \"payment failed for 3 of 3 invoices\"}", id="pay-refused"),
+    pytest.param({"pay_answers": [answer(202, {})] * 10}, {}, "answered 202", id="pay-never-settles"),
+    pytest.param({"unpaid_on": {"invoice-app-b": ["I2"]}}, {},
+                 "Pod invoice/invoice-app-b shows unpaid invoices after POST /invoices/pay through the Ingress: I2",
+                 id="replica-with-own-store"),
+    pytest.param({"ingress_unpaid": ["I3"]}, {}, "answered with unpaid invoices I3", id="ingress-serves-stale-pod"),
+    pytest.param({"charged_twice": ["I2"]}, {}, "payment-provider charged I2 2 times.", id="charged-twice"),
+    pytest.param({"never_charged": ["I1"]}, {}, "invoice-app shows I1 paid, but payment-provider never charged it",
+                 id="never-charged"),
+    pytest.param({"own_ledger": ["payment-provider-y"]}, {}, "The payment-provider pods disagree",
+                 id="ledgers-disagree"),
+    pytest.param({"transport_failures": 3}, {}, "GET /invoices on pod invoice/invoice-app-a port 8081 failed 3 time(s)",
+                 id="pod-unreachable"),
+    pytest.param({"api_server": "https://127.0.0.1:50123"}, {},
+                 "Run `/usr/local/bin/minikube -p sre-minikube tunnel` in another terminal", id="tunnel-not-running"),
+]
+
+
+@pytest.mark.parametrize(("faults", "settings", "message"), FAILURES)
+def test_failures(faults, settings, message):
+    stack = Stack(**faults)
+    verifier = Verifier(dict(SETTINGS, **settings), stack)
+    with pytest.raises((VerifyError, LookupError)) as caught:
+        verifier.run()
+    assert message in str(caught.value)
+
+
+def test_failure_keeps_the_report_of_what_passed():
+    stack = Stack(charged_twice=["I1"])
+    verifier = Verifier(SETTINGS, stack)
+    with pytest.raises(VerifyError):
+        verifier.run()
+    assert len([line for line in verifier.report if line.startswith("Pod invoice/")]) == 3
+
+
+def test_tunnel_path_when_the_tunnel_runs():
+    stack = Stack(api_server="https://127.0.0.1:50123", tunnel_running=True)
+    result = verify(stack)
+    assert result["address"] == "127.0.0.1:80"
+    assert ("probe", "127.0.0.1", 80) in stack.sent
+    assert "(minikube tunnel)" in result["report"][1]
+
+
+# (given address, API server, node address, expected)
+ADDRESSES = [
+    ("10.0.0.5", "https://127.0.0.1:1", "192.168.49.2", ("10.0.0.5", "given")),
+    ("", "https://192.168.49.2:8443", "192.168.49.2", ("192.168.49.2", "node")),
+    ("", "https://127.0.0.1:50123", "192.168.49.2", ("127.0.0.1", "tunnel")),
+    ("", "https://localhost:50123", "192.168.49.2", ("127.0.0.1", "tunnel")),
+    ("", "https://[::1]:50123", "192.168.49.2", ("127.0.0.1", "tunnel")),
+    ("", "https://127.0.0.1:6443", "127.0.0.1", ("127.0.0.1", "node")),
+    ("", "https://control-plane.minikube.internal:8443", "192.168.49.2", ("192.168.49.2", "node")),
+]
+
+
+@pytest.mark.parametrize(("given", "server", "node", "expected"), ADDRESSES)
+def test_ingress_address(given, server, node, expected):
+    assert ingress_address(given, server, node, "127.0.0.1") == expected
+
+
+def test_ingress_address_without_a_node_address_says_what_to_set():
+    with pytest.raises(VerifyError, match="set verify_ingress_address"):
+        ingress_address("", "https://127.0.0.1:1", None, "127.0.0.1")
+
+
+def node(name, *addresses):
+    return {"metadata": {"name": name}, "status": {"addresses": [{"type": t, "address": a} for t, a in addresses]}}
+
+
+@pytest.mark.parametrize(
+    ("nodes", "expected"),
+    [
+        ([node("m02", ("InternalIP", "10.0.0.3")), node("sre-minikube", ("Hostname", "h"), ("InternalIP", "10.0.0.2"))],
+         "10.0.0.2"),
+        ([node("b", ("InternalIP", "10.0.0.3")), node("a", ("InternalIP", "10.0.0.4"))], "10.0.0.4"),
+        ([node("a", ("Hostname", "a"))], None),
+        ([], None),
+    ],
+)
+def test_node_address(nodes, expected):
+    assert node_address(nodes, "sre-minikube") == expected
+
+
+def test_ready_pods_sorted_without_terminating_or_unready():
+    pods = [pod("c", IA), pod("a", IA), pod("b", IA, ready=False), pod("d", IA, terminating=True)]
+    assert ready_pods(pods) == ["a", "c"]
+
+
+@pytest.mark.parametrize(
+    ("check_mode", "expected"),
+    [
+        (False, "I1 12.15 EUR paid, I2 10.25 GBP UNPAID"),
+        (True, "I1 12.15 EUR paid, I2 10.25 GBP unpaid, would be paid"),
+    ],
+)
+def test_invoice_line(check_mode, expected):
+    invoices = [
+        {"InvoiceId": "I1", "Value": 12.15, "Currency": "EUR", "IsPaid": True},
+        {"InvoiceId": "I2", "Value": 10.25, "Currency": "GBP", "IsPaid": False},
+    ]
+    assert invoice_line(invoices, check_mode) == expected
+
+
+def test_ledger_problem_without_answers():
+    assert ledger_problem([], [], "invoice") == "No Ready payment-provider pod in namespace invoice answered GET /payments."
+
+
+def test_ledger_problem_with_an_error_answer():
+    problem = ledger_problem([("p-1", 500, "boom", None)], [], "invoice")
+    assert problem == "GET /payments on the payment-provider pods answered: p-1: 500 boom"
