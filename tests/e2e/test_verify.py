@@ -215,7 +215,10 @@ def pod_lines(output):
     return dict(re.findall(r'"Pod (invoice/invoice-app-[a-z0-9-]+): ([^"]*)"', output))
 
 
-PAY_TASK = "TASK [verify : Pay the unpaid invoices once through the Ingress, then read every replica, the Ingress and the charges]"
+PAY_TASK = (
+    "TASK [verify : Pay the unpaid invoices once through the Ingress, "
+    "then read every replica, the Ingress and the charges]"
+)
 
 
 def summary(output):
@@ -381,7 +384,9 @@ def test_verify_takes_the_tunnel_path_when_the_node_is_out_of_reach(deployed, ba
     stopped = verify(deployed, b.state, address=None, port=closed_port())
     assert stopped.returncode != 0
     assert recap(stopped.stdout)["failed"] == 1
-    assert re.search(r"Run `\S*minikube -p sre-minikube tunnel` in another terminal", stopped.stdout), stopped.stdout[-3000:]
+    assert re.search(r"Run `\S*minikube -p sre-minikube tunnel` in another terminal", stopped.stdout), stopped.stdout[
+        -3000:
+    ]
     assert pod_lines(stopped.stdout) == {}, "nothing is read or paid before the tunnel runs"
     for key in b.invoice_app_pods():
         assert not any(inv["IsPaid"] for inv in b.invoices(key))

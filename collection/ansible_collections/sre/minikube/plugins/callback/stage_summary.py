@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import time
+
+from ansible.plugins.callback import CallbackBase
+
 DOCUMENTATION = r"""
 ---
 name: stage_summary
@@ -36,9 +40,6 @@ options:
       - name: SRE_MINIKUBE_SUMMARY_STAGES
 """
 
-import time
-
-from ansible.plugins.callback import CallbackBase
 
 SUMMARY_STAT = "sre_minikube_summary"
 

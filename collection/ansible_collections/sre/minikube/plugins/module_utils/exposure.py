@@ -63,7 +63,8 @@ def ingress_problems(ingresses, service):
         default = ((spec.get("defaultBackend") or {}).get("service") or {}).get("name")
         if default == service:
             problems.append(
-                f"Ingress {_name(ingress)} sends its default backend to Service {service}: remove it or point it elsewhere."
+                f"Ingress {_name(ingress)} sends its default backend to Service {service}: "
+                "remove it or point it elsewhere."
             )
         for rule in spec.get("rules") or []:
             for path in (rule.get("http") or {}).get("paths") or []:

@@ -10,21 +10,22 @@ once, so the code that checks objects reads them as they are documented
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 try:
+    from kubernetes import client as _k8s_client
     from kubernetes.client.rest import ApiException as _ApiException
 except ImportError:  # the modules report the missing library first
+    _k8s_client = None
     _ApiException = Exception
 
-# (API group path, plural) of the kinds the checks read.
+# kind: (API class, method that reads one, method that lists, whether namespaced)
 KINDS = {
-    "Deployment": ("/apis/apps/v1", "deployments"),
-    "Pod": ("/api/v1", "pods"),
-    "Service": ("/api/v1", "services"),
-    "Ingress": ("/apis/networking.k8s.io/v1", "ingresses"),
-    "NetworkPolicy": ("/apis/networking.k8s.io/v1", "networkpolicies"),
-    "Node": ("/api/v1", "nodes"),
+    "Deployment": ("AppsV1Api", "read_namespaced_deployment", "list_namespaced_deployment", True),
+    "Pod": ("CoreV1Api", "read_namespaced_pod", "list_namespaced_pod", True),
+    "Service": ("CoreV1Api", "read_namespaced_service", "list_namespaced_service", True),
+    "Ingress": ("NetworkingV1Api", "read_namespaced_ingress", "list_namespaced_ingress", True),
+    "NetworkPolicy": ("NetworkingV1Api", "read_namespaced_network_policy", "list_namespaced_network_policy", True),
+    "Node": ("CoreV1Api", "read_node", "list_node", False),
 }
 
 
@@ -32,44 +33,42 @@ class KubeReadError(Exception):
     """The API server refused a read or could not be reached."""
 
 
-def object_path(kind, namespace=None, name=None):
-    group, plural = KINDS[kind]
-    path = group
-    if namespace:
-        path += f"/namespaces/{quote(namespace, safe='')}"
-    path += f"/{plural}"
-    if name:
-        path += f"/{quote(name, safe='')}"
-    return path
-
-
 def selector_text(match_labels):
     """A labelSelector query value for a matchLabels map."""
     return ",".join(f"{key}={value}" for key, value in sorted(match_labels.items()))
 
 
-def read(api_client, kind, namespace=None, name=None, label_selector=None, timeout=30):
-    """One object (None when it does not exist) or the list of objects of a kind."""
-    query = [("labelSelector", label_selector)] if label_selector else []
-    path = object_path(kind, namespace, name)
+def _status_message(data):
     try:
-        answer = api_client.call_api(
-            path,
-            "GET",
-            query_params=query,
-            header_params={"Accept": "application/json"},
-            auth_settings=["BearerToken"],
-            _preload_content=False,
-            _return_http_data_only=True,
-            _request_timeout=timeout,
-        )
+        return json.loads(data).get("message") or ""
+    except (ValueError, AttributeError):
+        return ""
+
+
+def read(api_client, kind, namespace=None, name=None, label_selector=None, timeout=30):
+    """One object (None when it does not exist) or the list of objects of a kind, as dicts."""
+    api_class, read_one, read_all, namespaced = KINDS[kind]
+    api = getattr(_k8s_client, api_class)(api_client)
+    if name:
+        where = f"{kind} {namespace}/{name}" if namespaced else f"{kind} {name}"
+    else:
+        where = f"the {kind} list" + (f" of namespace {namespace}" if namespaced else "")
+    args = ([name] if name else []) + ([namespace] if namespaced else [])
+    kwargs = {"_preload_content": False, "_request_timeout": timeout}
+    if label_selector and not name:
+        kwargs["label_selector"] = label_selector
+    try:
+        answer = getattr(api, read_one if name else read_all)(*args, **kwargs)
+        status, data = answer.status, answer.data
     except _ApiException as exc:
-        if name and getattr(exc, "status", None) == 404:
-            return None
-        raise KubeReadError(f"reading {path} failed: {getattr(exc, 'status', '')} {getattr(exc, 'reason', exc)}") from None
+        status, data = exc.status, exc.body
     except Exception as exc:  # urllib3 and socket errors: the API server is not reachable
-        raise KubeReadError(f"reading {path} failed: {exc}") from None
-    document = json.loads(answer.data)
+        raise KubeReadError(f"reading {where} failed: {exc}") from None
+    if name and status == 404:
+        return None
+    if not 200 <= (status or 0) < 300:
+        raise KubeReadError(f"reading {where} failed: {status} {_status_message(data)}".strip())
+    document = json.loads(data)
     return document if name else document.get("items") or []
 
 

@@ -170,7 +170,9 @@ def _read_body(response, max_bytes):
         if not piece:
             # http.client ends a short read quietly at the end of the stream.
             if declared is not None and len(body) < declared:
-                raise PodRequestError(f"the connection closed inside the answer's body ({len(body)} of {declared} bytes)")
+                raise PodRequestError(
+                    f"the connection closed inside the answer's body ({len(body)} of {declared} bytes)"
+                )
             return bytes(body)
         body += piece
         if len(body) > max_bytes:
@@ -192,7 +194,9 @@ def http_exchange(sock, request, deadline, max_bytes=MAX_RESPONSE_BYTES):
     except http.client.RemoteDisconnected:
         raise PodRequestError("the connection closed before any answer came back") from None
     except http.client.IncompleteRead as exc:
-        raise PodRequestError(f"the answer's chunked body is cut short or malformed ({len(exc.partial)} bytes read)") from None
+        raise PodRequestError(
+            f"the answer's chunked body is cut short or malformed ({len(exc.partial)} bytes read)"
+        ) from None
     except http.client.HTTPException as exc:
         raise PodRequestError(f"the answer is not valid HTTP/1.x: {type(exc).__name__}: {exc}") from None
     except OSError as exc:

@@ -46,10 +46,13 @@ def ready_pods(pods):
 
 
 def pod_states(pods):
-    return ", ".join(
-        f"{_meta(pod).get('name', '?')} {(pod.get('status') or {}).get('phase', '?')}"
-        for pod in sorted(pods, key=lambda p: _meta(p).get("name", ""))
-    ) or "none"
+    return (
+        ", ".join(
+            f"{_meta(pod).get('name', '?')} {(pod.get('status') or {}).get('phase', '?')}"
+            for pod in sorted(pods, key=lambda p: _meta(p).get("name", ""))
+        )
+        or "none"
+    )
 
 
 def ingress_hosts(ingresses, service):
@@ -76,6 +79,7 @@ def _is_loopback(host):
 
 def node_address(nodes, profile):
     """The InternalIP of the profile's node (minikube names its first node after the profile), else of the first."""
+
     def internal_ip(node):
         for address in (node.get("status") or {}).get("addresses") or []:
             if address.get("type") == "InternalIP":
@@ -257,8 +261,7 @@ class Verifier:
             except PodRequestError as exc:
                 if attempt == attempts - 1:
                     raise VerifyError(
-                        f"GET {path} on pod {self.s['namespace']}/{pod} port {port} failed "
-                        f"{attempts} time(s): {exc}"
+                        f"GET {path} on pod {self.s['namespace']}/{pod} port {port} failed {attempts} time(s): {exc}"
                     ) from None
                 self.io.sleep(self.s["retry_delay"])
         raise AssertionError("unreachable")

@@ -98,12 +98,17 @@ problems:
   returned: when the objects were read
   type: list
   elements: str
-  sample: ["Service payment-provider selects payment-provider's pods and is of type NodePort, reachable from outside the cluster: make it ClusterIP."]
+  sample:
+    - >-
+      Service payment-provider selects payment-provider's pods and is of type NodePort,
+      reachable from outside the cluster: make it ClusterIP.
 msg:
   description: What was checked, or the problems found.
   returned: always
   type: str
-  sample: "payment-provider is internal: no Ingress routes to it, no Service publishes it, and only invoice-app's pods are admitted on port 8082"
+  sample: >-
+    payment-provider is internal: no Ingress routes to it, Service payment-provider is ClusterIP,
+    and a NetworkPolicy admits only invoice-app's pods on port 8082
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib

@@ -94,15 +94,25 @@ SUMMARIES = [
     pytest.param(
         timed(deploy=2.0),
         {},
-        ["URL:      not checked in this run (the verify stage did not run)", "Stages:", "  deploy     2.0 s",
-         "  total      2.0 s"],
+        [
+            "URL:      not checked in this run (the verify stage did not run)",
+            "Stages:",
+            "  deploy     2.0 s",
+            "  total      2.0 s",
+        ],
         id="without-verify",
     ),
     pytest.param(
         timed(verify=1.0),
         {"_run": {"sre_minikube_summary": dict(SUMMARY, paid=[], would_pay=["I1", "I2"])}},
-        ["URL:      http://invoice-app.test", "Paid:     none", "Would pay (check mode): I1, I2", "Stages:",
-         "  verify     1.0 s", "  total      1.0 s"],
+        [
+            "URL:      http://invoice-app.test",
+            "Paid:     none",
+            "Would pay (check mode): I1, I2",
+            "Stages:",
+            "  verify     1.0 s",
+            "  total      1.0 s",
+        ],
         id="check-mode",
     ),
 ]

@@ -64,27 +64,38 @@ def changed(**parts):
     return objects
 
 
-NO_POLICY = "No NetworkPolicy in namespace invoice admits invoice-app's pods (and only them) to payment-provider on port 8082"
+NO_POLICY = (
+    "No NetworkPolicy in namespace invoice admits invoice-app's pods (and only them) to payment-provider on port 8082"
+)
 TOO_OPEN = "NetworkPolicy {} admits sources other than invoice-app's pods to payment-provider"
 
 # (objects, the problems expected: each a substring of one problem, in order)
 CASES = [
     pytest.param(GOOD, [], id="as-deployed"),
     pytest.param(
-        changed(policies=lambda p: [p[0], policy("payment-provider-ingress", {"matchLabels": PP_LABELS}, [from_invoice_app("http")])]),
-        [], id="named-port",
+        changed(
+            policies=lambda p: [
+                p[0],
+                policy("payment-provider-ingress", {"matchLabels": PP_LABELS}, [from_invoice_app("http")]),
+            ]
+        ),
+        [],
+        id="named-port",
     ),
     pytest.param(
         changed(policies=lambda p: [policy("pp", {"matchLabels": PP_LABELS}, [from_invoice_app(port=None)])]),
-        [], id="rule-without-ports-admits-every-port",
+        [],
+        id="rule-without-ports-admits-every-port",
     ),
     pytest.param(
         changed(policies=lambda p: [policy("pp", {"matchLabels": PP_LABELS}, [from_invoice_app(labels=IA_LABELS)])]),
-        [], id="caller-selected-by-all-its-labels",
+        [],
+        id="caller-selected-by-all-its-labels",
     ),
     pytest.param(
         changed(policies=lambda p: [policy("pp", {"matchLabels": PP_LABELS}, [from_invoice_app()], types=None)]),
-        [], id="policy-types-default-to-ingress",
+        [],
+        id="policy-types-default-to-ingress",
     ),
     pytest.param(
         changed(ingresses=lambda i: i + [ingress("pp-public", "payment-provider", host="payment-provider.test")]),
@@ -103,12 +114,18 @@ CASES = [
     ),
     pytest.param(
         changed(services=lambda s: [s[0], service("payment-provider", PP_LABELS, kind="NodePort")]),
-        ["Service payment-provider selects payment-provider's pods and is of type NodePort, "
-         "reachable from outside the cluster: make it ClusterIP."],
+        [
+            "Service payment-provider selects payment-provider's pods and is of type NodePort, "
+            "reachable from outside the cluster: make it ClusterIP."
+        ],
         id="nodeport",
     ),
     pytest.param(
-        changed(services=lambda s: s + [service("pp-lb", {"app.kubernetes.io/name": "payment-provider"}, kind="LoadBalancer")]),
+        changed(
+            services=lambda s: (
+                s + [service("pp-lb", {"app.kubernetes.io/name": "payment-provider"}, kind="LoadBalancer")]
+            )
+        ),
         ["Service pp-lb selects payment-provider's pods and is of type LoadBalancer"],
         id="second-service-load-balancer",
     ),
@@ -119,49 +136,103 @@ CASES = [
     ),
     pytest.param(
         changed(services=lambda s: s + [service("other", {"app.kubernetes.io/name": "other"}, kind="NodePort")]),
-        [], id="nodeport-of-other-pods-is-fine",
+        [],
+        id="nodeport-of-other-pods-is-fine",
     ),
     pytest.param(
         changed(policies=lambda p: [p[0]]),
-        [NO_POLICY], id="policy-missing",
+        [NO_POLICY],
+        id="policy-missing",
     ),
     pytest.param(
         changed(policies=lambda p: [p[0], policy("pp", {"matchLabels": PP_LABELS}, [from_invoice_app(9999)])]),
-        [NO_POLICY], id="policy-on-another-port",
+        [NO_POLICY],
+        id="policy-on-another-port",
     ),
     pytest.param(
         changed(policies=lambda p: p + [policy("open", {"matchLabels": PP_LABELS}, [{}])]),
-        [TOO_OPEN.format("open")], id="empty-rule-admits-everything",
+        [TOO_OPEN.format("open")],
+        id="empty-rule-admits-everything",
     ),
     pytest.param(
         changed(policies=lambda p: p + [policy("ns", {}, [{"from": [{"namespaceSelector": {}}]}])]),
-        [TOO_OPEN.format("ns")], id="namespace-wide-policy-with-namespace-selector",
+        [TOO_OPEN.format("ns")],
+        id="namespace-wide-policy-with-namespace-selector",
     ),
     pytest.param(
-        changed(policies=lambda p: p + [policy("ip", {"matchLabels": PP_LABELS}, [{"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}])]),
-        [TOO_OPEN.format("ip")], id="ip-block",
+        changed(
+            policies=lambda p: (
+                p + [policy("ip", {"matchLabels": PP_LABELS}, [{"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}])]
+            )
+        ),
+        [TOO_OPEN.format("ip")],
+        id="ip-block",
     ),
     pytest.param(
-        changed(policies=lambda p: p + [policy(
-            "both", {"matchLabels": PP_LABELS},
-            [{"from": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "invoice-app"}}, "namespaceSelector": {}}]}],
-        )]),
-        [TOO_OPEN.format("both")], id="pod-and-namespace-selector-is-any-namespace",
+        changed(
+            policies=lambda p: (
+                p
+                + [
+                    policy(
+                        "both",
+                        {"matchLabels": PP_LABELS},
+                        [
+                            {
+                                "from": [
+                                    {
+                                        "podSelector": {"matchLabels": {"app.kubernetes.io/name": "invoice-app"}},
+                                        "namespaceSelector": {},
+                                    }
+                                ]
+                            }
+                        ],
+                    )
+                ]
+            )
+        ),
+        [TOO_OPEN.format("both")],
+        id="pod-and-namespace-selector-is-any-namespace",
     ),
     pytest.param(
-        changed(policies=lambda p: p + [policy("other", {"matchLabels": PP_LABELS}, [from_invoice_app(labels={"app.kubernetes.io/name": "other"})])]),
-        [TOO_OPEN.format("other")], id="other-caller",
+        changed(
+            policies=lambda p: (
+                p
+                + [
+                    policy(
+                        "other",
+                        {"matchLabels": PP_LABELS},
+                        [from_invoice_app(labels={"app.kubernetes.io/name": "other"})],
+                    )
+                ]
+            )
+        ),
+        [TOO_OPEN.format("other")],
+        id="other-caller",
     ),
     pytest.param(
-        changed(policies=lambda p: p + [policy(
-            "expr", {"matchExpressions": [{"key": "app.kubernetes.io/name", "operator": "In", "values": ["payment-provider"]}]},
-            [{"from": [{"podSelector": {}}]}],
-        )]),
-        [TOO_OPEN.format("expr")], id="policy-selecting-by-expression",
+        changed(
+            policies=lambda p: (
+                p
+                + [
+                    policy(
+                        "expr",
+                        {
+                            "matchExpressions": [
+                                {"key": "app.kubernetes.io/name", "operator": "In", "values": ["payment-provider"]}
+                            ]
+                        },
+                        [{"from": [{"podSelector": {}}]}],
+                    )
+                ]
+            )
+        ),
+        [TOO_OPEN.format("expr")],
+        id="policy-selecting-by-expression",
     ),
     pytest.param(
         changed(policies=lambda p: p + [policy("egress", {"matchLabels": PP_LABELS}, [{}], types=("Egress",))]),
-        [], id="egress-policy-ignored",
+        [],
+        id="egress-policy-ignored",
     ),
     pytest.param(
         changed(
@@ -178,8 +249,15 @@ CASES = [
 @pytest.mark.parametrize(("objects", "expected"), CASES)
 def test_exposure_problems(objects, expected):
     problems = exposure_problems(
-        objects["ingresses"], objects["services"], objects["policies"],
-        NS, "payment-provider", PP_LABELS, 8082, {"http"}, CALLERS,
+        objects["ingresses"],
+        objects["services"],
+        objects["policies"],
+        NS,
+        "payment-provider",
+        PP_LABELS,
+        8082,
+        {"http"},
+        CALLERS,
     )
     assert len(problems) == len(expected), problems
     for problem, wanted in zip(problems, expected, strict=True):

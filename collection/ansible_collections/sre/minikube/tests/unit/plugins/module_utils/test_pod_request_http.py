@@ -9,22 +9,21 @@ pace) each case gives.
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time
 
 import pytest
 from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
-    PodRequestError,
     Deadline,
+    HttpResponse,
+    PodRequestError,
     changed_by,
     decode_body,
     exchange,
     handshake_message,
     prepare_request,
     send,
-    HttpResponse,
 )
 
 
@@ -101,13 +100,23 @@ ANSWERS = [
     pytest.param([b"HTTP/1.0 200 OK\r\n\r\nuntil close"], "GET", True, 200, {}, b"until close", id="until-close"),
     pytest.param(
         [b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}"],
-        "POST", True, 201, {}, b"{}", id="interim-100-skipped",
+        "POST",
+        True,
+        201,
+        {},
+        b"{}",
+        id="interim-100-skipped",
     ),
     pytest.param([b"HTTP/1.1 204 No Content\r\n\r\n"], "GET", False, 204, {}, b"", id="no-content"),
     pytest.param([b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n"], "HEAD", False, 200, {}, b"", id="head"),
     pytest.param(
         [b"HTTP/1.1 200 OK\r\nVary: a\r\nvary: b\r\nContent-Length: 0\r\n\r\n"],
-        "GET", True, 200, {"vary": "a, b"}, b"", id="repeated-headers-joined",
+        "GET",
+        True,
+        200,
+        {"vary": "a, b"},
+        b"",
+        id="repeated-headers-joined",
     ),
 ]
 
@@ -125,39 +134,79 @@ FAILURES = [
     pytest.param([], True, 0, 5, 1000, "closed before any answer", id="closed-empty"),
     pytest.param([b"SSH-2.0-OpenSSH\r\n\r\n"], True, 0, 5, 1000, "not valid HTTP/1.x: BadStatusLine", id="garbage"),
     pytest.param(
-        [b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"], True, 0, 5, 1000,
-        "closed inside the answer's body \\(3 of 10 bytes\\)", id="truncated-body",
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"],
+        True,
+        0,
+        5,
+        1000,
+        "closed inside the answer's body \\(3 of 10 bytes\\)",
+        id="truncated-body",
     ),
     pytest.param(
-        [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"], True, 0, 5, 1000,
-        "chunked body is cut short", id="truncated-chunk",
+        [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"],
+        True,
+        0,
+        5,
+        1000,
+        "chunked body is cut short",
+        id="truncated-chunk",
     ),
     pytest.param(
-        [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"], True, 0, 5, 1000,
-        "chunked body is cut short or malformed", id="bad-chunk-size",
+        [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"],
+        True,
+        0,
+        5,
+        1000,
+        "chunked body is cut short or malformed",
+        id="bad-chunk-size",
     ),
     pytest.param(
-        [b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + b"x" * 5000], True, 0, 5, 1000,
-        "body \\(5000 bytes\\) is larger than 1000 bytes", id="oversize-declared",
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + b"x" * 5000],
+        True,
+        0,
+        5,
+        1000,
+        "body \\(5000 bytes\\) is larger than 1000 bytes",
+        id="oversize-declared",
     ),
     pytest.param(
-        [b"HTTP/1.1 200 OK\r\n\r\n" + b"x" * 5000], True, 0, 5, 1000,
-        "body is larger than 1000 bytes", id="oversize-until-close",
+        [b"HTTP/1.1 200 OK\r\n\r\n" + b"x" * 5000],
+        True,
+        0,
+        5,
+        1000,
+        "body is larger than 1000 bytes",
+        id="oversize-until-close",
     ),
     pytest.param(
         [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"] + [b"100\r\n" + b"y" * 256 + b"\r\n"] * 8,
-        False, 0, 5, 1000, "body is larger than 1000 bytes", id="oversize-chunked",
+        False,
+        0,
+        5,
+        1000,
+        "body is larger than 1000 bytes",
+        id="oversize-chunked",
     ),
     pytest.param(
-        [b"HTTP/1.1 200 OK\r\nX-Long: " + b"h" * 70000 + b"\r\n\r\n"], True, 0, 5, 1 << 20,
-        "not valid HTTP/1.x: LineTooLong", id="header-line-too-long",
+        [b"HTTP/1.1 200 OK\r\nX-Long: " + b"h" * 70000 + b"\r\n\r\n"],
+        True,
+        0,
+        5,
+        1 << 20,
+        "not valid HTTP/1.x: LineTooLong",
+        id="header-line-too-long",
     ),
     pytest.param([b"HTTP/1.1 200 OK\r\n"], False, 0, 0.3, 1000, "within the timeout of 0.3 s", id="silent-pod"),
     # Every piece comes well within a per-read timeout, but the whole answer
     # takes longer than the timeout: the deadline covers the exchange.
     pytest.param(
-        [b"HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n"] + [b"x"] * 20, False, 0.05, 0.4, 1000,
-        "within the timeout of 0.4 s", id="slow-trickle",
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n"] + [b"x"] * 20,
+        False,
+        0.05,
+        0.4,
+        1000,
+        "within the timeout of 0.4 s",
+        id="slow-trickle",
     ),
 ]
 

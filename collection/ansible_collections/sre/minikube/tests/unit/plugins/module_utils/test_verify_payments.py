@@ -66,12 +66,28 @@ class Stack:
         if kind == "Pod":
             return self.ia_pods if "invoice-app" in label_selector else self.pp_pods
         if kind == "Ingress":
-            return self.faults.get("ingresses", [{"spec": {"rules": [
-                {"host": "invoice-app.test", "http": {"paths": [{"backend": {"service": {"name": "invoice-app"}}}]}}
-            ]}}])
+            return self.faults.get(
+                "ingresses",
+                [
+                    {
+                        "spec": {
+                            "rules": [
+                                {
+                                    "host": "invoice-app.test",
+                                    "http": {"paths": [{"backend": {"service": {"name": "invoice-app"}}}]},
+                                }
+                            ]
+                        }
+                    }
+                ],
+            )
         if kind == "Node":
-            return [{"metadata": {"name": "sre-minikube"},
-                     "status": {"addresses": [{"type": "InternalIP", "address": "192.168.49.2"}]}}]
+            return [
+                {
+                    "metadata": {"name": "sre-minikube"},
+                    "status": {"addresses": [{"type": "InternalIP", "address": "192.168.49.2"}]},
+                }
+            ]
         raise AssertionError(kind)
 
     def pod_get(self, name, port, path):
@@ -111,10 +127,20 @@ class Stack:
 
 
 SETTINGS = {
-    "namespace": "invoice", "profile": "sre-minikube", "minikube_binary": "/usr/local/bin/minikube",
-    "invoice_app": "invoice-app", "invoice_app_port": 8081, "payment_provider": "payment-provider",
-    "payment_provider_port": 8082, "ingress_address": "", "ingress_port": 80, "ingress_host": "",
-    "tunnel_address": "127.0.0.1", "read_attempts": 3, "pay_attempts": 10, "retry_delay": 2,
+    "namespace": "invoice",
+    "profile": "sre-minikube",
+    "minikube_binary": "/usr/local/bin/minikube",
+    "invoice_app": "invoice-app",
+    "invoice_app_port": 8081,
+    "payment_provider": "payment-provider",
+    "payment_provider_port": 8082,
+    "ingress_address": "",
+    "ingress_port": 80,
+    "ingress_host": "",
+    "tunnel_address": "127.0.0.1",
+    "read_attempts": 3,
+    "pay_attempts": 10,
+    "retry_delay": 2,
 }
 
 
@@ -134,7 +160,9 @@ def test_pays_once_and_proves_it():
         ("ingress", "192.168.49.2", 80, "invoice-app.test", "POST", "/invoices/pay")
     ]
     assert [s[1] for s in stack.sent if s[0] == "pod" and s[3] == "/invoices"] == [f"invoice-app-{c}" for c in "abc"]
-    assert [s[1] for s in stack.sent if s[0] == "pod" and s[3] == "/payments"] == [f"payment-provider-{c}" for c in "xyz"]
+    assert [s[1] for s in stack.sent if s[0] == "pod" and s[3] == "/payments"] == [
+        f"payment-provider-{c}" for c in "xyz"
+    ]
     assert len([s for s in stack.sent if s[0] == "ingress" and s[4] == "GET"]) == 3
     report = "\n".join(result["report"])
     assert "Pod invoice/invoice-app-a: I1 12.15 EUR paid, I2 10.25 GBP paid, I3 66.13 DKK paid" in report
@@ -183,31 +211,68 @@ def test_read_retried_after_a_transport_error():
 
 # (faults, settings, message expected in the failure)
 FAILURES = [
-    pytest.param({"missing": ["invoice-app"]}, {}, "Deployment invoice/invoice-app not found. Run the deploy stage",
-                 id="no-deployment"),
-    pytest.param({"ia_pods": [pod("invoice-app-a", IA), pod("invoice-app-b", IA, ready=False, phase="Pending"),
-                              pod("invoice-app-c", IA, terminating=True)]}, {},
-                 "wants 3 replicas but 1 pod(s) are Ready and not terminating (pods: invoice-app-a Running, "
-                 "invoice-app-b Pending, invoice-app-c Running)", id="replicas-not-ready"),
-    pytest.param({"ingresses": []}, {}, "No Ingress in namespace invoice routes a host name to Service invoice-app",
-                 id="no-ingress"),
-    pytest.param({"pay_answers": [answer(502, {"error": "payment failed for 3 of 3 invoices"})]}, {},
-                 "POST http://invoice-app.test/invoices/pay through the Ingress (192.168.49.2:80) answered 502 "
-                 "Bad Gateway: {\"error\": \"payment failed for 3 of 3 invoices\"}", id="pay-refused"),
+    pytest.param(
+        {"missing": ["invoice-app"]},
+        {},
+        "Deployment invoice/invoice-app not found. Run the deploy stage",
+        id="no-deployment",
+    ),
+    pytest.param(
+        {
+            "ia_pods": [
+                pod("invoice-app-a", IA),
+                pod("invoice-app-b", IA, ready=False, phase="Pending"),
+                pod("invoice-app-c", IA, terminating=True),
+            ]
+        },
+        {},
+        "wants 3 replicas but 1 pod(s) are Ready and not terminating (pods: invoice-app-a Running, "
+        "invoice-app-b Pending, invoice-app-c Running)",
+        id="replicas-not-ready",
+    ),
+    pytest.param(
+        {"ingresses": []},
+        {},
+        "No Ingress in namespace invoice routes a host name to Service invoice-app",
+        id="no-ingress",
+    ),
+    pytest.param(
+        {"pay_answers": [answer(502, {"error": "payment failed for 3 of 3 invoices"})]},
+        {},
+        "POST http://invoice-app.test/invoices/pay through the Ingress (192.168.49.2:80) answered 502 "
+        'Bad Gateway: {"error": "payment failed for 3 of 3 invoices"}',
+        id="pay-refused",
+    ),
     pytest.param({"pay_answers": [answer(202, {})] * 10}, {}, "answered 202", id="pay-never-settles"),
-    pytest.param({"unpaid_on": {"invoice-app-b": ["I2"]}}, {},
-                 "Pod invoice/invoice-app-b shows unpaid invoices after POST /invoices/pay through the Ingress: I2",
-                 id="replica-with-own-store"),
+    pytest.param(
+        {"unpaid_on": {"invoice-app-b": ["I2"]}},
+        {},
+        "Pod invoice/invoice-app-b shows unpaid invoices after POST /invoices/pay through the Ingress: I2",
+        id="replica-with-own-store",
+    ),
     pytest.param({"ingress_unpaid": ["I3"]}, {}, "answered with unpaid invoices I3", id="ingress-serves-stale-pod"),
     pytest.param({"charged_twice": ["I2"]}, {}, "payment-provider charged I2 2 times.", id="charged-twice"),
-    pytest.param({"never_charged": ["I1"]}, {}, "invoice-app shows I1 paid, but payment-provider never charged it",
-                 id="never-charged"),
-    pytest.param({"own_ledger": ["payment-provider-y"]}, {}, "The payment-provider pods disagree",
-                 id="ledgers-disagree"),
-    pytest.param({"transport_failures": 3}, {}, "GET /invoices on pod invoice/invoice-app-a port 8081 failed 3 time(s)",
-                 id="pod-unreachable"),
-    pytest.param({"api_server": "https://127.0.0.1:50123"}, {},
-                 "Run `/usr/local/bin/minikube -p sre-minikube tunnel` in another terminal", id="tunnel-not-running"),
+    pytest.param(
+        {"never_charged": ["I1"]},
+        {},
+        "invoice-app shows I1 paid, but payment-provider never charged it",
+        id="never-charged",
+    ),
+    pytest.param(
+        {"own_ledger": ["payment-provider-y"]}, {}, "The payment-provider pods disagree", id="ledgers-disagree"
+    ),
+    pytest.param(
+        {"transport_failures": 3},
+        {},
+        "GET /invoices on pod invoice/invoice-app-a port 8081 failed 3 time(s)",
+        id="pod-unreachable",
+    ),
+    pytest.param(
+        {"api_server": "https://127.0.0.1:50123"},
+        {},
+        "Run `/usr/local/bin/minikube -p sre-minikube tunnel` in another terminal",
+        id="tunnel-not-running",
+    ),
 ]
 
 
@@ -265,8 +330,13 @@ def node(name, *addresses):
 @pytest.mark.parametrize(
     ("nodes", "expected"),
     [
-        ([node("m02", ("InternalIP", "10.0.0.3")), node("sre-minikube", ("Hostname", "h"), ("InternalIP", "10.0.0.2"))],
-         "10.0.0.2"),
+        (
+            [
+                node("m02", ("InternalIP", "10.0.0.3")),
+                node("sre-minikube", ("Hostname", "h"), ("InternalIP", "10.0.0.2")),
+            ],
+            "10.0.0.2",
+        ),
         ([node("b", ("InternalIP", "10.0.0.3")), node("a", ("InternalIP", "10.0.0.4"))], "10.0.0.4"),
         ([node("a", ("Hostname", "a"))], None),
         ([], None),
@@ -297,7 +367,10 @@ def test_invoice_line(check_mode, expected):
 
 
 def test_ledger_problem_without_answers():
-    assert ledger_problem([], [], "invoice") == "No Ready payment-provider pod in namespace invoice answered GET /payments."
+    assert (
+        ledger_problem([], [], "invoice")
+        == "No Ready payment-provider pod in namespace invoice answered GET /payments."
+    )
 
 
 def test_ledger_problem_with_an_error_answer():
