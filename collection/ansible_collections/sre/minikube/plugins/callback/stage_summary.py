@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import time
-
-from ansible.plugins.callback import CallbackBase
-
 DOCUMENTATION = r"""
 ---
 name: stage_summary
@@ -40,6 +36,9 @@ options:
       - name: SRE_MINIKUBE_SUMMARY_STAGES
 """
 
+import time  # noqa: E402
+
+from ansible.plugins.callback import CallbackBase  # noqa: E402
 
 SUMMARY_STAT = "sre_minikube_summary"
 
@@ -95,10 +94,10 @@ def summary_lines(stages, custom):
         lines.append("URL:      not checked in this run (the verify stage did not run)")
     timed = stages.ordered()
     if timed:
-        width = max([len("total")] + [len(name) for name, _ in timed])
+        width = max([len("total")] + [len(name) for name, seconds in timed])
         lines.append("Stages:")
         lines += [f"  {name:<{width}}  {seconds:6.1f} s" for name, seconds in timed]
-        lines.append(f"  {'total':<{width}}  {sum(s for _, s in timed):6.1f} s")
+        lines.append(f"  {'total':<{width}}  {sum(seconds for name, seconds in timed):6.1f} s")
     return lines
 
 

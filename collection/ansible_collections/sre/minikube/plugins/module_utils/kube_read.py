@@ -16,7 +16,10 @@ try:
     from kubernetes.client.rest import ApiException as _ApiException
 except ImportError:  # the modules report the missing library first
     _k8s_client = None
-    _ApiException = Exception
+
+    class _ApiException(Exception):
+        """Stands in for the client's exception class, which is then never raised."""
+
 
 # kind: (API class, method that reads one, method that lists, whether namespaced)
 KINDS = {

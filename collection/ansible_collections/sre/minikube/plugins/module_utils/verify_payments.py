@@ -16,6 +16,7 @@ it with stand-ins; the module gives it the real ones.
 
 from __future__ import annotations
 
+import collections
 import ipaddress
 import json
 from urllib.parse import urlsplit
@@ -26,6 +27,10 @@ from ansible_collections.sre.minikube.plugins.module_utils.pod_request import Po
 
 class VerifyError(Exception):
     """A check failed; the message says what and what to do."""
+
+
+# One pod's answer: its name, the status, the body as text and as JSON (None unless a JSON object).
+PodAnswer = collections.namedtuple("PodAnswer", "pod status text parsed")
 
 
 def _meta(obj):
@@ -133,22 +138,22 @@ def _invoice_list(value):
 def ledger_problem(answers, invoices, namespace):
     """What is wrong with payment-provider's ledgers, or None.
 
-    answers: (pod, status, body text, parsed JSON) of GET /payments per pod;
+    answers: a PodAnswer of GET /payments per pod;
     invoices: what invoice-app shows.
     """
     if not answers:
         return f"No Ready payment-provider pod in namespace {namespace} answered GET /payments."
-    if any(status != 200 for _, status, _, _ in answers):
-        shown = " | ".join(f"{pod}: {status} {text[:200]}" for pod, status, text, _ in answers)
+    if any(a.status != 200 for a in answers):
+        shown = " | ".join(f"{a.pod}: {a.status} {a.text[:200]}" for a in answers)
         return f"GET /payments on the payment-provider pods answered: {shown}"
-    ledgers = [json.dumps((parsed or {}).get("payments"), sort_keys=True) for _, _, _, parsed in answers]
+    ledgers = [json.dumps((a.parsed or {}).get("payments"), sort_keys=True) for a in answers]
     if len(set(ledgers)) != 1:
-        stores = ", ".join(str((parsed or {}).get("store", "?")) for _, _, _, parsed in answers)
+        stores = ", ".join(str((a.parsed or {}).get("store", "?")) for a in answers)
         return (
             f"The payment-provider pods disagree on what was charged (stores: {stores}): each keeps its own "
             "ledger, so a payment repeated through another pod is charged again."
         )
-    ledger = (answers[0][3] or {}).get("payments") or []
+    ledger = (answers[0].parsed or {}).get("payments") or []
     lines = [f"payment-provider charged {p.get('id')} {p.get('count')} times." for p in ledger if p.get("count", 0) > 1]
     charged = {p.get("id") for p in ledger}
     lines += [
@@ -307,12 +312,12 @@ class Verifier:
 
     def charges(self, invoices):
         ns, name, port = self.s["namespace"], self.s["payment_provider"], self.s["payment_provider_port"]
-        _, pods = self.replicas(name)
+        pods = self.replicas(name)[1]
         answers = []
         for pod in ready_pods(pods):
             answer = self._pod_get(pod, port, "/payments")
             text, parsed = decode_body(answer)
-            answers.append((pod, answer.status, text, parsed if isinstance(parsed, dict) else None))
+            answers.append(PodAnswer(pod, answer.status, text, parsed if isinstance(parsed, dict) else None))
         problem = ledger_problem(answers, invoices, ns)
         if problem:
             raise VerifyError(problem)

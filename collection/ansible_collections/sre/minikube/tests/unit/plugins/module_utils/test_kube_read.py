@@ -22,7 +22,7 @@ class FakeApi:
     """Any typed API class: records the call, returns the answer the test set."""
 
     calls = []
-    answer = None
+    answer = Answer(500, {})
 
     def __init__(self, api_client):
         self.api_client = api_client
@@ -30,9 +30,10 @@ class FakeApi:
     def __getattr__(self, method):
         def call(*args, **kwargs):
             FakeApi.calls.append((method, args, kwargs))
-            if isinstance(FakeApi.answer, Exception):
-                raise FakeApi.answer
-            return FakeApi.answer
+            answer = FakeApi.answer
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
 
         return call
 

@@ -9,6 +9,7 @@ import json
 import pytest
 from ansible_collections.sre.minikube.plugins.module_utils.pod_request import HttpResponse, PodRequestError
 from ansible_collections.sre.minikube.plugins.module_utils.verify_payments import (
+    PodAnswer,
     Verifier,
     VerifyError,
     ingress_address,
@@ -107,7 +108,7 @@ class Stack:
         if method == "POST":
             if self.pay_answers:
                 return self.pay_answers.pop(0)
-            now = [i for i, _, _ in SEED if i not in self.paid]
+            now = [seed[0] for seed in SEED if seed[0] not in self.paid]
             for i in now:
                 self.paid.add(i)
                 self.charges[i] = self.charges.get(i, 0) + 1
@@ -374,5 +375,5 @@ def test_ledger_problem_without_answers():
 
 
 def test_ledger_problem_with_an_error_answer():
-    problem = ledger_problem([("p-1", 500, "boom", None)], [], "invoice")
+    problem = ledger_problem([PodAnswer("p-1", 500, "boom", None)], [], "invoice")
     assert problem == "GET /payments on the payment-provider pods answered: p-1: 500 boom"
