@@ -23,6 +23,8 @@ class FakeApi:
 
     calls = []
     answer = Answer(500, {})
+    error = OSError("no error set")
+    fails = False
 
     def __init__(self, api_client):
         self.api_client = api_client
@@ -30,10 +32,9 @@ class FakeApi:
     def __getattr__(self, method):
         def call(*args, **kwargs):
             FakeApi.calls.append((method, args, kwargs))
-            answer = FakeApi.answer
-            if isinstance(answer, Exception):
-                raise answer
-            return answer
+            if FakeApi.fails:
+                raise FakeApi.error
+            return FakeApi.answer
 
         return call
 
@@ -41,6 +42,7 @@ class FakeApi:
 @pytest.fixture
 def api(monkeypatch):
     FakeApi.calls = []
+    FakeApi.fails = False
     fake = types.SimpleNamespace(AppsV1Api=FakeApi, CoreV1Api=FakeApi, NetworkingV1Api=FakeApi)
     monkeypatch.setattr(kube_read, "_k8s_client", fake)
     return FakeApi
@@ -127,7 +129,10 @@ FAILURES = [
 
 @pytest.mark.parametrize(("args", "answer", "message"), FAILURES)
 def test_read_failures(api, args, answer, message):
-    api.answer = answer
+    if isinstance(answer, Exception):
+        api.error, api.fails = answer, True
+    else:
+        api.answer = answer
     with pytest.raises(KubeReadError) as caught:
         read("client", *args)
     assert str(caught.value) == message
