@@ -90,6 +90,8 @@ def summary_lines(stages, custom):
         lines.append(f"Paid:     {', '.join(paid) if paid else 'none'}")
         if found.get("would_pay"):
             lines.append(f"Would pay (check mode): {', '.join(found['would_pay'])}")
+    elif "verify" in stages.seconds:
+        lines.append("URL:      not verified: the verify stage stopped before its end (see above)")
     else:
         lines.append("URL:      not checked in this run (the verify stage did not run)")
     timed = stages.ordered()

@@ -103,6 +103,18 @@ SUMMARIES = [
         id="without-verify",
     ),
     pytest.param(
+        timed(deploy=2.0, verify=0.5),
+        {},
+        [
+            "URL:      not verified: the verify stage stopped before its end (see above)",
+            "Stages:",
+            "  deploy     2.0 s",
+            "  verify     0.5 s",
+            "  total      2.5 s",
+        ],
+        id="verify-failed",
+    ),
+    pytest.param(
         timed(verify=1.0),
         {"_run": {"sre_minikube_summary": dict(SUMMARY, paid=[], would_pay=["I1", "I2"])}},
         [
