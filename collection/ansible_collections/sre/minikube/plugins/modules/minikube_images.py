@@ -62,6 +62,10 @@ options:
         description: The Dockerfile, relative to the context; empty uses the context's C(Dockerfile).
         type: str
         default: ""
+      build_args:
+        description: Build arguments of this image's build, on top of O(build_args) (this image's value wins).
+        type: dict
+        default: {}
   build_args:
     description: Build arguments given to every build.
     type: dict
@@ -91,7 +95,13 @@ EXAMPLES = r"""
     profile: sre-minikube
     images:
       - ref: invoice-app:0123abcd
-        context: apps/invoice-app
+        context: apps
+        build_args:
+          APP: invoice-app
+      - ref: payment-provider:4567ef01
+        context: apps
+        build_args:
+          APP: payment-provider
 """
 
 RETURN = r"""
@@ -133,6 +143,7 @@ def main():
                     "ref": {"type": "str", "required": True},
                     "context": {"type": "path", "required": True},
                     "dockerfile": {"type": "str", "default": ""},
+                    "build_args": {"type": "dict", "default": {}},
                 },
             },
             "build_args": {"type": "dict", "default": {}},
@@ -163,7 +174,7 @@ def main():
             image["ref"],
             image["context"],
             dockerfile=image["dockerfile"],
-            build_args=params["build_args"],
+            build_args=dict(params["build_args"], **image["build_args"]),
             runtime=params["container_runtime"],
         )
         ref = image["ref"]

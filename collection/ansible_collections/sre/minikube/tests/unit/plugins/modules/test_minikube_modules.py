@@ -387,3 +387,29 @@ def test_images_of_a_missing_profile(minikube):
     result, failed = run_module(minikube_images.main, {"binary": BIN, "profile": "ghost", "images": IMAGES})
     assert failed and result["rc"] == 14
     assert 'the profile "ghost" does not exist' in result["msg"]
+
+
+BUILD_ARG_RUNS = [
+    # (module-wide build_args, the image's build_args, runtime, the build options expected)
+    ({}, {}, "containerd", []),
+    ({}, {"APP": "app"}, "containerd", ["--build-opt=opt=build-arg:APP=app"]),
+    (
+        {"GOPROXY": "http://127.0.0.1:3000"},
+        {"APP": "app"},
+        "containerd",
+        ["--build-opt=opt=build-arg:APP=app", "--build-opt=opt=build-arg:GOPROXY=http://127.0.0.1:3000"],
+    ),
+    ({"APP": "everyone"}, {"APP": "app"}, "docker", ["--build-opt=build-arg=APP=app"]),
+]
+
+
+@pytest.mark.parametrize(("common", "own", "runtime", "expected"), BUILD_ARG_RUNS)
+def test_images_build_with_their_own_build_args(cluster, common, own, runtime, expected):
+    cluster = cluster(Cluster([]))
+    images = [{"ref": "app:2", "context": "/src", "dockerfile": "Dockerfile", "build_args": own}]
+    args = {"binary": BIN, "profile": "p", "images": images, "build_args": common, "container_runtime": runtime}
+    result, failed = run_module(minikube_images.main, args)
+    assert not failed and result["built"] == ["app:2"]
+    (build,) = [call for call in cluster.calls if "build" in call]
+    assert [arg for arg in build if arg.startswith("--build-opt")] == expected
+    assert build[-1] == "/src" and build[build.index("-f") + 1] == "Dockerfile"
