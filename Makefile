@@ -104,14 +104,9 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint and antsibull-
 	ruff check .
 	ruff format --check .
 	ansible-lint
-	python tools/role_variables.py --check
 	cd $(COLLECTION_DIR) && antsibull-changelog lint
 	@dockerfiles=$$(git ls-files -co --exclude-standard '*Dockerfile*'); \
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
-
-.PHONY: docs
-docs: $(VENV_STAMP) ## Regenerate README.md's role variable tables from the argument specs
-	python tools/role_variables.py
 
 .PHONY: unit
 unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check and the sudo password check

@@ -15,7 +15,7 @@ the exit code always, stdout and stderr each in one of these modes:
 
 Two implementations answer the cases: the real minikube binary (built from
 source by tests/harness/minikube-build.sh) and the test double
-(tests/doubles/minikube). ``record.py`` runs the real binary and writes its
+(tests/doubles/bin/minikube). ``record.py`` runs the real binary and writes its
 normalised answers under ``recordings/``; ``test_contract.py`` holds both
 implementations to those recordings.
 
