@@ -217,7 +217,7 @@ def pod_lines(output):
 
 PAY_TASK = (
     "TASK [verify : Pay the unpaid invoices once through the Ingress, "
-    "then read every replica, the Ingress and the charges]"
+    "then check every replica, the charges and the isolation]"
 )
 
 
@@ -292,7 +292,7 @@ def test_verify_fails_when_payment_provider_errors(deployed, backends):
     assert recap(result.stdout)["failed"] == 1
     assert pod_lines(result.stdout) == {}, "the stage stops at the failed pay, before reading the pods"
     assert "URL:      not verified: the verify stage stopped" in summary(result.stdout)
-    assert "Check payment-provider is reachable only from invoice-app" not in result.stdout
+    assert "payment-provider is internal" not in result.stdout
     for key in b.invoice_app_pods():
         assert not any(inv["IsPaid"] for inv in b.invoices(key)), "nothing is paid when the provider fails"
 

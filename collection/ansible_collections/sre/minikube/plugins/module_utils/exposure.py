@@ -5,10 +5,13 @@
 Pure functions over the objects as the API server returns them (dicts in the
 API's own camelCase). exposure_problems returns one sentence per problem,
 each saying what to change; an empty list means the service is reachable
-only from the pods of the allowed callers.
+only from the pods of the allowed callers. check_exposure reads those
+objects through a given read callable and says what it found.
 """
 
 from __future__ import annotations
+
+from ansible_collections.sre.minikube.plugins.module_utils.kube_read import pod_template
 
 _PUBLISHED_TYPES = ("NodePort", "LoadBalancer")
 
@@ -165,4 +168,32 @@ def exposure_problems(ingresses, services, policies, namespace, service, labels,
         ingress_problems(ingresses, service)
         + service_problems(services, service, labels)
         + policy_problems(policies, namespace, service, labels, port, port_names, callers)
+    )
+
+
+def check_exposure(read, namespace, service, port, callers):
+    """(problems, message) for the service after reading what it needs.
+
+    read is a callable like kube_read.read without its client:
+    read(kind, namespace, name). callers: names of the Deployments whose pods
+    may call the service. LookupError when a Deployment is missing.
+    """
+    labels, port_names = pod_template(read, namespace, service, port)
+    caller_labels = {name: pod_template(read, namespace, name, None)[0] for name in callers}
+    problems = exposure_problems(
+        read("Ingress", namespace),
+        read("Service", namespace),
+        read("NetworkPolicy", namespace),
+        namespace,
+        service,
+        labels,
+        port,
+        port_names,
+        caller_labels,
+    )
+    if problems:
+        return problems, f"{service} can be reached from outside: {' '.join(problems)}"
+    return [], (
+        f"{service} is internal: no Ingress routes to it, Service {service} is ClusterIP, "
+        f"and a NetworkPolicy admits only {', '.join(callers)}'s pods on port {port}"
     )

@@ -7,7 +7,8 @@ one POST through the public entry pays them all. The proof: each Ready
 invoice-app pod, asked on its own through the API server's port-forward,
 shows every invoice paid; so does every answer through the Ingress; and
 every payment-provider pod reports the same ledger, with each invoice
-charged exactly once.
+charged exactly once. Last, payment-provider must be internal (module_utils
+exposure): the same process and client do the reads.
 
 Verifier does the work through the callables it is given (reads of the
 API, requests to a pod, requests through the Ingress), so the tests drive
@@ -21,6 +22,7 @@ import ipaddress
 import json
 from urllib.parse import urlsplit
 
+from ansible_collections.sre.minikube.plugins.module_utils.exposure import check_exposure
 from ansible_collections.sre.minikube.plugins.module_utils.kube_read import read_deployment, selector_text
 from ansible_collections.sre.minikube.plugins.module_utils.pod_request import PodRequestError, decode_body
 
@@ -326,6 +328,17 @@ class Verifier:
             + ", ".join(invoice_text(i) for i in invoices if i.get("IsPaid"))
         )
 
+    def exposure(self):
+        """payment-provider is reachable only from invoice-app's pods; VerifyError naming every way in."""
+        name = self.s["payment_provider"]
+        problems, message = check_exposure(
+            self.io.read, self.s["namespace"], name, self.s["payment_provider_port"], [self.s["invoice_app"]]
+        )
+        if problems:
+            raise VerifyError(message)
+        self.say(message)
+        return message
+
     def run(self):
         """Return the result dict; raise VerifyError with self.report holding what passed."""
         pods = self.invoice_app_pods()
@@ -341,6 +354,7 @@ class Verifier:
             self.charges(invoices)
         else:
             self.say(f"Check mode: a real run would pay {', '.join(map(str, would_pay))}")
+        exposure = self.exposure()
         return {
             "changed": bool(paid) or (self.check_mode and bool(would_pay)),
             "url": f"http://{host}",
@@ -349,5 +363,6 @@ class Verifier:
             "paid_now": paid,
             "would_pay": would_pay if self.check_mode else [],
             "pods": {pod: seen[pod] for pod in pods},
+            "exposure": exposure,
             "report": self.report,
         }

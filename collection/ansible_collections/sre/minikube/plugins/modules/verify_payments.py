@@ -26,6 +26,16 @@ description:
   - Asks every Ready payment-provider pod for C(GET /payments); the pods
     must report one ledger, charge no invoice more than once, and hold every
     invoice invoice-app shows paid.
+  - "Checks that payment-provider is reachable only from invoice-app's pods:
+    no Ingress of the namespace routes to it (rules or default backend); its
+    Service exists, and no Service that selects its pods is of type
+    V(NodePort) or V(LoadBalancer) or has C(externalIPs); every ingress rule
+    of every NetworkPolicy that selects its pods admits only invoice-app's
+    pods (no C(namespaceSelector), no C(ipBlock), no empty rule); and a
+    NetworkPolicy admits invoice-app on its port. It fails with one sentence
+    per problem, each saying what to change. A NetworkPolicy takes effect only
+    with a network plugin that enforces it; the check proves the policy is in
+    place, not that packets are dropped."
   - Returns a report of what it checked, line by line, also when it fails.
 author:
   - sre.minikube maintainers (@sre-minikube)
@@ -123,7 +133,6 @@ options:
     type: float
     default: 2
 seealso:
-  - module: sre.minikube.verify_exposure
   - module: sre.minikube.pod_request
 """
 
@@ -181,6 +190,13 @@ pods:
   description: Each invoice-app pod's invoices, by pod name.
   returned: success
   type: dict
+exposure:
+  description: What the check of payment-provider's isolation found.
+  returned: success
+  type: str
+  sample: >-
+    payment-provider is internal: no Ingress routes to it, Service payment-provider is ClusterIP,
+    and a NetworkPolicy admits only invoice-app's pods on port 8082
 """
 
 import socket

@@ -18,6 +18,13 @@ from ansible_collections.sre.minikube.plugins.module_utils.verify_payments impor
     node_address,
     ready_pods,
 )
+from ansible_collections.sre.minikube.tests.unit.plugins.module_utils.test_exposure import (
+    GOOD,
+    IA_LABELS,
+    PP_LABELS,
+    ingress,
+    service,
+)
 
 SEED = [("I1", 12.15, "EUR"), ("I2", 10.25, "GBP"), ("I3", 66.13, "DKK")]
 IA = {"app.kubernetes.io/name": "invoice-app"}
@@ -62,8 +69,12 @@ class Stack:
         if kind == "Deployment":
             if name in self.faults.get("missing", ()):
                 return None
-            labels = IA if name == "invoice-app" else PP
-            return {"spec": {"replicas": 3, "selector": {"matchLabels": labels}}}
+            labels, pod_labels, port = (IA, IA_LABELS, 8081) if name == "invoice-app" else (PP, PP_LABELS, 8082)
+            template = {
+                "metadata": {"labels": pod_labels},
+                "spec": {"containers": [{"ports": [{"name": "http", "containerPort": port}]}]},
+            }
+            return {"spec": {"replicas": 3, "selector": {"matchLabels": labels}, "template": template}}
         if kind == "Pod":
             return self.ia_pods if "invoice-app" in label_selector else self.pp_pods
         if kind == "Ingress":
@@ -82,6 +93,10 @@ class Stack:
                     }
                 ],
             )
+        if kind == "Service":
+            return self.faults.get("services", GOOD["services"])
+        if kind == "NetworkPolicy":
+            return self.faults.get("policies", GOOD["policies"])
         if kind == "Node":
             return [
                 {
@@ -168,6 +183,11 @@ def test_pays_once_and_proves_it():
     report = "\n".join(result["report"])
     assert "Pod invoice/invoice-app-a: I1 12.15 EUR paid, I2 10.25 GBP paid, I3 66.13 DKK paid" in report
     assert "Paid, and charged once each by payment-provider (3 pods, one ledger): I1 12.15 EUR" in report
+    assert result["exposure"] == (
+        "payment-provider is internal: no Ingress routes to it, Service payment-provider is ClusterIP, "
+        "and a NetworkPolicy admits only invoice-app's pods on port 8082"
+    )
+    assert report.endswith(result["exposure"])
     # A second run pays nothing and changes nothing.
     again = verify(stack)
     assert again["changed"] is False
@@ -185,6 +205,7 @@ def test_check_mode_pays_nothing_and_says_what_it_would_pay():
     lines = [line for line in result["report"] if line.startswith("Pod ")]
     assert len(lines) == 3
     assert all(line.count("unpaid, would be paid") == 3 for line in lines)
+    assert result["report"][-1].startswith("payment-provider is internal")
 
 
 def test_check_mode_when_converged_runs_every_check():
@@ -274,6 +295,38 @@ FAILURES = [
         "Run `/usr/local/bin/minikube -p sre-minikube tunnel` in another terminal",
         id="tunnel-not-running",
     ),
+    pytest.param(
+        {"missing": ["payment-provider"]},
+        {},
+        "Deployment invoice/payment-provider not found",
+        id="no-payment-provider-deployment",
+    ),
+    pytest.param(
+        {
+            "ingresses": [
+                ingress("invoice-app", "invoice-app"),
+                ingress("payment-provider-public", "payment-provider", host="payment-provider.test"),
+            ]
+        },
+        {},
+        "payment-provider can be reached from outside: Ingress payment-provider-public routes "
+        "payment-provider.test/ to Service payment-provider: remove that rule.",
+        id="exposure-ingress",
+    ),
+    pytest.param(
+        {"services": [service("invoice-app", IA_LABELS), service("payment-provider", PP_LABELS, kind="NodePort")]},
+        {},
+        "payment-provider can be reached from outside: Service payment-provider selects payment-provider's pods "
+        "and is of type NodePort",
+        id="exposure-nodeport",
+    ),
+    pytest.param(
+        {"policies": []},
+        {},
+        "payment-provider can be reached from outside: No NetworkPolicy in namespace invoice admits "
+        "invoice-app's pods (and only them) to payment-provider on port 8082",
+        id="exposure-no-policy",
+    ),
 ]
 
 
@@ -292,6 +345,15 @@ def test_failure_keeps_the_report_of_what_passed():
     with pytest.raises(VerifyError):
         verifier.run()
     assert len([line for line in verifier.report if line.startswith("Pod invoice/")]) == 3
+
+
+def test_exposure_failure_keeps_the_payment_report():
+    stack = Stack(policies=[])
+    verifier = Verifier(SETTINGS, stack)
+    with pytest.raises(VerifyError):
+        verifier.run()
+    assert verifier.report[-1].startswith("Paid, and charged once each by payment-provider")
+    assert stack.charges == {"I1": 1, "I2": 1, "I3": 1}
 
 
 def test_tunnel_path_when_the_tunnel_runs():
