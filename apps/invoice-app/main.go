@@ -4,90 +4,51 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net"
 	"os"
-	"os/signal"
-	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"sre.minikube/apps/invoice-app/internal/config"
 	"sre.minikube/apps/invoice-app/internal/invoice"
 	"sre.minikube/apps/invoice-app/internal/payment"
 	"sre.minikube/apps/invoice-app/internal/pgstore"
 	"sre.minikube/apps/invoice-app/internal/server"
-	"sre.minikube/apps/shared/httpx"
-	"sre.minikube/apps/shared/postgres"
+	"sre.minikube/apps/shared/service"
 )
 
 func main() {
-	os.Exit(run())
+	cfg, err := config.Load(os.Getenv)
+	os.Exit(service.Main(cfg.Config, err, func(_ context.Context, logger *slog.Logger, pool *pgxpool.Pool) (service.App, error) {
+		return build(cfg, logger, pool)
+	}))
 }
 
-func run() int {
-	cfg, err := config.Load(os.Getenv)
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel})).
-		With(slog.String("service", "invoice-app"))
-	if err != nil {
-		logger.Error("invalid configuration", slog.String("error", err.Error()))
-		return 2
-	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-
+// build makes invoice-app on its store: Postgres when pool is set, else
+// the seeded invoices in memory.
+func build(cfg config.Config, logger *slog.Logger, pool *pgxpool.Pool) (service.App, error) {
+	var svc service.App
 	var store invoice.Store
-	storeAttrs := []any{slog.String("store", "memory")}
-	if cfg.Database != nil {
-		pool, err := postgres.Open(ctx, cfg.Database)
-		if err != nil {
-			logger.Error("database", slog.String("error", err.Error()))
-			return 1
-		}
-		defer pool.Close()
+	if pool != nil {
 		pg := pgstore.New(pool, cfg.ClaimTimeout)
-		store = pg
-		storeAttrs = []any{slog.String("store", "postgres"), slog.String("database", cfg.DatabaseURL),
-			slog.String("claim_timeout", cfg.ClaimTimeout.String())}
-		// Serve at once (liveness) and stay not ready until the schema is
-		// in place; a database that is still starting is waited for.
-		go pg.MigrateUntilDone(ctx, logger)
+		store, svc.Schema = pg, pg.Schema
+		svc.Attrs = append(svc.Attrs, slog.String("claim_timeout", cfg.ClaimTimeout.String()))
 	} else {
 		memory, err := invoice.NewMemoryStore(invoice.Seed())
 		if err != nil {
-			logger.Error("seed invoices", slog.String("error", err.Error()))
-			return 1
+			return svc, err
 		}
 		store = memory
 	}
 	client := payment.NewClient(cfg.PaymentProviderURL, cfg.PaymentTimeout)
 	app := server.New(store, client, logger)
-
-	ln, err := net.Listen("tcp", cfg.ListenAddr)
-	if err != nil {
-		logger.Error("listen", slog.String("addr", cfg.ListenAddr), slog.String("error", err.Error()))
-		return 1
-	}
-	var ready atomic.Bool
+	svc.Handler = app.Handler
 	// The slowest request waits for a pay run: a few rounds of provider calls.
-	writeTimeout := 10*time.Second + 4*cfg.PaymentTimeout
-	srv := httpx.NewServer(app.Handler(&ready), logger, writeTimeout)
-	logger.Info("starting", append(storeAttrs,
-		slog.String("payment_provider", client.Endpoint()),
-		slog.String("payment_timeout", cfg.PaymentTimeout.String()),
-		slog.String("drain_delay", cfg.DrainDelay.String()),
-		slog.String("shutdown_timeout", cfg.ShutdownTimeout.String()))...)
-	if err := httpx.Serve(ctx, logger, srv, ln, &ready, cfg.DrainDelay, cfg.ShutdownTimeout); err != nil {
-		logger.Error("server", slog.String("error", err.Error()))
-		return 1
-	}
+	svc.WriteTimeout = 10*time.Second + 4*cfg.PaymentTimeout
+	svc.Attrs = append(svc.Attrs, slog.String("payment_provider", client.Endpoint()),
+		slog.String("payment_timeout", cfg.PaymentTimeout.String()))
 	// Every waiting request has had its answer; a run whose callers all hung
 	// up may still be paying: let it settle what it claimed.
-	waitCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
-	defer cancel()
-	if err := app.Wait(waitCtx); err != nil {
-		logger.Error("shutdown", slog.String("error", err.Error()))
-		return 1
-	}
-	return 0
+	svc.Settle = app.Wait
+	return svc, nil
 }

@@ -219,17 +219,32 @@ type Schema struct {
 	migrated atomic.Bool
 }
 
+// MigrationsDir is the directory of a service's NNNN_name.sql files in
+// the file system it gives NewSchema, which its store package embeds with
+//
+//	//go:embed migrations/*.sql
+const MigrationsDir = "migrations"
+
 // NewSchema returns the schema of service on pool, whose migrations are the
-// NNNN_name.sql files at the root of files.
+// NNNN_name.sql files in the MigrationsDir of files.
 func NewSchema(pool *pgxpool.Pool, service string, files fs.FS) *Schema {
-	return &Schema{pool: pool, service: service, files: files}
+	sub, err := fs.Sub(files, MigrationsDir)
+	if err != nil {
+		panic(err) // fs.Sub fails only on an invalid name; MigrationsDir is valid
+	}
+	return &Schema{pool: pool, service: service, files: sub}
+}
+
+// Migrations reads the schema's migrations, in version order.
+func (s *Schema) Migrations() ([]Migration, error) {
+	return Load(s.files)
 }
 
 // Migrate applies the missing migrations (under the service's advisory
 // lock, so replicas starting together apply each once) and returns the
 // versions it applied.
 func (s *Schema) Migrate(ctx context.Context) ([]int, error) {
-	migrations, err := Load(s.files)
+	migrations, err := s.Migrations()
 	if err != nil {
 		return nil, err
 	}

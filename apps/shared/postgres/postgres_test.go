@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -94,6 +95,32 @@ func TestLoad(t *testing.T) {
 		if _, err := postgres.Load(fsys); err == nil {
 			t.Errorf("%s: Load accepted it", name)
 		}
+	}
+}
+
+func TestSchemaMigrations(t *testing.T) {
+	sql := &fstest.MapFile{Data: []byte("SELECT 1;")}
+	cases := []struct {
+		name    string
+		files   fstest.MapFS
+		want    []int // versions Load finds
+		wantErr bool
+	}{
+		{"migrations dir", fstest.MapFS{"migrations/0001_a.sql": sql, "migrations/0002_b.sql": sql}, []int{1, 2}, false},
+		{"files elsewhere are not migrations", fstest.MapFS{"0001_a.sql": sql, "other/0002_b.sql": sql, "migrations/0003_c.sql": sql}, []int{3}, false},
+		{"no migrations dir", fstest.MapFS{"0001_a.sql": sql}, nil, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			migrations, err := postgres.NewSchema(nil, "svc", c.files).Migrations()
+			var got []int
+			for _, m := range migrations {
+				got = append(got, m.Version)
+			}
+			if (err != nil) != c.wantErr || !slices.Equal(got, c.want) {
+				t.Errorf("Migrations() = %v, %v; want %v, error %v", got, err, c.want, c.wantErr)
+			}
+		})
 	}
 }
 

@@ -10,10 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"sre.minikube/apps/shared/env"
 	"sre.minikube/apps/shared/postgres"
+	"sre.minikube/apps/shared/service"
 )
 
 // Defaults.
@@ -25,12 +24,10 @@ const (
 
 // Config is invoice-app's configuration.
 type Config struct {
-	env.Server                         // LISTEN_ADDR, DRAIN_DELAY, SHUTDOWN_TIMEOUT, LOG_LEVEL
-	PaymentProviderURL *url.URL        // PAYMENT_PROVIDER_URL, base URL of payment-provider
-	PaymentTimeout     time.Duration   // PAYMENT_TIMEOUT, bound of one call to the provider
-	Database           *pgxpool.Config // DATABASE_URL, libpq URL; nil: invoices in memory
-	DatabaseURL        string          // DATABASE_URL with its password redacted, for logs
-	ClaimTimeout       time.Duration   // CLAIM_TIMEOUT, after which a dead replica's claim is taken over
+	service.Config                   // LISTEN_ADDR, DRAIN_DELAY, SHUTDOWN_TIMEOUT, LOG_LEVEL, DATABASE_URL (nil: invoices in memory)
+	PaymentProviderURL *url.URL      // PAYMENT_PROVIDER_URL, base URL of payment-provider
+	PaymentTimeout     time.Duration // PAYMENT_TIMEOUT, bound of one call to the provider
+	ClaimTimeout       time.Duration // CLAIM_TIMEOUT, after which a dead replica's claim is taken over
 }
 
 // Load reads the configuration through getenv (os.Getenv in main) and
@@ -38,18 +35,13 @@ type Config struct {
 func Load(getenv func(string) string) (Config, error) {
 	cfg := Config{}
 	var errs []error
-	cfg.Server, errs = env.LoadServer(getenv, DefaultListenAddr)
+	cfg.Config, errs = service.LoadConfig("invoice-app", getenv, DefaultListenAddr)
 	var err error
 	if cfg.PaymentProviderURL, err = providerURL(getenv("PAYMENT_PROVIDER_URL")); err != nil {
 		errs = append(errs, err)
 	}
 	if cfg.PaymentTimeout, err = env.Duration("PAYMENT_TIMEOUT", getenv("PAYMENT_TIMEOUT"), DefaultPaymentTimeout); err != nil {
 		errs = append(errs, err)
-	}
-	if cfg.Database, err = databaseURL(getenv("DATABASE_URL")); err != nil {
-		errs = append(errs, err)
-	} else if cfg.Database != nil {
-		cfg.DatabaseURL = postgres.Redact(getenv("DATABASE_URL"))
 	}
 	if cfg.ClaimTimeout, err = env.Duration("CLAIM_TIMEOUT", getenv("CLAIM_TIMEOUT"), DefaultClaimTimeout); err != nil {
 		errs = append(errs, err)
@@ -60,18 +52,6 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("CLAIM_TIMEOUT=%s must be longer than PAYMENT_TIMEOUT=%s", cfg.ClaimTimeout, cfg.PaymentTimeout))
 	}
 	return cfg, errors.Join(errs...)
-}
-
-// databaseURL validates DATABASE_URL; empty means no database (nil).
-func databaseURL(value string) (*pgxpool.Config, error) {
-	if value == "" {
-		return nil, nil
-	}
-	cfg, err := postgres.ParseURL(value)
-	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	return cfg, nil
 }
 
 func providerURL(value string) (*url.URL, error) {

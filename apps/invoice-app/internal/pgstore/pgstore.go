@@ -8,7 +8,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,21 +17,6 @@ import (
 	"sre.minikube/apps/shared/money"
 	"sre.minikube/apps/shared/postgres"
 )
-
-// Service names this service's migrations in schema_migrations.
-const Service = "invoice-app"
-
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-// Migrations are the embedded NNNN_name.sql files.
-func Migrations() fs.FS {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the directory is embedded: it exists
-	}
-	return sub
-}
 
 // Store is an invoice.Store on Postgres. Its Schema's Migrate must succeed
 // before it is ready.
@@ -47,8 +31,14 @@ var _ invoice.Store = (*Store)(nil)
 // New returns a store on pool whose claims expire after claimTimeout if
 // they are not settled (it must exceed the longest payment call).
 func New(pool *pgxpool.Pool, claimTimeout time.Duration) *Store {
-	return &Store{Schema: postgres.NewSchema(pool, Service, Migrations()), pool: pool, claimTimeout: claimTimeout}
+	return &Store{Schema: postgres.NewSchema(pool, "invoice-app", migrations), pool: pool, claimTimeout: claimTimeout}
 }
+
+// migrations holds the NNNN_name.sql files of the schema, named after the
+// service in schema_migrations.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
 
 // List implements invoice.Store.
 func (s *Store) List(ctx context.Context) ([]invoice.Invoice, error) {

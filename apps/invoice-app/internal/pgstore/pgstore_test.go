@@ -16,7 +16,7 @@ import (
 )
 
 func TestMigrationsAreVersioned(t *testing.T) {
-	migrations, err := postgres.Load(pgstore.Migrations())
+	migrations, err := pgstore.New(nil, time.Second).Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}

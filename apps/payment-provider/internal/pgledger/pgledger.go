@@ -7,7 +7,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,21 +15,6 @@ import (
 	"sre.minikube/apps/shared/money"
 	"sre.minikube/apps/shared/postgres"
 )
-
-// Service names this service's migrations in schema_migrations.
-const Service = "payment-provider"
-
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-// Migrations are the embedded NNNN_name.sql files.
-func Migrations() fs.FS {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the directory is embedded: it exists
-	}
-	return sub
-}
 
 // Ledger is a ledger.Ledger on Postgres. Its Schema's Migrate must succeed
 // before it is ready.
@@ -43,8 +27,14 @@ var _ ledger.Ledger = (*Ledger)(nil)
 
 // New returns a ledger on pool.
 func New(pool *pgxpool.Pool) *Ledger {
-	return &Ledger{Schema: postgres.NewSchema(pool, Service, Migrations()), pool: pool}
+	return &Ledger{Schema: postgres.NewSchema(pool, "payment-provider", migrations), pool: pool}
 }
+
+// migrations holds the NNNN_name.sql files of the schema, named after the
+// service in schema_migrations.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
 
 // chargesQuery lists the charges of the first $1 invoices. Every row of
 // payments is an accepted payment (a replay inserts nothing), so an
