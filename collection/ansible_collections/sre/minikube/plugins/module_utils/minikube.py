@@ -44,6 +44,14 @@ _BUILD_ERROR = re.compile(r"^(error: |ERROR: |#\d+ ERROR: )")
 _EXITING = re.compile(r"Exiting due to ([A-Z0-9_]+): (.*)")
 
 
+def argument_spec(profile=False):
+    """The options every minikube_* module takes (documented by the sre.minikube.minikube doc fragment)."""
+    spec = {"binary": {"type": "str", "default": "minikube"}}
+    if profile:
+        spec["profile"] = {"type": "str", "required": True}
+    return spec
+
+
 class MinikubeError(Exception):
     """A minikube command that failed, with what minikube said about it.
 

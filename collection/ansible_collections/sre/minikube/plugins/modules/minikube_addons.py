@@ -19,23 +19,15 @@ author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - sre.minikube.minikube
+  - sre.minikube.minikube.profile
 attributes:
   check_mode:
     support: full
     details: Reports the addons it would enable and runs nothing that changes the cluster.
   diff_mode:
     support: full
-  platform:
-    platforms: posix
 options:
-  binary:
-    description: The minikube program, a name on E(PATH) or a path.
-    type: str
-    default: minikube
-  profile:
-    description: The profile (cluster) name.
-    type: str
-    required: true
   enabled:
     description: Addons that must be enabled.
     type: list
@@ -80,14 +72,13 @@ addons:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, MinikubeError
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, MinikubeError, argument_spec
 
 
 def main():
     module = AnsibleModule(
         argument_spec={
-            "binary": {"type": "str", "default": "minikube"},
-            "profile": {"type": "str", "required": True},
+            **argument_spec(profile=True),
             "enabled": {"type": "list", "elements": "str", "required": True},
             "args": {"type": "dict", "default": {}},
         },

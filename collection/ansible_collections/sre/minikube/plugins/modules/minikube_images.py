@@ -20,6 +20,8 @@ author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - sre.minikube.minikube
+  - sre.minikube.minikube.profile
   - ansible.builtin.action_common_attributes.flow
 attributes:
   action:
@@ -33,17 +35,7 @@ attributes:
     details: Reports the references it would build and builds nothing.
   diff_mode:
     support: none
-  platform:
-    platforms: posix
 options:
-  binary:
-    description: The minikube program, a name on E(PATH) or a path.
-    type: str
-    default: minikube
-  profile:
-    description: The profile (cluster) name.
-    type: str
-    required: true
   images:
     description: The images that must be present.
     type: list
@@ -123,6 +115,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     Minikube,
     MinikubeError,
     ProgressFile,
+    argument_spec,
     build_failure,
     build_progress,
     command_line,
@@ -133,8 +126,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
 def main():
     module = AnsibleModule(
         argument_spec={
-            "binary": {"type": "str", "default": "minikube"},
-            "profile": {"type": "str", "required": True},
+            **argument_spec(profile=True),
             "images": {
                 "type": "list",
                 "elements": "dict",

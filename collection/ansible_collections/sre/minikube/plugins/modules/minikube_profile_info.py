@@ -18,22 +18,14 @@ author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - sre.minikube.minikube
+  - sre.minikube.minikube.profile
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
-  platform:
-    platforms: posix
 options:
-  binary:
-    description: The minikube program, a name on E(PATH) or a path.
-    type: str
-    default: minikube
-  profile:
-    description: The profile (cluster) name.
-    type: str
-    required: true
   status:
     description: Also read the cluster's state with C(minikube status).
     type: bool
@@ -98,14 +90,13 @@ state:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, MinikubeError
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, MinikubeError, argument_spec
 
 
 def main():
     module = AnsibleModule(
         argument_spec={
-            "binary": {"type": "str", "default": "minikube"},
-            "profile": {"type": "str", "required": True},
+            **argument_spec(profile=True),
             "status": {"type": "bool", "default": False},
         },
         supports_check_mode=True,

@@ -23,6 +23,8 @@ author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - sre.minikube.minikube
+  - sre.minikube.minikube.profile
   - ansible.builtin.action_common_attributes.flow
 attributes:
   action:
@@ -36,17 +38,7 @@ attributes:
     details: Reports the command that would run, as changed, and starts nothing.
   diff_mode:
     support: none
-  platform:
-    platforms: posix
 options:
-  binary:
-    description: The minikube program, a name on E(PATH) or a path.
-    type: str
-    default: minikube
-  profile:
-    description: The profile (cluster) name.
-    type: str
-    required: true
   driver:
     description: The driver of a new cluster.
     type: str
@@ -169,6 +161,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     Minikube,
     MinikubeError,
     ProgressFile,
+    argument_spec,
     command_line,
     error_from,
     mismatches,
@@ -193,8 +186,7 @@ def start_options(params):
 def main():
     module = AnsibleModule(
         argument_spec={
-            "binary": {"type": "str", "default": "minikube"},
-            "profile": {"type": "str", "required": True},
+            **argument_spec(profile=True),
             "driver": {"type": "str", "default": "docker"},
             "container_runtime": {"type": "str", "default": "containerd"},
             "cni": {"type": "str", "default": ""},

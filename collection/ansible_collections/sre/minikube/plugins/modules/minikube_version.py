@@ -18,18 +18,12 @@ author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - sre.minikube.minikube
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
-  platform:
-    platforms: posix
-options:
-  binary:
-    description: The minikube program, a name on E(PATH) or a path.
-    type: str
-    default: minikube
 """
 
 EXAMPLES = r"""
@@ -52,11 +46,11 @@ version:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, argument_spec
 
 
 def main():
-    module = AnsibleModule(argument_spec={"binary": {"type": "str", "default": "minikube"}}, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     # A missing binary is an answer here (no version), not a failure.
     minikube = Minikube(module.params["binary"], lambda argv: module.run_command(argv, handle_exceptions=False))
     module.exit_json(changed=False, version=minikube.version())
