@@ -5,6 +5,7 @@
 A first `minikube start` takes minutes. The module appends one readable line
 per minikube step event to a progress file on the managed host; this plugin
 (also the base of sre.minikube.minikube_images' plugin)
+first looks in check mode (a re-run with nothing to do ends there), else
 starts the module asynchronously (async_wrapper, as ansible.builtin.gather_facts
 does for its time-out), then polls the job and the progress file with
 ansible.builtin.async_status and ansible.builtin.slurp, which work over any
@@ -47,6 +48,14 @@ class ActionModule(ActionBase):
             result.update(self._execute_module(task_vars=task_vars))
             return result
 
+        # A re-run usually has nothing to do (the cluster runs, the images are
+        # there): one quick look in check mode answers it without a job and its
+        # polls. Only when there is work, or the look fails, does the job run.
+        look = self.look(task_vars)
+        if not look.get("failed") and not look.get("changed"):
+            result.update(look)
+            return result
+
         async_dir = self._remote_expand_user(self.get_shell_option("async_dir", default="~/.ansible_async"))
         name = self._task.action.rsplit(".", 1)[-1].replace("_", "-")
         progress = self._connection._shell.join_path(async_dir, f"sre-{name}-{uuid.uuid4().hex}.progress")
@@ -71,6 +80,15 @@ class ActionModule(ActionBase):
             for line in str(result["msg"]).splitlines():
                 display.display(f"{host}: {line}" if host else line, color=C.COLOR_ERROR)
         return result
+
+    def look(self, task_vars):
+        """The module's answer in check mode: what a run would change, found without changing anything."""
+        saved = self._task.check_mode
+        self._task.check_mode = True
+        try:
+            return self._execute_module(module_args=dict(self._task.args), task_vars=task_vars)
+        finally:
+            self._task.check_mode = saved
 
     def follow(self, jid, async_dir, progress, timeout, task_vars):
         """Poll the job until it ends, printing the progress file's new lines; the job's last status."""

@@ -17,8 +17,10 @@ PROGRESS = ("[1/19] [p] minikube v1.38.1 on <host>", "[2/19] Using the docker dr
 class Host:
     """The managed host: a job that writes one progress line per poll, then ends with the module's result."""
 
-    def __init__(self, final, lines=PROGRESS):
+    def __init__(self, final, lines=PROGRESS, look=None):
         self.final = final
+        # The module's check-mode answer to the plugin's first, quick look.
+        self.look = {"changed": True} if look is None else look
         self.lines = lines
         self.polls = 0
         self.calls = []
@@ -26,8 +28,9 @@ class Host:
 
     def execute(self, module_name=None, module_args=None, task_vars=None, wrap_async=False, **kwargs):
         self.calls.append((module_name, dict(module_args or {}), wrap_async))
+        if module_name is None and not wrap_async:
+            return dict(self.look)
         if module_name is None:
-            assert wrap_async, "the start must run asynchronously"
             return {"ansible_job_id": "j1", "started": 1, "finished": 0, "results_file": "/r/j1", "changed": True}
         if module_name == "ansible.legacy.async_status":
             if module_args.get("mode") == "cleanup":
@@ -96,7 +99,8 @@ def test_progress_is_printed_while_the_job_runs(printed):
     assert host.printed_at_poll == [0, 1, 2, 3]
     assert result["changed"] is True and result["start_ran"] is True
     assert "ansible_job_id" not in result and "finished" not in result
-    start = host.calls[0]
+    look, start = host.calls[0], host.calls[1]
+    assert look == (None, {"profile": "p"}, False)
     assert start[1]["progress_file"].startswith("/home/u/.ansible_async/sre-minikube-start-")
     assert start[1]["profile"] == "p"
     # The job and its progress file are cleaned up.
@@ -133,3 +137,35 @@ def test_check_mode_runs_the_module_once_and_synchronously(printed):
     assert calls == [(None, False)]
     assert result["changed"] is True and result["msg"].startswith("would start")
     assert printed == []
+
+
+LOOKS = [
+    # (the check-mode answer, whether the job runs)
+    ({"changed": False, "start_needed": False, "start_ran": False}, False),
+    ({"changed": True, "start_needed": True}, True),
+    ({"failed": True, "msg": "minikube status failed"}, True),
+]
+
+
+@pytest.mark.parametrize(("look", "job_runs"), LOOKS)
+def test_a_run_with_nothing_to_do_needs_no_job(printed, look, job_runs):
+    host = Host({"changed": True, "start_ran": True}, look=look)
+    checked = []
+    original = host.execute
+
+    def execute(module_name=None, **kwargs):
+        checked.append(plugin._task.check_mode)
+        return original(module_name=module_name, **kwargs)
+
+    plugin = make_action(host, {"profile": "p"})
+    plugin._execute_module = execute
+    result = plugin.run(task_vars={"inventory_hostname": "laptop"})
+    # The look runs in check mode, and the task's own check mode is left as it was.
+    assert checked[0] is True and plugin._task.check_mode is False
+    assert any(call[2] for call in host.calls) is job_runs
+    if job_runs:
+        assert result["start_ran"] is True and set(checked[1:]) == {False}
+    else:
+        assert host.calls == [(None, {"profile": "p"}, False)]
+        assert result["changed"] is False and result["start_ran"] is False
+        assert printed == []
