@@ -3,9 +3,9 @@
 include tests/harness/versions.env
 
 # The services, each a Go module of its own, and the module of the packages
-# they share (apps/shared, taken by each service through a replace directive).
+# they share (apps/common, taken by each service through a replace directive).
 APPS_DIRS := apps/invoice-app apps/payment-provider
-APPS_MODULES := apps/shared $(APPS_DIRS)
+APPS_MODULES := apps/common $(APPS_DIRS)
 APPS_E2E := tests/e2e/apps
 APPS_PYTEST := python -m pytest -p no:cacheprovider -q
 
@@ -35,7 +35,7 @@ apps-postgres: ## Store and migration tests of the apps' modules against a real 
 	url=$$(tests/harness/postgres.sh url "$$dir"); \
 	for module in $(APPS_MODULES); do \
 		pkgs=$$(cd $$module && go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
-			| awk '{for (i = 2; i <= NF; i++) if ($$i == "sre.minikube/apps/shared/pgtest") {print $$1; next}}'); \
+			| awk '{for (i = 2; i <= NF; i++) if ($$i == "sre.minikube/apps/common/pgtest") {print $$1; next}}'); \
 		[ -n "$$pkgs" ] || { echo "apps-postgres: no tests use a database in $$module"; exit 1; }; \
 		(cd $$module && TEST_DATABASE_URL="$$url" go test -race -count=1 $$pkgs) || exit 1; \
 	done

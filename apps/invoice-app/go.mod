@@ -5,7 +5,7 @@ go 1.26.0
 require (
 	github.com/gin-gonic/gin v1.12.0
 	github.com/jackc/pgx/v5 v5.13.0
-	sre.minikube/apps/shared v0.0.0
+	sre.minikube/apps/common v0.0.0
 )
 
 require (
@@ -44,5 +44,5 @@ require (
 	google.golang.org/protobuf v1.36.10 // indirect
 )
 
-// The packages both services share (apps/shared), taken from this tree.
-replace sre.minikube/apps/shared => ../shared
+// The packages both services share (apps/common), taken from this tree.
+replace sre.minikube/apps/common => ../common

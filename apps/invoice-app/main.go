@@ -9,12 +9,12 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"sre.minikube/apps/common/service"
 	"sre.minikube/apps/invoice-app/internal/config"
 	"sre.minikube/apps/invoice-app/internal/invoice"
 	"sre.minikube/apps/invoice-app/internal/payment"
 	"sre.minikube/apps/invoice-app/internal/pgstore"
 	"sre.minikube/apps/invoice-app/internal/server"
-	"sre.minikube/apps/shared/service"
 )
 
 func main() {

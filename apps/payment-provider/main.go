@@ -8,11 +8,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"sre.minikube/apps/common/service"
 	"sre.minikube/apps/payment-provider/internal/config"
 	"sre.minikube/apps/payment-provider/internal/ledger"
 	"sre.minikube/apps/payment-provider/internal/pgledger"
 	"sre.minikube/apps/payment-provider/internal/server"
-	"sre.minikube/apps/shared/service"
 )
 
 func main() {

@@ -49,7 +49,7 @@ start() {
 	for dir in "$@"; do
 		(cd "$dir" && GOFLAGS=-mod=readonly go mod download) || die "go mod download failed in $dir"
 		# `list` files make the cache answer version queries like a proxy.
-		# Modules replaced by a local directory (apps/shared) are not downloaded.
+		# Modules replaced by a local directory (apps/common) are not downloaded.
 		(cd "$dir" && go list -m -f '{{if or (not .Replace) .Replace.Version}}{{.Path}} {{.Version}}{{end}}' all) |
 			while read -r path version; do
 				[ -n "$version" ] || continue

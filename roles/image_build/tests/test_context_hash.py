@@ -190,8 +190,8 @@ def test_the_apps_dockerfile_reads_the_shared_module_and_its_app_only(tmp_path):
     shutil.copytree(APPS, root)
     apps = sorted(path.name for path in root.iterdir() if (path / "main.go").is_file())
     assert apps == ["invoice-app", "payment-provider"]
-    shared = sorted(path for path in (root / "shared").rglob("*.go") if not path.name.endswith("_test.go"))
-    assert shared, "apps/shared holds no Go source"
+    shared = sorted(path for path in (root / "common").rglob("*.go") if not path.name.endswith("_test.go"))
+    assert shared, "apps/common holds no Go source"
     first = hashes(root, apps)
 
     with shared[0].open("a") as handle:

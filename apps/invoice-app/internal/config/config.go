@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"sre.minikube/apps/shared/env"
-	"sre.minikube/apps/shared/postgres"
-	"sre.minikube/apps/shared/service"
+	"sre.minikube/apps/common/env"
+	"sre.minikube/apps/common/postgres"
+	"sre.minikube/apps/common/service"
 )
 
 // Defaults.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"sre.minikube/apps/shared/env"
+	"sre.minikube/apps/common/env"
 )
 
 func TestLoadDefaults(t *testing.T) {

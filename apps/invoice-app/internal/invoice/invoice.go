@@ -8,7 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 
-	"sre.minikube/apps/shared/money"
+	"sre.minikube/apps/common/money"
 )
 
 // Invoice is the public JSON shape users script against: the field names

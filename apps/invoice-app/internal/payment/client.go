@@ -15,7 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"sre.minikube/apps/shared/money"
+	"sre.minikube/apps/common/money"
 )
 
 // PayPath is appended to the provider's base URL.

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"sre.minikube/apps/shared/money"
+	"sre.minikube/apps/common/money"
 )
 
 func client(t *testing.T, handler http.HandlerFunc, timeout time.Duration) *Client {

@@ -13,9 +13,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"sre.minikube/apps/common/money"
+	"sre.minikube/apps/common/postgres"
 	"sre.minikube/apps/invoice-app/internal/invoice"
-	"sre.minikube/apps/shared/money"
-	"sre.minikube/apps/shared/postgres"
 )
 
 // Store is an invoice.Store on Postgres. Its Schema's Migrate must succeed

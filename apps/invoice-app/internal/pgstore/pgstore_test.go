@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"sre.minikube/apps/common/pgtest"
+	"sre.minikube/apps/common/postgres"
 	"sre.minikube/apps/invoice-app/internal/invoice"
 	"sre.minikube/apps/invoice-app/internal/invoice/storetest"
 	"sre.minikube/apps/invoice-app/internal/pgstore"
-	"sre.minikube/apps/shared/pgtest"
-	"sre.minikube/apps/shared/postgres"
 )
 
 func TestMigrationsAreVersioned(t *testing.T) {

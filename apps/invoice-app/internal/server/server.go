@@ -14,9 +14,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"sre.minikube/apps/common/httpx"
 	"sre.minikube/apps/invoice-app/internal/invoice"
 	"sre.minikube/apps/invoice-app/internal/payment"
-	"sre.minikube/apps/shared/httpx"
 )
 
 // payParallelism bounds the provider calls of one pay run.

@@ -5,7 +5,7 @@ package config
 import (
 	"errors"
 
-	"sre.minikube/apps/shared/service"
+	"sre.minikube/apps/common/service"
 )
 
 // DefaultListenAddr is where payment-provider listens unless LISTEN_ADDR says otherwise.

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"sync"
 
-	"sre.minikube/apps/shared/money"
+	"sre.minikube/apps/common/money"
 )
 
 // Payment is one accepted payment of an invoice.

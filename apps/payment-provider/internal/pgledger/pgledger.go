@@ -11,9 +11,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"sre.minikube/apps/common/money"
+	"sre.minikube/apps/common/postgres"
 	"sre.minikube/apps/payment-provider/internal/ledger"
-	"sre.minikube/apps/shared/money"
-	"sre.minikube/apps/shared/postgres"
 )
 
 // Ledger is a ledger.Ledger on Postgres. Its Schema's Migrate must succeed

@@ -9,11 +9,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"sre.minikube/apps/common/money"
+	"sre.minikube/apps/common/pgtest"
 	"sre.minikube/apps/payment-provider/internal/ledger"
 	"sre.minikube/apps/payment-provider/internal/ledger/ledgertest"
 	"sre.minikube/apps/payment-provider/internal/pgledger"
-	"sre.minikube/apps/shared/money"
-	"sre.minikube/apps/shared/pgtest"
 )
 
 func open(t *testing.T, dsn string) *pgledger.Ledger {

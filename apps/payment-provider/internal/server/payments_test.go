@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"sre.minikube/apps/common/money"
 	"sre.minikube/apps/payment-provider/internal/ledger"
-	"sre.minikube/apps/shared/money"
 )
 
 func list(t *testing.T, h http.Handler) (int, string, string) {

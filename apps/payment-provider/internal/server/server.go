@@ -16,9 +16,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"sre.minikube/apps/common/httpx"
+	"sre.minikube/apps/common/money"
 	"sre.minikube/apps/payment-provider/internal/ledger"
-	"sre.minikube/apps/shared/httpx"
-	"sre.minikube/apps/shared/money"
 )
 
 // IdempotencyHeader names the header whose key makes a payment idempotent.

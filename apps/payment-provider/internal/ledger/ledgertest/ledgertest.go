@@ -9,8 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"sre.minikube/apps/common/money"
 	"sre.minikube/apps/payment-provider/internal/ledger"
-	"sre.minikube/apps/shared/money"
 )
 
 // Run runs the contract against empty ledgers made by newLedger.

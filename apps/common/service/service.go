@@ -19,9 +19,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"sre.minikube/apps/shared/env"
-	"sre.minikube/apps/shared/httpx"
-	"sre.minikube/apps/shared/postgres"
+	"sre.minikube/apps/common/env"
+	"sre.minikube/apps/common/httpx"
+	"sre.minikube/apps/common/postgres"
 )
 
 // Exit codes of Main.

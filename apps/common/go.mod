@@ -1,4 +1,4 @@
-module sre.minikube/apps/shared
+module sre.minikube/apps/common
 
 go 1.26.0
 

@@ -9,8 +9,8 @@ import (
 	"testing/fstest"
 	"time"
 
-	"sre.minikube/apps/shared/pgtest"
-	"sre.minikube/apps/shared/postgres"
+	"sre.minikube/apps/common/pgtest"
+	"sre.minikube/apps/common/postgres"
 )
 
 func TestParseURL(t *testing.T) {

@@ -14,8 +14,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"sre.minikube/apps/shared/env"
-	"sre.minikube/apps/shared/postgres"
+	"sre.minikube/apps/common/env"
+	"sre.minikube/apps/common/postgres"
 )
 
 func TestRun(t *testing.T) {
