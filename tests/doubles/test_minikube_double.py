@@ -24,9 +24,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DOUBLE = os.path.join(HERE, "bin", "minikube")
 sys.path.insert(0, HERE)
 
-import minikube_double  # noqa: E402
+import build_double  # noqa: E402
+from minikube_double import images, kubeconfig, start  # noqa: E402
 
-DOMAIN = minikube_double.DEFAULT_DOMAIN
+DOMAIN = images.DEFAULT_DOMAIN
 
 
 def run(env: dict, *args: str, extra_env: dict | None = None, path: str | None = None):
@@ -95,7 +96,7 @@ def test_every_invocation_is_logged(env):
     ],
 )
 def test_image_names_are_normalised_like_containerd(reference, expected):
-    assert minikube_double.normalise_image(reference) == expected
+    assert images.normalise_image(reference) == expected
 
 
 @pytest.mark.parametrize(
@@ -103,7 +104,132 @@ def test_image_names_are_normalised_like_containerd(reference, expected):
     [("4096", 4096), ("4096mb", 4096), ("4g", 4096), ("2GB", 2048), ("bogus", None)],
 )
 def test_memory_values(value, mib):
-    assert minikube_double.parse_memory(value) == mib
+    assert start.parse_memory(value) == mib
+
+
+# ---------------------------------------------------------------- profiles without a control plane
+
+
+def seed(env, profile, *flags):
+    return run(env, "-p", profile, "double-seed", *flags)
+
+
+@pytest.mark.parametrize(
+    "flags, args, code, stdout",
+    [
+        (["--driver=vfkit", "--ip=192.168.49.2"], ["ip"], 0, "192.168.49.2\n"),
+        (["--status=Stopped"], ["ip"], 83, "\n\n"),
+        (["--ip=10.1.2.3"], ["status", "--output=json"], 4, None),
+        (["--status=Stopped"], ["status", "--output=json"], 7, None),
+        (["--driver=vfkit"], ["delete"], 0, None),
+    ],
+)
+def test_seeded_profile_answers_without_a_control_plane(env, flags, args, code, stdout):
+    # No harness script at all: a seeded profile must not need one.
+    no_harness = {"MINIKUBE_DOUBLE_CLUSTER_SCRIPT": "/nonexistent/cluster.sh"}
+    assert seed(env, "seeded", *flags).returncode == 0
+    result = run(env, "-p", "seeded", *args, extra_env=no_harness)
+    assert result.returncode == code, result.stderr
+    if stdout is not None:
+        assert result.stdout == stdout
+
+
+def test_seeded_profile_is_listed_with_its_driver_and_ip(env):
+    seed(env, "seeded", "--driver=vfkit", "--ip=192.168.49.2")
+    listed = json.loads(run(env, "profile", "list", "--output=json").stdout)["valid"]
+    assert [(p["Name"], p["Status"], p["Config"]["Driver"], p["Config"]["Nodes"][0]["IP"]) for p in listed] == [
+        ("seeded", "OK", "vfkit", "192.168.49.2")
+    ]
+    # Seeding again with another driver changes the profile; the same seed changes nothing.
+    assert "already seeded" not in seed(env, "seeded", "--driver=docker", "--ip=192.168.49.2").stdout
+    assert "already seeded" in seed(env, "seeded", "--driver=docker", "--ip=192.168.49.2").stdout
+    listed = json.loads(run(env, "profile", "list", "--output=json").stdout)["valid"]
+    assert listed[0]["Config"]["Driver"] == "docker"
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--driver=teleport"], "invalid choice"),
+        (["--ip=192.168.49.2\nnameserver 6.6.6.6"], "not an IP address"),
+        (["--status=Paused"], "invalid choice"),
+    ],
+)
+def test_seed_refuses_bad_values(env, flags, message):
+    result = seed(env, "seeded", *flags)
+    assert result.returncode == 14
+    assert message in result.stderr
+    assert run(env, "profile", "list", "--output=json").stdout.strip() == '{"invalid":[],"valid":[]}'
+
+
+def test_seed_does_not_overwrite_a_profile_with_a_control_plane(env):
+    started = os.path.join(env["MINIKUBE_DOUBLE_STATE"], "profiles")
+    os.makedirs(started)
+    with open(os.path.join(started, "real.json"), "w", encoding="utf-8") as handle:
+        json.dump({"Name": "real", "Status": "Running", "Config": {}}, handle)
+    result = seed(env, "real", "--driver=vfkit")
+    assert result.returncode == 14
+    assert "has a control plane" in result.stderr
+
+
+# ---------------------------------------------------------------- the one-file build
+
+
+def run_file(path, *args, env=None):
+    return subprocess.run([str(path), *args], env=env, capture_output=True, text=True, check=False, timeout=60)
+
+
+def test_one_file_build_is_reproducible_and_stamped(tmp_path):
+    plain, stamped = tmp_path / "plain", tmp_path / "stamped"
+    assert build_double.write(plain) is True
+    assert build_double.write(plain) is False
+    assert build_double.write(stamped, "v1.37.0") is True
+    assert plain.read_bytes() != stamped.read_bytes()
+    assert build_double.archive("v1.37.0") == stamped.read_bytes()
+    assert os.access(stamped, os.X_OK)
+
+
+@pytest.mark.parametrize(
+    "release, args, stdout",
+    [
+        (None, ["version", "--short"], "v1.38.1\n"),
+        ("v1.37.0", ["version", "--short"], "v1.37.0\n"),
+        ("v1.39.1", ["version", "--output=json"], None),
+        ("v1.39.1", ["version", "--output=yaml"], None),
+    ],
+)
+def test_one_file_build_runs_outside_the_checkout(tmp_path, release, args, stdout):
+    # Copied away from the repository, run with no state directory named: it
+    # answers from what it packs, and leaves nothing in the home.
+    binary = tmp_path / "elsewhere" / "minikube"
+    build_double.write(binary, release)
+    home = tmp_path / "home"
+    home.mkdir()
+    result = run_file(binary, *args, env={"PATH": os.environ["PATH"], "HOME": str(home)})
+    assert result.returncode == 0, result.stderr
+    expected = release or "v1.38.1"
+    if stdout is not None:
+        assert result.stdout == stdout
+    elif "--output=json" in args:
+        assert json.loads(result.stdout)["minikubeVersion"] == expected
+    else:
+        assert f"minikubeVersion: {expected}\n" in result.stdout
+    assert os.listdir(home) == []
+
+
+def test_one_file_build_serves_a_seeded_profile(tmp_path):
+    binary = tmp_path / "minikube-double"
+    build_double.write(binary)
+    env = {"PATH": "/usr/bin:/bin", "MINIKUBE_DOUBLE_STATE": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    assert (
+        run_file(binary, "-p", "sre-minikube", "double-seed", "--driver=vfkit", "--ip=192.168.49.2", env=env).returncode
+        == 0
+    )
+    assert run_file(binary, "-p", "sre-minikube", "ip", env=env).stdout == "192.168.49.2\n"
+    addons_list = run_file(binary, "-p", "sre-minikube", "addons", "list", "--output=json", env=env)
+    assert "ingress-dns" in json.loads(addons_list.stdout)
+    logged = [line["argv"][-1] for line in commands(env)]
+    assert logged == ["--ip=192.168.49.2", "ip", "--output=json"]
 
 
 # ---------------------------------------------------------------- with a real control plane
@@ -308,7 +434,7 @@ current-context: elsewhere
 def test_kubeconfig_yaml_is_read_without_pyyaml(tmp_path):
     path = tmp_path / "config"
     path.write_text(OTHER_KUBECONFIG)
-    config = minikube_double.kubeconfig_as_json(str(path))
+    config = kubeconfig.kubeconfig_as_json(str(path))
     assert [c["name"] for c in config["contexts"]] == ["elsewhere"]
 
 
@@ -317,10 +443,10 @@ def test_start_and_delete_keep_the_users_other_contexts(tmp_path_factory):
     env = {"MINIKUBE_DOUBLE_STATE": str(base / "state"), "KUBECONFIG": str(base / "kubeconfig")}
     (base / "kubeconfig").write_text(OTHER_KUBECONFIG)
     assert run(env, "start", "-p", "brief").returncode == 0
-    config = minikube_double.read_kubeconfig(env["KUBECONFIG"])
+    config = kubeconfig.read_kubeconfig(env["KUBECONFIG"])
     assert sorted(c["name"] for c in config["contexts"]) == ["brief", "elsewhere"]
     assert config["current-context"] == "brief"
     assert run(env, "delete", "-p", "brief").returncode == 0
     assert run(env, "status", "-p", "brief", "--output=json").returncode == 85
-    config = minikube_double.read_kubeconfig(env["KUBECONFIG"])
+    config = kubeconfig.read_kubeconfig(env["KUBECONFIG"])
     assert [c["name"] for c in config["contexts"]] == ["elsewhere"]

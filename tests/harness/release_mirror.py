@@ -4,10 +4,11 @@
 It lays out `<root>/<version>/minikube-<os>-<arch>[.exe]` and the matching
 `.sha256` files (64 lowercase hex digits and a newline, no file name) exactly
 like the public release bucket, and serves them over HTTP on 127.0.0.1 on a
-free port. The binaries are copies of the minikube test double
-(release_mirror_minikube_double.sh), stamped with each version, except
-where --real gives the real minikube built from source: it is published, with
-its own sha256, as this host's Linux asset of the version it reports.
+free port. The binaries are the minikube test double (tests/doubles) packed
+as one executable file by tests/doubles/build_double.py, stamped with each
+version (it reports that version), except where --real gives the real
+minikube built from source: it is published, with its own sha256, as this
+host's Linux asset of the version it reports.
 
 Every request is appended to an access log, one JSON object a line
 ({"method", "path", "status"}), so the tests can prove what was
@@ -15,7 +16,7 @@ downloaded and what was not. GET /_mark/<name> writes a marker line the
 tests use to split the log into runs; `runs` prints the log split that way.
 
     release_mirror.py start --state-dir DIR --release v1.38.1 [--release ...]
-                            [--interrupt v1.39.1] [--binary PATH] [--real PATH]
+                            [--interrupt v1.39.1] [--real PATH]
     release_mirror.py stop --state-dir DIR
     release_mirror.py runs --state-dir DIR
         -> [{"mark": "converge", "requests": ["GET /v1.38.1/minikube-linux-amd64 200", ...]}, ...]
@@ -43,7 +44,10 @@ import threading
 import time
 from pathlib import Path
 
-DOUBLE = Path(__file__).with_name("release_mirror_minikube_double.sh")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "doubles"))
+
+import build_double  # noqa: E402 - the test double's one-file build, beside the harness
+
 ASSETS = (
     "minikube-linux-amd64",
     "minikube-linux-arm64",
@@ -79,25 +83,18 @@ def real_release(binary: Path) -> tuple[str, str]:
     return version, f"minikube-linux-{arch}"
 
 
-def build_tree(root: Path, versions: list[str], binary: Path | None = None, real: Path | None = None) -> None:
+def build_tree(root: Path, versions: list[str], real: Path | None = None) -> None:
     """Write the release layout for each version (overwrites what is there).
 
-    With binary, that executable is published unchanged for every version
-    (the full-stack tests publish the complete minikube test double, which
-    reports its own version); otherwise the version-only stub, stamped. With
-    real, the real minikube replaces the stub as this host's asset of its
-    own version, which must be one of versions.
+    Every asset is the test double stamped with its version; with real, the
+    real minikube replaces it as this host's asset of its own version, which
+    must be one of versions.
     """
     real_version, real_asset = real_release(real) if real is not None else (None, None)
     if real_version is not None and real_version not in versions:
         raise SystemExit(f"the real minikube is {real_version}, which is not among the published releases {versions}")
-    template = DOUBLE.read_text(encoding="utf-8")
     for version in versions:
-        commit = hashlib.sha1(f"minikube-test-double {version}".encode()).hexdigest()
-        if binary is not None:
-            body = binary.read_bytes()
-        else:
-            body = template.replace("@MINIKUBE_VERSION@", version).replace("@MINIKUBE_COMMIT@", commit).encode()
+        body = build_double.archive(version)
         release_dir = root / version
         release_dir.mkdir(parents=True, exist_ok=True)
         for asset in ASSETS:
@@ -216,11 +213,9 @@ def read_port(state_dir: Path) -> int | None:
         return None
 
 
-def start(
-    state_dir: Path, versions: list[str], interrupt: list[str], binary: Path | None = None, real: Path | None = None
-) -> dict:
+def start(state_dir: Path, versions: list[str], interrupt: list[str], real: Path | None = None) -> dict:
     state_dir.mkdir(parents=True, exist_ok=True)
-    build_tree(state_dir / "releases", versions, binary, real)
+    build_tree(state_dir / "releases", versions, real)
     pid = running_pid(state_dir)
     port = read_port(state_dir)
     if pid is not None and port is not None and answers(port):
@@ -298,7 +293,6 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument(
                 "--release", type=release_version, action="append", required=True, help="a version to publish"
             )
-            sub.add_argument("--binary", type=Path, help="publish this executable instead of the version-only stub")
             sub.add_argument(
                 "--real", type=Path, help="publish this real minikube as this host's asset of the version it reports"
             )
@@ -308,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         serve(state_dir, args.interrupt)
         return 0
     if args.command == "start":
-        result = start(state_dir, args.release, args.interrupt, args.binary, args.real)
+        result = start(state_dir, args.release, args.interrupt, args.real)
     elif args.command == "stop":
         result = stop(state_dir)
     else:
