@@ -25,3 +25,18 @@ options:
     type: str
     required: true
 """
+
+    # The modules run by an action plugin of the collection that shows their
+    # progress (minikube_start, minikube_images): the plugin runs the module
+    # as an async job of its own, on the host, once per host.
+    ACTION = r"""
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  diff_mode:
+    support: none
+"""

@@ -298,6 +298,14 @@ def handshake_message(text):
     return f"{status}: {message}"
 
 
+# The options api_client_from_kubeconfig reads (documented by the doc
+# fragment sre.minikube.kubernetes).
+CONNECTION_ARGUMENT_SPEC = {
+    "kubeconfig": {"type": "path"},
+    "context": {"type": "str"},
+}
+
+
 def api_client_from_kubeconfig(kubeconfig=None, context=None):
     """Return an ApiClient for the kubeconfig (default lookup when None) and context."""
     try:

@@ -23,18 +23,11 @@ extends_documentation_fragment:
   - sre.minikube.minikube
   - sre.minikube.minikube.profile
   - ansible.builtin.action_common_attributes.flow
+  - sre.minikube.minikube.action
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Reports the references it would build and builds nothing.
-  diff_mode:
-    support: none
 options:
   images:
     description: The images that must be present.

@@ -26,18 +26,11 @@ extends_documentation_fragment:
   - sre.minikube.minikube
   - sre.minikube.minikube.profile
   - ansible.builtin.action_common_attributes.flow
+  - sre.minikube.minikube.action
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Reports the command that would run, as changed, and starts nothing.
-  diff_mode:
-    support: none
 options:
   driver:
     description: The driver of a new cluster.

@@ -23,10 +23,9 @@ description:
     the message names the pod and carries the body.
 author:
   - sre.minikube maintainers (@sre-minikube)
-requirements:
-  - kubernetes (the Python client, as for kubernetes.core)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - sre.minikube.kubernetes
 attributes:
   check_mode:
     support: full
@@ -38,19 +37,7 @@ attributes:
         would have done.
   diff_mode:
     support: none
-  platform:
-    platforms: posix
 options:
-  kubeconfig:
-    description:
-      - Path to the kubeconfig file.
-      - When not given, the Python client's standard lookup applies
-        (E(KUBECONFIG), then C(~/.kube/config)).
-    type: path
-  context:
-    description:
-      - Context of the kubeconfig to use. The current context when not given.
-    type: str
   namespace:
     description:
       - Namespace of the pod.
@@ -199,6 +186,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
+    CONNECTION_ARGUMENT_SPEC,
     HAS_KUBERNETES,
     KUBERNETES_IMPORT_ERROR,
     METHODS,
@@ -216,8 +204,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
 def main():
     module = AnsibleModule(
         argument_spec={
-            "kubeconfig": {"type": "path"},
-            "context": {"type": "str"},
+            **CONNECTION_ARGUMENT_SPEC,
             "namespace": {"type": "str", "required": True},
             "pod": {"type": "str", "required": True},
             "port": {"type": "int", "required": True},

@@ -39,10 +39,9 @@ description:
   - Returns a report of what it checked, line by line, also when it fails.
 author:
   - sre.minikube maintainers (@sre-minikube)
-requirements:
-  - kubernetes (the Python client, as for kubernetes.core)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - sre.minikube.kubernetes
 attributes:
   check_mode:
     support: full
@@ -52,17 +51,7 @@ attributes:
       - With nothing left to pay, check mode runs every check.
   diff_mode:
     support: none
-  platform:
-    platforms: posix
 options:
-  kubeconfig:
-    description:
-      - Path to the kubeconfig file; the client's standard lookup when not given.
-    type: path
-  context:
-    description:
-      - Context of the kubeconfig to use. The current context when not given.
-    type: str
   namespace:
     description: Namespace of both services.
     type: str
@@ -205,6 +194,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError, read
 from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
+    CONNECTION_ARGUMENT_SPEC,
     HAS_KUBERNETES,
     KUBERNETES_IMPORT_ERROR,
     Deadline,
@@ -251,8 +241,7 @@ class Transports:
 def main():
     module = AnsibleModule(
         argument_spec={
-            "kubeconfig": {"type": "path"},
-            "context": {"type": "str"},
+            **CONNECTION_ARGUMENT_SPEC,
             "namespace": {"type": "str", "required": True},
             "profile": {"type": "str", "required": True},
             "minikube_binary": {"type": "str", "default": "minikube"},
