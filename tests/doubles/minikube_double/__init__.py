@@ -21,8 +21,7 @@ The package, by concern:
 cli         the command line: the global -p/--profile, the command table, main()
 output      what minikube prints: '* ' lines, CloudEvents, 'Exiting due to', exit codes
 context     one invocation: the state, the profile, its live status
-state       the state directory: profiles on disk, commands.log, the lock;
-            the double-only ``double-seed`` command
+state       the state directory: profiles on disk, commands.log, the lock
 harness     the control plane behind a profile (tests/harness/cluster.sh)
 kubeconfig  the user's kubeconfig: contexts merged, removed, checked
 version     ``version``; the version reported (recorded, or stamped into a release copy)
@@ -30,8 +29,12 @@ start       ``start`` and the checks minikube makes before it
 cluster     ``stop``, ``delete``, ``status``, ``profile list``, ``ip``, ``kubectl``, ``update-context``
 addons      ``addons list/enable/disable`` and the objects each addon leaves
 images      ``image build/ls/rm`` on the local Docker engine
+seed        ``double-seed``, the double's own command: a profile with no control plane
 recordings  the facts read from the real binary's recordings
-build       packs the package as one executable file (python3 -m zipapp)
+
+tests/doubles/bin/minikube runs it from the checkout;
+tests/doubles/build_double.py packs it as one executable file (a Python
+zip application) for a test container or the release mirror.
 
 docs/minikube-double.md describes the commands, the knobs
 (MINIKUBE_DOUBLE_* environment variables) and what differs from the real
