@@ -1,11 +1,13 @@
-# The workload: invoice-app and payment-provider (apps/), their tests and benchmark.
+# The workload: the services of apps/services.yml (apps/), their tests and benchmark.
 
 include tests/harness/versions.env
 
-# The services, each a Go module of its own, and the module of the packages
-# they share (apps/common, taken by each service through a replace directive).
-APPS_DIRS := apps/invoice-app apps/payment-provider
-APPS_MODULES := apps/common $(APPS_DIRS)
+# The services, each a Go module of its own (apps/services.yml lists them),
+# and the module of the packages they share (apps/common, taken by each
+# service through a replace directive).
+APPS_SERVICES := $(shell python3 -c 'import sys, yaml; print(*(s["name"] for s in yaml.safe_load(open(sys.argv[1]))["services"]))' apps/services.yml)
+APPS_DIRS = $(or $(addprefix apps/,$(APPS_SERVICES)),$(error no service read from apps/services.yml (python3 with PyYAML reads it)))
+APPS_MODULES = apps/common $(APPS_DIRS)
 APPS_E2E := tests/e2e/apps
 APPS_PYTEST := python -m pytest -p no:cacheprovider -q
 

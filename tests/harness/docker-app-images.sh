@@ -11,7 +11,7 @@
 # so a source change gives a new tag and an unchanged source reuses the image.
 # Prints one image reference per line on stdout, in the order of the apps.
 #
-# Usage: docker-app-images.sh [app...]   (default: invoice-app payment-provider)
+# Usage: docker-app-images.sh [app...]   (default: every service of apps/services.yml)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +26,11 @@ die() {
 }
 
 apps=("$@")
-[ "${#apps[@]}" -gt 0 ] || apps=(invoice-app payment-provider)
+if [ "${#apps[@]}" -eq 0 ]; then
+	mapfile -t apps < <(python3 -c 'import sys, yaml; print(*(s["name"] for s in yaml.safe_load(open(sys.argv[1]))["services"]), sep="\n")' \
+		"$repo/apps/services.yml")
+	[ "${#apps[@]}" -gt 0 ] || die "no service read from apps/services.yml (see the error above)"
+fi
 dirs=()
 for app in "${apps[@]}"; do
 	[ -f "$repo/apps/$app/go.mod" ] || die "no apps/$app/go.mod: not an app"

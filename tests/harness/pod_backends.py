@@ -49,19 +49,24 @@ import time
 import urllib.request
 from pathlib import Path
 
+import yaml
+
 HERE = Path(__file__).resolve().parent
 TOP = HERE.parent.parent
 # The apps' sources: the work tree's, or a copy named by SRE_POD_BACKENDS_APPS_DIR
 # (e.g. a `git archive` of a commit, to test it while the tree has other edits).
 APPS_DIR = Path(os.environ.get("SRE_POD_BACKENDS_APPS_DIR") or TOP / "apps")
-APPS = {"invoice-app": APPS_DIR / "invoice-app", "payment-provider": APPS_DIR / "payment-provider"}
+# The services, as apps/services.yml declares them: each app's directory, and
+# the database of each service with one (its name with '_' for '-', as
+# roles/app_deploy names it on the server).
+SERVICES = yaml.safe_load((APPS_DIR / "services.yml").read_text())["services"]
+APPS = {service["name"]: APPS_DIR / service["name"] for service in SERVICES}
+DATABASES = {s["name"]: s["name"].replace("-", "_") for s in SERVICES if s.get("database")}
 POSTGRES_SH = HERE / "postgres.sh"
 # The image_build role's content hash of an app's build: its files and the shared module.
 sys.path.insert(0, str(TOP / "roles" / "image_build" / "files"))
 import context_hash  # noqa: E402
 
-# The database of each service on the server, as roles/app_deploy names them.
-DATABASES = {"invoice-app": "invoice_app", "payment-provider": "payment_provider"}
 PORTFORWARD = {"group": "kwok.x-k8s.io", "version": "v1alpha1", "plural": "portforwards"}
 # The label the Deployments' pods carry (roles/app_deploy).
 NAME_LABEL = "app.kubernetes.io/name"
@@ -496,15 +501,13 @@ def wait_for_kubeconfig(args):
     full-stack scenario starts it before site.yml creates the cluster), so
     the daemon first records a state that only says it is waiting.
     """
-    import yaml
-
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     path = Path(args.kubeconfig)
     write_json_atomic(
         Path(args.state_dir) / STATE_FILE,
-        {"pid": os.getpid(), "waiting_for": str(path), "counts": {"invoice-app": 0, "payment-provider": 0}},
+        {"pid": os.getpid(), "waiting_for": str(path), "counts": dict.fromkeys(APPS, 0)},
     )
     while not stopping.is_set():
         try:

@@ -23,9 +23,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parents[3]
 HARNESS = REPO / "tests" / "harness"
-APPS = ("invoice-app", "payment-provider")
+# The services' names, as apps/services.yml declares them (each a directory of apps/).
+APPS = tuple(s["name"] for s in yaml.safe_load((REPO / "apps" / "services.yml").read_text())["services"])
 SEEDED = {"I1": ("12.15", "EUR"), "I2": ("10.25", "GBP"), "I3": ("66.13", "DKK")}
 
 
