@@ -21,8 +21,10 @@ import json
 import os
 import pathlib
 import pty
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -337,37 +339,101 @@ def test_the_stack_targets_run_the_playbook_through_the_check(goal, args):
     assert f"python tools/become_check.py {args}" in [line.strip() for line in result.stdout.splitlines()]
 
 
-def test_the_playbook_stops_at_once_without_a_password(tmp_path):
-    """ansible-playbook site.yml run directly: the first play refuses, naming -K."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    stand_in(bin_dir / "id", "echo 1000\n")
-    stand_in(bin_dir / "sudo", 'echo "sudo: a password is required" >&2\nexit 1\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
-    env.update(PATH=f"{bin_dir}{os.pathsep}{env['PATH']}", ANSIBLE_CONFIG=str(TOP / "ansible.cfg"))
+def as_another_user(command: list[str]) -> list[str]:
+    """The command as it runs for a user who is not root: as is, or, when the tests run as root, as nobody."""
+    if os.geteuid() != 0:
+        return command
+    if shutil.which("setpriv") is None:
+        pytest.skip("the tests run as root and setpriv (util-linux) is missing to run the play as another user")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", *command]
 
-    # The privilege check play of site.yml, for the dns stage; become_user
-    # nobody makes ansible go through sudo even when the tests run as root.
-    result = subprocess.run(
-        [
-            "ansible-playbook",
-            str(TOP / "playbooks" / "privileges.yml"),
-            "--tags",
-            "dns",
-            "-e",
-            "ansible_become_user=nobody",
-        ],
-        cwd=TOP,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+
+PRIVILEGE_PLAY = [
+    # (id, arguments, the user can write the install directory's parent, the install directory is missing,
+    #  what the play says; '' when it passes)
+    ("dns stage", ["--tags", "dns"], True, False, "the dns stage writes the host resolver configuration under /etc"),
+    (
+        "install where the user cannot write",
+        ["--tags", "install"],
+        False,
+        False,
+        "the install stage writes minikube into {dir}, which you cannot write",
+    ),
+    (
+        "install into a missing directory the user cannot create",
+        ["--tags", "install"],
+        False,
+        True,
+        "the install stage writes minikube into {dir}, which you cannot write",
+    ),
+    ("install where the user can write", ["--tags", "install"], True, False, ""),
+    ("install into a missing directory the user can create", ["--tags", "install"], True, True, ""),
+    ("a stage that needs no root", ["--tags", "deploy"], False, False, ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "writable", "missing", "expected"),
+    [case[1:] for case in PRIVILEGE_PLAY],
+    ids=[case[0] for case in PRIVILEGE_PLAY],
+)
+def test_the_privilege_play_stops_at_once_without_a_password(arguments, writable, missing, expected):
+    """ansible-playbook site.yml run directly: the first play refuses, naming -K, when a stage needs root.
+
+    The play runs as a user who is not root (nobody, when the tests run as
+    root), with a `sudo` that wants a password, and an install directory
+    that user can or cannot write.
+    """
+    work = pathlib.Path(tempfile.mkdtemp(prefix="sre-privileges-"))
+    try:
+        work.chmod(0o755)
+        home = work / "home"
+        bin_dir = work / "bin"
+        for folder in (home, bin_dir):
+            folder.mkdir()
+            folder.chmod(0o777)
+        parent = work / "parent"
+        parent.mkdir()
+        parent.chmod(0o777 if writable else 0o555)
+        install_dir = parent / "missing" / "bin" if missing else parent
+        stand_in(bin_dir / "sudo", 'echo "sudo: a password is required" >&2\nexit 1\n')
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+        env.update(
+            PATH=f"{bin_dir}{os.pathsep}{env['PATH']}",
+            HOME=str(home),
+            ANSIBLE_CONFIG=str(TOP / "ansible.cfg"),
+            ANSIBLE_LOCAL_TEMP=str(home / ".ansible" / "tmp"),
+        )
+        # become_user nobody makes ansible go through sudo whoever runs the play.
+        result = subprocess.run(
+            as_another_user(
+                [
+                    "ansible-playbook",
+                    str(TOP / "playbooks" / "privileges.yml"),
+                    *arguments,
+                    "-e",
+                    "ansible_become_user=nobody",
+                    "-e",
+                    f"sre_minikube_install_dir={install_dir}",
+                ]
+            ),
+            cwd=TOP,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
     output = result.stdout + result.stderr
+    if not expected:
+        assert result.returncode == 0, output
+        assert "This run needs root" not in output
+        return
     assert result.returncode != 0, output
-    assert "the dns stage writes the host resolver configuration under /etc" in output
+    assert expected.format(dir=install_dir) in output
     assert "Run again with -K (--ask-become-pass)" in output
     assert "Nothing was changed" in output

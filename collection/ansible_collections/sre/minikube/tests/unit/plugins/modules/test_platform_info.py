@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.sre.minikube.plugins.modules import platform_info
+from ansible_collections.sre.minikube.plugins.module_utils import install_plan
+from ansible_collections.sre.minikube.plugins.modules import minikube_install_plan, platform_info
 from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import run_module
 
 SUPPORTED_HOSTS = [
@@ -80,3 +81,43 @@ def test_takes_no_options(patched_module):
 
     assert failed
     assert "arch" in result["msg"]
+
+
+# ---------------------------------------------------------------- minikube_install_plan (same table of hosts)
+
+
+def install_plan_args(install_dir):
+    return {"version": "v1.38.1", "base_url": "https://example.invalid/r", "dir": install_dir, "preflight": False}
+
+
+# Hosts with an asset of v1.38.1 (32-bit ARM stopped at v1.37.0; Windows is not installed on).
+@pytest.mark.parametrize(
+    ("system", "machine", "os_name", "arch", "asset"),
+    [host for host in SUPPORTED_HOSTS if host[3] != "arm" and host[2] != "windows"],
+)
+def test_install_plan_module(patched_module, monkeypatch, tmp_path, system, machine, os_name, arch, asset):
+    monkeypatch.setattr(minikube_install_plan.platform, "system", lambda: system)
+    monkeypatch.setattr(minikube_install_plan.platform, "machine", lambda: machine)
+
+    def missing(argv):
+        raise FileNotFoundError(argv[0])
+
+    monkeypatch.setattr(install_plan, "run", missing)
+
+    result, failed = run_module(minikube_install_plan.main, install_plan_args(str(tmp_path)))
+
+    assert not failed and result["changed"] is False
+    assert result["platform"]["os"] == os_name and result["asset"] == asset
+    assert result["url"] == f"https://example.invalid/r/v1.38.1/{asset}"
+    assert result["current"] == "" and result["binary"] == f"{tmp_path}/minikube"
+
+
+@pytest.mark.parametrize(("system", "machine"), UNSUPPORTED_HOSTS[:3])
+def test_install_plan_module_refuses(patched_module, monkeypatch, tmp_path, system, machine):
+    monkeypatch.setattr(minikube_install_plan.platform, "system", lambda: system)
+    monkeypatch.setattr(minikube_install_plan.platform, "machine", lambda: machine)
+
+    result, failed = run_module(minikube_install_plan.main, install_plan_args(str(tmp_path)))
+
+    assert failed
+    assert result["msg"].startswith("minikube publishes no binary for this host")

@@ -1,0 +1,335 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What installing a minikube release on a host takes, decided from one look at the host.
+
+The minikube_install role asks sre.minikube.minikube_install_plan once per
+run. That module looks at the host in one process (its OS and CPU, the
+install directory or its nearest existing parent, the installed binary's
+version, the minikube that PATH runs first, Docker) and this file makes the
+decisions: the settings' checks, the release asset, its URL and the checksum
+to verify it against, whether writing needs privilege escalation, how the
+installed version compares with the requested one, and the messages that
+say what to change.
+
+The functions take what they look at as arguments (a ``runner`` for
+commands, plain values for the rest) so that the unit tests drive them with
+tables of cases.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube
+from ansible_collections.sre.minikube.plugins.module_utils.platform import UnsupportedPlatformError, describe
+
+_VERSION = re.compile(r"v[0-9]+\.[0-9]+\.[0-9]+")
+_BASE_URL = re.compile(r"(https?|file)://[^\s]+")
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+_SEMVER = re.compile(
+    r"v(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)[.](0|[1-9][0-9]*)(?:-([0-9A-Za-z.-]+))?(?:[+][0-9A-Za-z.-]+)?"
+)
+
+PREFLIGHT_OFF = "Hosts that only need the minikube binary can set minikube_install_preflight: false."
+DOCKER_GROUP = (
+    'add the user Ansible connects as to the docker group (sudo usermod -aG docker "$USER", then log in again)'
+)
+
+
+class PlanError(Exception):
+    """A setting or a host that the role cannot install for; the message says what to change."""
+
+
+# ---------------------------------------------------------------- settings
+
+
+def settings_problems(version, base_url, sha256, install_dir, download_timeout):
+    """Every setting that is wrong, one message each (empty when all are fine)."""
+    problems = []
+    if not _VERSION.fullmatch(version or ""):
+        problems.append(
+            f"minikube_install_version must name one release exactly, such as v1.38.1 (got '{version}'); "
+            "'latest' and ranges are refused so that every run installs the same verified binary."
+        )
+    if not _BASE_URL.fullmatch(base_url or ""):
+        problems.append(
+            f"minikube_install_base_url must be an http(s):// or file:// URL without spaces (got '{base_url}')."
+        )
+    if sha256 and not _SHA256.fullmatch(sha256):
+        problems.append(
+            f"minikube_install_sha256 must be empty or 64 hex digits, the sha256 of the asset itself (got '{sha256}')."
+        )
+    if not (install_dir.startswith("/") or install_dir.startswith("~/") or install_dir == "~"):
+        problems.append(f"minikube_install_dir must be an absolute path or start with ~/ (got '{install_dir}').")
+    if download_timeout <= 0:
+        problems.append("minikube_install_download_timeout must be a positive number of seconds.")
+    return problems
+
+
+# ---------------------------------------------------------------- versions
+
+
+def semver_key(version):
+    """A sort key for vX.Y.Z[-pre][+build] (semver precedence); None for any other text."""
+    match = _SEMVER.fullmatch(version or "")
+    if not match:
+        return None
+    major, minor, patch, pre = match.groups()
+    # A release sorts after its pre-releases; numeric identifiers sort
+    # numerically and before alphanumeric ones.
+    pre_key = (1,) if pre is None else (0, *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split(".")))
+    return (int(major), int(minor), int(patch), pre_key)
+
+
+def change_kind(current, requested):
+    """none (nothing or the requested release there), upgrade, downgrade, or other (cannot be ordered)."""
+    if current in ("", requested):
+        return "none"
+    have, want = semver_key(current), semver_key(requested)
+    if have is None or want is None or have == want:
+        return "other"
+    return "downgrade" if have > want else "upgrade"
+
+
+# ---------------------------------------------------------------- release
+
+
+def release(platform_facts, version, base_url, sha256, checksums):
+    """The asset, its URL and the checksum (or the URL of the .sha256) to verify it against.
+
+    Raises PlanError when minikube publishes no such binary for the host.
+    """
+    asset = platform_facts["asset"]
+    known = (checksums or {}).get(version) or {}
+    last = platform_facts["last_version"]
+    published = (
+        platform_facts["os"] in ("linux", "darwin")
+        and (last is None or semver_key(version) <= semver_key(last))
+        and (not known or asset in known)
+    )
+    if not published:
+        if platform_facts["os"] == "windows":
+            way = (
+                "This role installs on Linux and macOS hosts; install minikube on Windows "
+                "with its installer or a package manager."
+            )
+        elif last is not None:
+            way = f"The last release with this asset is {last}: set minikube_install_version to it or older."
+        else:
+            way = f"Published assets of {version}: {', '.join(sorted(known))}."
+        raise PlanError(
+            f"minikube {version} has no {asset} for this host "
+            f"({platform_facts['system']}/{platform_facts['machine']}). {way}"
+        )
+    url = f"{base_url.rstrip('/')}/{version}/{asset}"
+    checksum = sha256.lower() if sha256 else known.get(asset) or f"{url}.sha256"
+    return {"asset": asset, "url": url, "checksum": checksum}
+
+
+# ---------------------------------------------------------------- install directory
+
+
+def locate(install_dir, exists=None, isdir=None, writable=None):
+    """Where the binary goes and whether writing there needs privilege escalation.
+
+    ``install_dir`` is already expanded (``~`` resolved for the connecting
+    user). A missing directory is created in its nearest existing parent,
+    so that parent's permissions decide. Raises PlanError when the path
+    exists but is not a directory.
+    """
+    exists, isdir, writable = exists or os.path.exists, isdir or os.path.isdir, writable or _writable
+    path = install_dir.rstrip("/") or "/"
+    if exists(path) and not isdir(path):
+        raise PlanError(f"minikube_install_dir {install_dir} exists on this host but is not a directory.")
+    nearest = nearest_existing(path, exists)
+    return {
+        "dir": path,
+        "exists": nearest == path,
+        "become": not writable(nearest),
+        "binary": os.path.join(path, "minikube"),
+    }
+
+
+# ---------------------------------------------------------------- PATH
+
+
+def first_on_path(search_path, binary, is_executable=None, same_file=None):
+    """The minikube that PATH runs first once ``binary`` is installed: (path, whether it is ``binary``).
+
+    ('', False) when PATH holds none. A PATH entry that leads to the
+    installed binary (its directory, a link to it, the same file) counts
+    as the installed binary, whether or not it is installed yet.
+    """
+    if is_executable is None:
+        is_executable = _executable
+    if same_file is None:
+        same_file = _same_file
+    for entry in (search_path or "").split(os.pathsep):
+        candidate = os.path.join(entry or ".", "minikube")
+        if same_file(candidate, binary):
+            return candidate, True
+        if is_executable(candidate):
+            return candidate, False
+    return "", False
+
+
+def nearest_existing(path, exists=None):
+    """The path itself when it exists, else its nearest existing parent (where it would be created)."""
+    exists = exists or os.path.exists
+    while not exists(path) and os.path.dirname(path) != path:
+        path = os.path.dirname(path)
+    return path
+
+
+def write_access(install_dir, uid, writable=None):
+    """Who the connecting user is and whether they can create files in ``install_dir`` (``~`` expanded).
+
+    What the privilege check before a run needs: root writes anywhere; anyone
+    else needs write access to the directory, or to its nearest existing
+    parent when it is missing.
+    """
+    nearest = nearest_existing(install_dir.rstrip("/") or "/")
+    return {
+        "uid": uid,
+        "root": uid == 0,
+        "path": install_dir,
+        "nearest": nearest,
+        "writable": uid == 0 or (writable or _writable)(nearest),
+    }
+
+
+def _writable(path):
+    return os.access(path, os.W_OK)
+
+
+def _executable(path):
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def _same_file(one, other):
+    if os.path.realpath(one) == os.path.realpath(other):
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def short_version(runner, binary):
+    """What `<binary> version --short` says, or 'version unknown'."""
+    try:
+        rc, stdout, _stderr = runner([binary, "version", "--short"])
+    except OSError:
+        return "version unknown"
+    answer = stdout.strip()
+    return answer if rc == 0 and re.match(r"v[0-9]", answer) else "version unknown"
+
+
+# ---------------------------------------------------------------- Docker
+
+
+def docker_problem(answer):
+    """The preflight's message for `docker version`'s answer (rc, stdout, stderr; None: could not run); '' if fine."""
+    if answer is not None and answer[0] == 0:
+        return ""
+    if answer is None or (not answer[1] and not answer[2]):
+        return (
+            "Preflight for minikube's docker driver failed on this host: the docker CLI could not be run: "
+            "it is not installed (or not on PATH). Install Docker (Docker Engine on Linux, Docker Desktop on macOS), "
+            f"start it, and {DOCKER_GROUP}. {PREFLIGHT_OFF}"
+        )
+    return (
+        f"Preflight for minikube's docker driver failed on this host: `docker version` exited {answer[0]} "
+        f"({answer[2].strip()}). Start the Docker daemon (sudo systemctl start docker, or open Docker Desktop) and, "
+        f"if the error says permission denied, {DOCKER_GROUP}. {PREFLIGHT_OFF}"
+    )
+
+
+# ---------------------------------------------------------------- running
+
+
+def run(argv):
+    """Run argv without input; (rc, stdout, stderr). Raises OSError when it cannot be started."""
+    done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace", check=False)
+    return done.returncode, done.stdout, done.stderr
+
+
+def together(*calls):
+    """Call each function on its own thread, so that the commands they run overlap; their answers in order.
+
+    An OSError (a command that cannot be started) is returned as None.
+    """
+    answers = [None] * len(calls)
+
+    def call(index, function):
+        try:
+            answers[index] = function()
+        except OSError:
+            answers[index] = None
+
+    threads = [threading.Thread(target=call, args=(index, function)) for index, function in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+# ---------------------------------------------------------------- the plan
+
+
+def plan(params, system, machine, environ, runner=None):
+    """The whole plan for the module's parameters; raises PlanError with the first problem found.
+
+    ``params``: version, base_url, sha256, checksums, dir (``~`` expanded),
+    download_timeout, preflight. ``environ``: the connecting user's
+    environment (its PATH is searched).
+    """
+    runner = runner or run
+    problems = settings_problems(
+        params["version"], params["base_url"], params["sha256"], params["dir"], params["download_timeout"]
+    )
+    if problems:
+        raise PlanError(" ".join(problems))
+    try:
+        platform_facts = describe(system, machine)
+    except UnsupportedPlatformError as error:
+        raise PlanError(str(error)) from None
+    result = {"platform": platform_facts}
+    result.update(release(platform_facts, params["version"], params["base_url"], params["sha256"], params["checksums"]))
+    place = locate(os.path.expanduser(params["dir"]))
+
+    # The two commands a re-run cannot do without run side by side.
+    minikube = Minikube(place["binary"], runner)
+    calls = [minikube.version]
+    if params["preflight"]:
+        calls.append(lambda: runner(["docker", "version"]))
+    answers = together(*calls)
+    if params["preflight"]:
+        problem = docker_problem(answers[1])
+        if problem:
+            raise PlanError(problem)
+    current = answers[0] or ""
+
+    search_path = environ.get("PATH", os.defpath)
+    first, is_installed = first_on_path(search_path, place["binary"])
+    shadowed = bool(first) and not is_installed
+    result.update(
+        dir=place["dir"],
+        dir_exists=place["exists"],
+        become=place["become"],
+        binary=place["binary"],
+        current=current,
+        change=change_kind(current, params["version"]),
+        path={
+            "search_path": search_path,
+            "first": first,
+            "shadowed": shadowed,
+            "other_version": short_version(runner, first) if shadowed else "",
+        },
+        docker_checked=bool(params["preflight"]),
+    )
+    return result

@@ -1,0 +1,425 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The minikube_install role's decisions, from tables of what a host shows."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+import pytest
+from ansible_collections.sre.minikube.plugins.module_utils import install_plan
+from ansible_collections.sre.minikube.plugins.module_utils.install_plan import PlanError
+
+SHA = "a" * 64
+LINUX = {
+    "os": "linux",
+    "arch": "amd64",
+    "asset": "minikube-linux-amd64",
+    "last_version": None,
+    "system": "Linux",
+    "machine": "x86_64",
+}
+ARM32 = dict(LINUX, arch="arm", asset="minikube-linux-arm", last_version="v1.37.0", machine="armv7l")
+WINDOWS = dict(LINUX, os="windows", asset="minikube-windows-amd64.exe", system="Windows", machine="AMD64")
+BASE = "https://example.invalid/releases"
+
+# ---------------------------------------------------------------- settings
+
+GOOD = {"version": "v1.38.1", "base_url": BASE, "sha256": "", "install_dir": "/usr/local/bin", "download_timeout": 60}
+
+SETTINGS = [
+    # (changed settings, the words of the one expected problem; None: no problem)
+    ({}, None),
+    ({"install_dir": "~/.local/bin"}, None),
+    ({"install_dir": "~"}, None),
+    ({"base_url": "file:///srv/mirror"}, None),
+    ({"base_url": "http://127.0.0.1:8080"}, None),
+    ({"sha256": SHA.upper()}, None),
+    ({"version": "latest"}, "minikube_install_version must name one release exactly"),
+    ({"version": "1.38.1"}, "minikube_install_version must name one release exactly"),
+    ({"version": "v1.38"}, "minikube_install_version must name one release exactly"),
+    ({"version": "v1.38.1\n"}, "minikube_install_version must name one release exactly"),
+    ({"version": ">=v1.38.1"}, "minikube_install_version must name one release exactly"),
+    ({"base_url": "ftp://mirror"}, "minikube_install_base_url must be an http(s):// or file:// URL"),
+    ({"base_url": "https://mirror/a b"}, "minikube_install_base_url must be an http(s):// or file:// URL"),
+    ({"base_url": "https://mirror/\nx"}, "minikube_install_base_url must be an http(s):// or file:// URL"),
+    ({"sha256": "abc"}, "minikube_install_sha256 must be empty or 64 hex digits"),
+    ({"sha256": "g" * 64}, "minikube_install_sha256 must be empty or 64 hex digits"),
+    ({"install_dir": "bin"}, "minikube_install_dir must be an absolute path or start with ~/"),
+    ({"install_dir": "~other/bin"}, "minikube_install_dir must be an absolute path or start with ~/"),
+    ({"download_timeout": 0}, "minikube_install_download_timeout must be a positive number of seconds"),
+    ({"download_timeout": -5}, "minikube_install_download_timeout must be a positive number of seconds"),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), SETTINGS)
+def test_settings(changes, expected):
+    problems = install_plan.settings_problems(**dict(GOOD, **changes))
+    if expected is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and expected in problems[0], problems
+
+
+def test_every_wrong_setting_is_named():
+    problems = install_plan.settings_problems("latest", "ftp://x", "abc", "bin", 0)
+    assert len(problems) == 5
+
+
+# ---------------------------------------------------------------- versions
+
+CHANGES = [
+    # (installed, requested, change)
+    ("", "v1.38.1", "none"),
+    ("v1.38.1", "v1.38.1", "none"),
+    ("v1.37.0", "v1.38.1", "upgrade"),
+    ("v1.38.1", "v1.37.0", "downgrade"),
+    ("v1.100.0", "v1.38.1", "downgrade"),
+    ("v1.9.0", "v1.38.1", "upgrade"),
+    ("v2.0.0", "v1.99.99", "downgrade"),
+    ("v1.38.1-beta.0", "v1.38.1", "upgrade"),
+    ("v1.39.0-beta.0", "v1.38.1", "downgrade"),
+    ("v1.38.1+build.5", "v1.38.1", "other"),
+    ("v1.38", "v1.38.1", "other"),
+    ("1.38.0", "v1.38.1", "other"),
+    ("devel", "v1.38.1", "other"),
+]
+
+
+@pytest.mark.parametrize(("current", "requested", "change"), CHANGES)
+def test_change_kind(current, requested, change):
+    assert install_plan.change_kind(current, requested) == change
+
+
+PRERELEASES = ["v1.0.0-alpha", "v1.0.0-alpha.1", "v1.0.0-alpha.beta", "v1.0.0-beta", "v1.0.0-beta.2", "v1.0.0-beta.11"]
+
+
+def test_semver_precedence_of_prereleases():
+    ordered = [*PRERELEASES, "v1.0.0-rc.1", "v1.0.0"]
+    assert sorted(reversed(ordered), key=install_plan.semver_key) == ordered
+
+
+# ---------------------------------------------------------------- release
+
+RELEASES = [
+    # (platform, version, sha256, checksums, asset, checksum)
+    (LINUX, "v1.38.1", "", {}, "minikube-linux-amd64", f"{BASE}/v1.38.1/minikube-linux-amd64.sha256"),
+    (LINUX, "v1.38.1", SHA.upper(), {"v1.38.1": {"minikube-linux-amd64": "b" * 64}}, "minikube-linux-amd64", SHA),
+    (LINUX, "v1.38.1", "", {"v1.38.1": {"minikube-linux-amd64": "b" * 64}}, "minikube-linux-amd64", "b" * 64),
+    (LINUX, "v1.39.0", "", {"v1.38.1": {"minikube-linux-amd64": "b" * 64}}, "minikube-linux-amd64", None),
+    (ARM32, "v1.37.0", "", {}, "minikube-linux-arm", None),
+    (ARM32, "v1.9.0", "", {}, "minikube-linux-arm", None),
+]
+
+
+@pytest.mark.parametrize(("platform", "version", "sha256", "checksums", "asset", "checksum"), RELEASES)
+def test_release(platform, version, sha256, checksums, asset, checksum):
+    found = install_plan.release(platform, version, BASE + "/", sha256, checksums)
+    assert found["asset"] == asset
+    assert found["url"] == f"{BASE}/{version}/{asset}"
+    assert found["checksum"] == (checksum or f"{found['url']}.sha256")
+
+
+REFUSALS = [
+    # (platform, version, checksums, words of the message)
+    (WINDOWS, "v1.38.1", {}, "install minikube on Windows with its installer"),
+    (ARM32, "v1.38.1", {}, "The last release with this asset is v1.37.0: set minikube_install_version to it or older."),
+    (
+        LINUX,
+        "v1.38.1",
+        {"v1.38.1": {"minikube-darwin-arm64": SHA, "minikube-darwin-amd64": SHA}},
+        "Published assets of v1.38.1: minikube-darwin-amd64, minikube-darwin-arm64.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("platform", "version", "checksums", "words"), REFUSALS)
+def test_release_refused(platform, version, checksums, words):
+    with pytest.raises(PlanError) as caught:
+        install_plan.release(platform, version, BASE, "", checksums)
+    message = str(caught.value)
+    assert message.startswith(f"minikube {version} has no {platform['asset']} for this host")
+    assert f"({platform['system']}/{platform['machine']})" in message
+    assert words in message
+
+
+# ---------------------------------------------------------------- install directory
+
+LOCATIONS = [
+    # (existing paths, writable paths, install dir, dir, exists, become)
+    ({"/", "/usr", "/usr/local", "/usr/local/bin"}, {"/tmp"}, "/usr/local/bin", "/usr/local/bin", True, True),
+    ({"/", "/home", "/home/u", "/home/u/bin"}, {"/home/u/bin"}, "/home/u/bin/", "/home/u/bin", True, False),
+    ({"/", "/home", "/home/u"}, {"/home/u"}, "/home/u/.local/bin", "/home/u/.local/bin", False, False),
+    ({"/", "/opt"}, set(), "/opt/a/b/c", "/opt/a/b/c", False, True),
+    ({"/"}, {"/"}, "/srv/bin", "/srv/bin", False, False),
+    ({"/"}, set(), "/", "/", True, True),
+]
+
+
+@pytest.mark.parametrize(("existing", "writable", "install_dir", "where", "exists", "become"), LOCATIONS)
+def test_locate(existing, writable, install_dir, where, exists, become):
+    found = install_plan.locate(
+        install_dir, exists=existing.__contains__, isdir=existing.__contains__, writable=writable.__contains__
+    )
+    assert found == {"dir": where, "exists": exists, "become": become, "binary": os.path.join(where, "minikube")}
+
+
+def test_locate_refuses_a_file(tmp_path):
+    target = tmp_path / "bin"
+    target.write_text("not a directory")
+    with pytest.raises(PlanError, match="exists on this host but is not a directory"):
+        install_plan.locate(str(target))
+
+
+# ---------------------------------------------------------------- PATH
+
+BINARY = "/usr/local/bin/minikube"
+ON_PATH = [
+    # (PATH, executables, files that are the installed binary, first, is the installed binary)
+    ("/usr/local/bin:/usr/bin", set(), {"/usr/local/bin/minikube"}, BINARY, True),
+    ("/usr/bin:/usr/local/bin", set(), {"/usr/local/bin/minikube"}, BINARY, True),
+    ("/opt/brew/bin:/usr/local/bin", {"/opt/brew/bin/minikube"}, {BINARY}, "/opt/brew/bin/minikube", False),
+    ("/usr/local/bin:/opt/brew/bin", {"/opt/brew/bin/minikube"}, {BINARY}, BINARY, True),
+    (
+        "/home/u/links:/opt/brew/bin",
+        {"/opt/brew/bin/minikube"},
+        {BINARY, "/home/u/links/minikube"},
+        "/home/u/links/minikube",
+        True,
+    ),
+    ("/usr/bin:/bin", set(), {BINARY}, "", False),
+    ("", set(), {BINARY}, "", False),
+]
+
+
+@pytest.mark.parametrize(("search_path", "executables", "same", "first", "installed"), ON_PATH)
+def test_first_on_path(search_path, executables, same, first, installed):
+    found = install_plan.first_on_path(
+        search_path, BINARY, is_executable=executables.__contains__, same_file=lambda one, _binary: one in same
+    )
+    assert found == (first, installed)
+
+
+def test_first_on_path_sees_links_and_files(tmp_path):
+    installed_dir, other_dir, link_dir = tmp_path / "bin", tmp_path / "other", tmp_path / "links"
+    for folder in (installed_dir, other_dir, link_dir):
+        folder.mkdir()
+    binary = installed_dir / "minikube"
+    other = other_dir / "minikube"
+    other.write_text("#!/bin/sh\necho v1.20.0\n")
+    other.chmod(0o755)
+    (link_dir / "minikube").symlink_to(binary)  # dangling until installed
+
+    assert install_plan.first_on_path(f"{link_dir}:{other_dir}", str(binary)) == (str(link_dir / "minikube"), True)
+    assert install_plan.first_on_path(f"{other_dir}:{installed_dir}", str(binary)) == (str(other), False)
+    other.chmod(0o644)
+    assert install_plan.first_on_path(f"{other_dir}:{installed_dir}", str(binary)) == (str(binary), True)
+
+
+SHORT_VERSIONS = [
+    # (rc, stdout, reported)
+    (0, "v1.20.0\n", "v1.20.0"),
+    (0, "minikube version: v1.20.0\n", "version unknown"),
+    (1, "v1.20.0\n", "version unknown"),
+    (None, "", "version unknown"),
+]
+
+
+@pytest.mark.parametrize(("rc", "stdout", "reported"), SHORT_VERSIONS)
+def test_short_version(rc, stdout, reported):
+    def runner(argv):
+        assert argv == ["/opt/minikube", "version", "--short"]
+        if rc is None:
+            raise FileNotFoundError(argv[0])
+        return rc, stdout, ""
+
+    assert install_plan.short_version(runner, "/opt/minikube") == reported
+
+
+# ---------------------------------------------------------------- Docker
+
+DOCKER = [
+    # (answer, words of the message; '' when fine)
+    ((0, "Client: ...", ""), ""),
+    (None, "the docker CLI could not be run: it is not installed (or not on PATH)"),
+    ((127, "", ""), "the docker CLI could not be run"),
+    (
+        (1, "Client: ...", "Cannot connect to the Docker daemon at unix:///x.sock\n"),
+        "`docker version` exited 1 (Cannot connect to the Docker daemon at unix:///x.sock). Start the Docker daemon",
+    ),
+    ((1, "", "permission denied while trying to connect"), "if the error says permission denied, add the user"),
+]
+
+
+@pytest.mark.parametrize(("answer", "words"), DOCKER)
+def test_docker_problem(answer, words):
+    problem = install_plan.docker_problem(answer)
+    if not words:
+        assert problem == ""
+    else:
+        assert words in problem
+        assert problem.endswith("Hosts that only need the minikube binary can set minikube_install_preflight: false.")
+
+
+def test_together_overlaps_the_calls():
+    started = []
+    both = threading.Barrier(2, timeout=5)
+
+    def call(name):
+        def run():
+            started.append(name)
+            both.wait()  # each waits for the other: only concurrent calls get past
+            return name
+
+        return run
+
+    def broken():
+        raise FileNotFoundError("docker")
+
+    assert install_plan.together(call("a"), call("b")) == ["a", "b"]
+    assert install_plan.together(broken, lambda: 1) == [None, 1]
+
+
+# ---------------------------------------------------------------- the whole plan
+
+
+def fake_host(versions, docker=(0, "ok", "")):
+    """A runner: minikube binaries answer their version (JSON or short), docker its answer; others are missing."""
+    calls = []
+
+    def runner(argv):
+        calls.append(argv)
+        time.sleep(0.01)
+        if argv[0] == "docker":
+            if docker is None:
+                raise FileNotFoundError("docker")
+            return docker
+        if argv[0] not in versions:
+            raise FileNotFoundError(argv[0])
+        if argv[1:] == ["version", "--output=json"]:
+            return 0, json.dumps({"commit": "x", "minikubeVersion": versions[argv[0]]}), ""
+        return 0, versions[argv[0]] + "\n", ""
+
+    runner.calls = calls
+    return runner
+
+
+def params(install_dir, **changes):
+    return dict(
+        {
+            "version": "v1.38.1",
+            "base_url": BASE,
+            "sha256": "",
+            "checksums": {},
+            "dir": install_dir,
+            "download_timeout": 60,
+            "preflight": True,
+        },
+        **changes,
+    )
+
+
+def test_plan_of_a_rerun(tmp_path):
+    install_dir = tmp_path / "bin"
+    install_dir.mkdir()
+    binary = str(install_dir / "minikube")
+    runner = fake_host({binary: "v1.38.1"})
+
+    found = install_plan.plan(params(str(install_dir)), "Linux", "x86_64", {"PATH": f"{install_dir}:/usr/bin"}, runner)
+
+    assert found["current"] == "v1.38.1" and found["change"] == "none"
+    assert (found["binary"], found["dir_exists"], found["become"]) == (binary, True, False)
+    assert found["asset"] == "minikube-linux-amd64"
+    assert found["path"] == {
+        "search_path": f"{install_dir}:/usr/bin",
+        "first": binary,
+        "shadowed": False,
+        "other_version": "",
+    }
+    assert found["docker_checked"] is True
+    assert set(map(tuple, runner.calls)) == {("docker", "version"), (binary, "version", "--output=json")}
+
+
+def test_plan_of_a_first_install_with_another_minikube_first(tmp_path):
+    other_dir = tmp_path / "brew"
+    other_dir.mkdir()
+    other = other_dir / "minikube"
+    other.write_text("")
+    other.chmod(0o755)
+    install_dir = tmp_path / "missing" / "bin"
+    runner = fake_host({str(other): "v1.20.0"})
+
+    found = install_plan.plan(
+        params(str(install_dir), version="v1.37.0", preflight=False),
+        "Linux",
+        "aarch64",
+        {"PATH": f"{other_dir}:{install_dir}"},
+        runner,
+    )
+
+    assert (found["current"], found["change"], found["dir_exists"]) == ("", "none", False)
+    assert found["url"] == f"{BASE}/v1.37.0/minikube-linux-arm64"
+    assert found["path"]["first"] == str(other) and found["path"]["shadowed"] is True
+    assert found["path"]["other_version"] == "v1.20.0"
+    assert found["docker_checked"] is False
+    assert ["docker", "version"] not in runner.calls
+
+
+def test_plan_without_path_searches_the_default(tmp_path):
+    found = install_plan.plan(params(str(tmp_path), preflight=False), "Linux", "x86_64", {}, fake_host({}))
+    assert found["path"]["search_path"] == os.defpath
+
+
+PLAN_FAILURES = [
+    # (changes, system, machine, docker, words)
+    ({"version": "latest"}, "Linux", "x86_64", (0, "", ""), "minikube_install_version must name one release"),
+    ({}, "Linux", "i686", (0, "", ""), "detected system 'Linux' and CPU 'i686'"),
+    ({}, "Windows", "AMD64", (0, "", ""), "install minikube on Windows"),
+    (
+        {"checksums": {"v1.38.1": {"minikube-darwin-arm64": SHA}}},
+        "Linux",
+        "x86_64",
+        (0, "", ""),
+        "Published assets of v1.38.1: minikube-darwin-arm64",
+    ),
+    ({}, "Linux", "x86_64", None, "the docker CLI could not be run"),
+    ({}, "Linux", "x86_64", (1, "", "Cannot connect"), "`docker version` exited 1 (Cannot connect)"),
+]
+
+
+@pytest.mark.parametrize(("changes", "system", "machine", "docker", "words"), PLAN_FAILURES)
+def test_plan_failures(tmp_path, changes, system, machine, docker, words):
+    with pytest.raises(PlanError) as caught:
+        install_plan.plan(
+            params(str(tmp_path), **changes), system, machine, {"PATH": "/usr/bin"}, fake_host({}, docker=docker)
+        )
+    assert words in str(caught.value)
+
+
+def test_plan_expands_the_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    found = install_plan.plan(params("~/.local/bin", preflight=False), "Linux", "x86_64", {"PATH": ""}, fake_host({}))
+    assert found["dir"] == f"{tmp_path}/.local/bin" and found["binary"] == f"{tmp_path}/.local/bin/minikube"
+
+
+# ---------------------------------------------------------------- write access (the privilege check)
+
+ACCESS = [
+    # (uid, writable paths, path, nearest, writable)
+    (0, set(), "/usr/local/bin", "/usr/local/bin", True),
+    (1000, set(), "/usr/local/bin", "/usr/local/bin", False),
+    (1000, {"/usr/local/bin"}, "/usr/local/bin/", "/usr/local/bin", True),
+    (1000, {"/usr"}, "/usr/local/bin/nope/deeper", "/usr/local/bin", False),
+]
+
+
+@pytest.mark.parametrize(("uid", "writable", "path", "nearest", "expected"), ACCESS)
+def test_write_access(monkeypatch, uid, writable, path, nearest, expected):
+    existing = {"/", "/usr", "/usr/local", "/usr/local/bin"}
+    monkeypatch.setattr(install_plan.os.path, "exists", existing.__contains__)
+    assert not install_plan.os.path.exists("/usr/local/bin/nope")
+    found = install_plan.write_access(path, uid, writable=writable.__contains__)
+    assert found == {"uid": uid, "root": uid == 0, "path": path, "nearest": nearest, "writable": expected}
