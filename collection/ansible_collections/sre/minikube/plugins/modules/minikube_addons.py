@@ -15,6 +15,9 @@ description:
   - Fails before enabling anything when O(enabled) names an addon this minikube does not have, and names the ones
     it has.
   - A failed enable fails the module with minikube's exit reason, message and advice.
+  - With O(wait_for), then reads each named Deployment once and, for those not yet Available, again every two
+    seconds until they are or O(wait_timeout) has passed; RV(unavailable) lists those that are not. A re-run whose
+    Deployments are Available costs one read each, in the same process.
 author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
@@ -39,6 +42,31 @@ options:
         Used when the addon is enabled.
     type: dict
     default: {}
+  wait_for:
+    description:
+      - Deployments, as C(namespace/name), that the addons run and that must be Available (condition
+        C(Available=True)) once they are enabled, such as C(ingress-nginx/ingress-nginx-controller).
+      - In check mode, when an addon would be enabled, nothing is read (the Deployments do not exist yet).
+    type: list
+    elements: str
+    default: []
+  wait_timeout:
+    description: Seconds to wait for the O(wait_for) Deployments.
+    type: int
+    default: 360
+  kubeconfig:
+    description:
+      - Kubeconfig for the O(wait_for) reads; empty for the client's standard lookup (C($KUBECONFIG),
+        C(~/.kube/config)).
+    type: str
+    default: ""
+  context:
+    description:
+      - Kubeconfig context for the O(wait_for) reads; the profile's name (the context minikube writes) when empty.
+    type: str
+    default: ""
+requirements:
+  - kubernetes (the Python client), for O(wait_for)
 """
 
 EXAMPLES = r"""
@@ -46,6 +74,12 @@ EXAMPLES = r"""
   sre.minikube.minikube_addons:
     profile: sre-minikube
     enabled: [ingress, ingress-dns]
+    wait_for: [ingress-nginx/ingress-nginx-controller]
+  register: addons
+
+- name: Fail unless the ingress controller is Available
+  ansible.builtin.assert:
+    that: addons.unavailable == []
 """
 
 RETURN = r"""
@@ -69,10 +103,24 @@ addons:
   description: Every addon of the profile and whether it is enabled, after the run.
   type: dict
   returned: success
+unavailable:
+  description: The O(wait_for) Deployments not Available when the wait ended (empty when all are, or none was read).
+  type: list
+  elements: str
+  returned: success
+waited:
+  description: Whether the O(wait_for) Deployments were read (not in check mode while an addon would be enabled).
+  type: bool
+  returned: success
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError, read, wait_available
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, MinikubeError, argument_spec
+from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
+    PodRequestError,
+    api_client_from_kubeconfig,
+)
 
 
 def main():
@@ -81,6 +129,10 @@ def main():
             **argument_spec(profile=True),
             "enabled": {"type": "list", "elements": "str", "required": True},
             "args": {"type": "dict", "default": {}},
+            "wait_for": {"type": "list", "elements": "str", "default": []},
+            "wait_timeout": {"type": "int", "default": 360},
+            "kubeconfig": {"type": "str", "default": ""},
+            "context": {"type": "str", "default": ""},
         },
         supports_check_mode=True,
     )
@@ -129,7 +181,25 @@ def main():
                 )
             done.append(name)
     result["addons"] = after
+    result["waited"] = bool(params["wait_for"]) and not (module.check_mode and to_enable)
+    result["unavailable"] = wait(module, params) if result["waited"] else []
     module.exit_json(**result)
+
+
+def wait(module, params):
+    """The wait_for Deployments that are not Available once the wait ends; fails when they cannot be read."""
+    bad = [target for target in params["wait_for"] if target.count("/") != 1 or "" in target.split("/")]
+    if bad:
+        module.fail_json(msg=f"wait_for takes Deployments as namespace/name, not: {bad}")
+    try:
+        client = api_client_from_kubeconfig(params["kubeconfig"], params["context"] or params["profile"])
+        return wait_available(
+            lambda kind, namespace, name: read(client, kind, namespace, name),
+            params["wait_for"],
+            params["wait_timeout"],
+        )
+    except (PodRequestError, KubeReadError) as error:
+        module.fail_json(msg=f"could not read the addons' Deployments: {error}")
 
 
 if __name__ == "__main__":

@@ -136,3 +136,75 @@ def test_read_failures(api, args, answer, message):
     with pytest.raises(KubeReadError) as caught:
         read("client", *args)
     assert str(caught.value) == message
+
+
+# ---------------------------------------------------------------- Deployments Available
+
+
+def deployment(*conditions):
+    return {"status": {"conditions": [{"type": kind, "status": status} for kind, status in conditions]}}
+
+
+AVAILABILITY = [
+    # (deployment, available)
+    (deployment(("Available", "True"), ("Progressing", "True")), True),
+    (deployment(("Progressing", "True"), ("Available", "True")), True),
+    (deployment(("Available", "False")), False),
+    (deployment(("Progressing", "True")), False),
+    ({"status": {}}, False),
+    ({}, False),
+    (None, False),
+]
+
+
+@pytest.mark.parametrize(("found", "available"), AVAILABILITY)
+def test_deployment_available(found, available):
+    assert kube_read.deployment_available(found) is available
+
+
+class Cluster:
+    """Deployments that become Available after some reads, and a clock that the waits move."""
+
+    def __init__(self, reads_until_available):
+        self.left = dict(reads_until_available)
+        self.reads = []
+        self.now = 0.0
+        self.pauses = []
+
+    def read(self, kind, namespace, name):
+        target = f"{namespace}/{name}"
+        self.reads.append((kind, target))
+        left = self.left.get(target)
+        if left is None:
+            return None
+        self.left[target] = left - 1
+        return deployment(("Available", "True" if left <= 1 else "False"))
+
+    def pause(self, seconds):
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+WAITS = [
+    # (reads until each is Available (None: never there), timeout, not Available in the end, reads, pauses)
+    ({"a/x": 1}, 360, [], 1, []),
+    ({"a/x": 1, "b/y": 1}, 360, [], 2, []),
+    ({"a/x": 3}, 360, [], 3, [2.0, 2.0]),
+    ({"a/x": 1, "b/y": 2}, 360, [], 3, [2.0]),
+    ({"a/x": 100}, 5, ["a/x"], 4, [2.0, 2.0, 1.0]),
+    ({"a/x": None}, 3, ["a/x"], 3, [2.0, 1.0]),
+    ({"a/x": 2}, 0, ["a/x"], 1, []),
+]
+
+
+@pytest.mark.parametrize(("plan", "timeout", "left", "reads", "pauses"), WAITS)
+def test_wait_available(plan, timeout, left, reads, pauses):
+    cluster = Cluster(plan)
+    targets = list(plan) + list(plan)[:1]  # a repeated target is read once a round
+
+    found = kube_read.wait_available(cluster.read, targets, timeout, clock=lambda: cluster.now, pause=cluster.pause)
+
+    assert found == left
+    assert len(cluster.reads) == reads
+    assert {kind for kind, _target in cluster.reads} == {"Deployment"}
+    assert cluster.pauses == pauses

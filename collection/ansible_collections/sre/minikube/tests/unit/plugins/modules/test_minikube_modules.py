@@ -8,6 +8,7 @@ import json
 
 import pytest
 from ansible.module_utils import basic
+from ansible_collections.sre.minikube.plugins.module_utils import kube_read
 from ansible_collections.sre.minikube.plugins.modules import (
     minikube_addons,
     minikube_images,
@@ -110,6 +111,63 @@ def test_addons_enable_only_what_is_disabled(minikube, wanted, check, changed, e
         assert f"{name}: enabled" in result["diff"]["after"]
     if not changed:
         assert result["diff"]["before"] == result["diff"]["after"]
+
+
+ADDON_WAITS = [
+    # (wanted, check mode, Available after reads (None: not read), unavailable, waited)
+    (["ingress"], False, 1, [], True),
+    (["storage-provisioner"], False, 3, [], True),
+    (["ingress"], True, None, [], False),
+    (["storage-provisioner"], True, 1, [], True),
+    (["storage-provisioner"], False, 1000, ["ingress-nginx/ingress-nginx-controller"], True),
+]
+
+
+@pytest.mark.parametrize(("wanted", "check", "reads", "unavailable", "waited"), ADDON_WAITS)
+def test_addons_wait_for_their_deployments(minikube, monkeypatch, wanted, check, reads, unavailable, waited):
+    minikube(Recorded("addons-list-json-running", answers=enable_answer("sre-real", "ingress")))
+    clients, seen = [], []
+
+    def client(kubeconfig, context):
+        clients.append((kubeconfig, context))
+        return "client"
+
+    def read(api_client, kind, namespace, name):
+        seen.append((api_client, kind, namespace, name))
+        ready = len(seen) >= reads
+        return {"status": {"conditions": [{"type": "Available", "status": "True" if ready else "False"}]}}
+
+    monkeypatch.setattr(minikube_addons, "api_client_from_kubeconfig", client)
+    monkeypatch.setattr(minikube_addons, "read", read)
+    monkeypatch.setattr(kube_read.time, "sleep", lambda seconds: None)
+    args = {
+        "binary": BIN,
+        "profile": "sre-real",
+        "enabled": wanted,
+        "wait_for": ["ingress-nginx/ingress-nginx-controller"],
+        "wait_timeout": 0 if unavailable else 360,
+        "kubeconfig": "/k/config",
+        "_ansible_check_mode": check,
+    }
+    result, failed = run_module(minikube_addons.main, args)
+    assert not failed, result
+    assert (result["waited"], result["unavailable"]) == (waited, unavailable)
+    if waited:
+        assert clients == [("/k/config", "sre-real")]
+        assert seen[0] == ("client", "Deployment", "ingress-nginx", "ingress-nginx-controller")
+        assert len(seen) == (1 if unavailable else reads)
+    else:
+        assert clients == [] and seen == []
+
+
+@pytest.mark.parametrize("target", ["ingress-nginx", "a/b/c", "/name", "namespace/"])
+def test_addons_refuse_a_wait_target_that_is_not_namespace_and_name(minikube, target):
+    minikube(Recorded("addons-list-json-running"))
+    result, failed = run_module(
+        minikube_addons.main,
+        {"binary": BIN, "profile": "sre-real", "enabled": ["storage-provisioner"], "wait_for": [target]},
+    )
+    assert failed and "namespace/name" in result["msg"]
 
 
 def test_addons_pass_their_extra_flags(minikube):
