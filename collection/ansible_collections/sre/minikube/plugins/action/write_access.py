@@ -37,7 +37,9 @@ class ActionModule(ActionBase):
             if not isinstance(path, str) or not path:
                 result.update(failed=True, msg="path is required: the directory to write into")
                 return result
-            result.update(changed=False, **write_access(os.path.expanduser(path), os.geteuid()))
+            # As the module's path type does: the user's home, then environment variables.
+            expanded = os.path.expandvars(os.path.expanduser(path))
+            result.update(changed=False, **write_access(expanded, os.geteuid()))
             return result
         result.update(self._execute_module(module_args=dict(self._task.args), task_vars=task_vars))
         return result

@@ -21,9 +21,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import threading
 
-from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, together
 from ansible_collections.sre.minikube.plugins.module_utils.platform import UnsupportedPlatformError, describe
 
 _VERSION = re.compile(r"v[0-9]+\.[0-9]+\.[0-9]+")
@@ -257,27 +256,6 @@ def run(argv):
     return done.returncode, done.stdout, done.stderr
 
 
-def together(*calls):
-    """Call each function on its own thread, so that the commands they run overlap; their answers in order.
-
-    An OSError (a command that cannot be started) is returned as None.
-    """
-    answers = [None] * len(calls)
-
-    def call(index, function):
-        try:
-            answers[index] = function()
-        except OSError:
-            answers[index] = None
-
-    threads = [threading.Thread(target=call, args=(index, function)) for index, function in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
-
-
 # ---------------------------------------------------------------- the plan
 
 
@@ -307,12 +285,17 @@ def plan(params, system, machine, environ, runner=None):
     calls = [minikube.version]
     if params["preflight"]:
         calls.append(lambda: runner(["docker", "version"]))
-    answers = together(*calls)
+    outcomes = together(*calls)
+    for _answer, error in outcomes:
+        # A command that cannot be started is an answer (no minikube, no
+        # docker CLI); anything else is a fault to report as it is.
+        if error is not None and not isinstance(error, OSError):
+            raise error
     if params["preflight"]:
-        problem = docker_problem(answers[1])
+        problem = docker_problem(outcomes[1][0])
         if problem:
             raise PlanError(problem)
-    current = answers[0] or ""
+    current = outcomes[0][0] or ""
 
     search_path = environ.get("PATH", os.defpath)
     first, is_installed = first_on_path(search_path, place["binary"])

@@ -242,6 +242,30 @@ def stream(argv, on_event, env=None, cwd=None, on_stderr=None):
     return rc, "".join(lines), "".join(errors)
 
 
+def together(*calls):
+    """Call each function on its own thread, so that the commands they run overlap; their outcomes in order.
+
+    Each outcome is ``(value, None)``, or ``(None, exception)`` for what the
+    call raised: the caller decides which failures matter. The calls must
+    not end the process (AnsibleModule.fail_json): give them a runner that
+    raises instead.
+    """
+    outcomes = [(None, None)] * len(calls)
+
+    def call(index, function):
+        try:
+            outcomes[index] = (function(), None)
+        except Exception as error:  # handed to the caller, who raises what matters
+            outcomes[index] = (None, error)
+
+    threads = [threading.Thread(target=call, args=(index, function)) for index, function in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
 class ProgressFile:
     """Appends readable progress lines to a file that another process reads as it grows."""
 

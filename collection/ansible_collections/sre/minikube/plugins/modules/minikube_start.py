@@ -159,6 +159,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     error_from,
     mismatches,
     stream,
+    together,
 )
 
 
@@ -199,8 +200,14 @@ def main():
     minikube = Minikube(params["binary"], module.run_command)
     argv = minikube.start_argv(profile, start_options(params), params["extra_args"])
     result = {"command": command_line(argv), "start_needed": False, "start_ran": False}
+    # The profile list and the status are asked side by side (a re-run needs
+    # both), by a runner that raises instead of ending the module.
+    looking = Minikube(params["binary"], lambda args: module.run_command(args, handle_exceptions=False))
+    (listed, list_error), (status, status_error) = together(looking.profiles, lambda: looking.status(profile))
     try:
-        existing = minikube.profiles().get(profile)
+        if list_error is not None:
+            raise list_error
+        existing = listed.get(profile)
         different = (
             mismatches(existing, params["driver"], params["container_runtime"], params["cni"]) if existing else []
         )
@@ -221,9 +228,13 @@ def main():
             minikube.delete(profile)
             state = "absent"
         else:
-            state = minikube.status(profile)
+            if status_error is not None:
+                raise status_error
+            state = status
     except MinikubeError as error:
         module.fail_json(msg=error.describe(), **{**result, **error.as_dict()})
+    except OSError as error:
+        module.fail_json(msg=f"cannot run {params['binary']}: {error}", **result)
     result.update(state_before=state, created=state == "absent")
     if state == "running":
         module.exit_json(changed=False, **result)

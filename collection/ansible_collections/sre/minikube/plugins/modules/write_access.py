@@ -31,7 +31,7 @@ attributes:
 options:
   path:
     description: The directory, absolute or under the connecting user's home (C(~/.local/bin)).
-    type: str
+    type: path
     required: true
 """
 
@@ -58,7 +58,7 @@ root:
   type: bool
   returned: always
 path:
-  description: O(path) with C(~) expanded.
+  description: O(path) with C(~) and environment variables expanded.
   type: str
   returned: always
   sample: /home/dev/.local/bin
@@ -79,8 +79,8 @@ from ansible_collections.sre.minikube.plugins.module_utils.install_plan import w
 
 
 def main():
-    module = AnsibleModule(argument_spec={"path": {"type": "str", "required": True}}, supports_check_mode=True)
-    module.exit_json(changed=False, **write_access(os.path.expanduser(module.params["path"]), os.geteuid()))
+    module = AnsibleModule(argument_spec={"path": {"type": "path", "required": True}}, supports_check_mode=True)
+    module.exit_json(changed=False, **write_access(module.params["path"], os.geteuid()))
 
 
 if __name__ == "__main__":

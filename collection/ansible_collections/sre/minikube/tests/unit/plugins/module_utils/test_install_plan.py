@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 
 import pytest
@@ -262,25 +261,6 @@ def test_docker_problem(answer, words):
     else:
         assert words in problem
         assert problem.endswith("Hosts that only need the minikube binary can set minikube_install_preflight: false.")
-
-
-def test_together_overlaps_the_calls():
-    started = []
-    both = threading.Barrier(2, timeout=5)
-
-    def call(name):
-        def run():
-            started.append(name)
-            both.wait()  # each waits for the other: only concurrent calls get past
-            return name
-
-        return run
-
-    def broken():
-        raise FileNotFoundError("docker")
-
-    assert install_plan.together(call("a"), call("b")) == ["a", "b"]
-    assert install_plan.together(broken, lambda: 1) == [None, 1]
 
 
 # ---------------------------------------------------------------- the whole plan

@@ -351,3 +351,25 @@ def test_progress_lines_arrive_while_minikube_runs(tmp_path, rc):
     assert stderr.count("noise") == 20000
     assert stderr_lines == ["noise\n"] * 20000
     assert len(stdout.splitlines()) == 2
+
+
+# ---------------------------------------------------------------- together
+
+
+def test_together_overlaps_the_calls_and_hands_back_what_they_raise():
+    both = threading.Barrier(2, timeout=5)
+
+    def meet(name):
+        def run():
+            both.wait()  # each waits for the other: only calls that overlap get past
+            return name
+
+        return run
+
+    def missing():
+        raise FileNotFoundError("docker")
+
+    assert mk.together(meet("a"), meet("b")) == [("a", None), ("b", None)]
+    (value, error), second = mk.together(missing, lambda: 1)
+    assert value is None and isinstance(error, FileNotFoundError)
+    assert second == (1, None)

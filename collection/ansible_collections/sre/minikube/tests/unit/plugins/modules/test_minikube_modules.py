@@ -316,13 +316,14 @@ def test_start_runs_the_whole_command_line(recorded_start):
 
 
 MISMATCHES = [
-    # (profile, requested cni, recreate, check mode, fails, mismatch, commands run after profile list)
+    # (profile, requested cni, recreate, check mode, fails, mismatch,
+    #  commands run after the look: profile list and status, side by side)
     ("sre-real", "calico", False, False, True, 'CNI is "bridge", wanted "calico"', []),
     ("sre-real", "calico", True, True, False, 'CNI is "bridge", wanted "calico"', []),
     ("sre-real", "calico", True, False, False, 'CNI is "bridge", wanted "calico"', ["delete", "start"]),
     ("sre-molecule", "", False, False, True, "the profile is invalid", []),
     # The same shape: no mismatch, the running cluster is left alone.
-    ("sre-real", "bridge", False, False, False, None, ["status"]),
+    ("sre-real", "bridge", False, False, False, None, []),
 ]
 
 
@@ -341,7 +342,8 @@ def test_start_refuses_or_recreates_a_different_cluster(
     args = dict(START, profile=profile, cni=cni, cpus=2, recreate=recreate, _ansible_check_mode=check)
     result, failed = run_module(minikube_start.main, args)
     assert failed is fails
-    assert [call[1] for call in runner.calls[1:]] == commands
+    assert sorted(call[1] for call in runner.calls[:2]) == ["profile", "status"]
+    assert [call[1] for call in runner.calls[2:]] == commands
     if mismatch is None:
         assert result["mismatches"] == [] and result["changed"] is False
         return
@@ -471,3 +473,13 @@ def test_images_build_with_their_own_build_args(cluster, common, own, runtime, e
     (build,) = [call for call in cluster.calls if "build" in call]
     assert [arg for arg in build if arg.startswith("--build-opt")] == expected
     assert build[-1] == "/src" and build[build.index("-f") + 1] == "Dockerfile"
+
+
+def test_start_without_a_binary_says_so(minikube):
+    def missing(argv):
+        raise FileNotFoundError(2, "No such file or directory", argv[0])
+
+    minikube(missing)
+    result, failed = run_module(minikube_start.main, dict(START, binary="/nowhere/minikube"))
+    assert failed and result["msg"].startswith("cannot run /nowhere/minikube: ")
+    assert "No such file or directory" in result["msg"]
