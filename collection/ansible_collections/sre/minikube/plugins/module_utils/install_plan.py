@@ -286,11 +286,11 @@ def plan(params, system, machine, environ, runner=None):
     if params["preflight"]:
         calls.append(lambda: runner(["docker", "version"]))
     outcomes = together(*calls)
-    for _answer, error in outcomes:
-        # A command that cannot be started is an answer (no minikube, no
-        # docker CLI); anything else is a fault to report as it is.
-        if error is not None and not isinstance(error, OSError):
-            raise error
+    # A command that cannot be started is an answer (no minikube, no docker
+    # CLI); anything else is a fault to report as it is.
+    faults = [error for _answer, error in outcomes if error is not None and not isinstance(error, OSError)]
+    if faults:
+        raise faults[0]
     if params["preflight"]:
         problem = docker_problem(outcomes[1][0])
         if problem:
