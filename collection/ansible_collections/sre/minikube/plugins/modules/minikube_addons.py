@@ -114,13 +114,39 @@ waited:
   returned: success
 """
 
+import threading
+
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError, read, wait_available
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, MinikubeError, argument_spec
-from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
-    PodRequestError,
-    api_client_from_kubeconfig,
-)
+
+
+class DeploymentReader:
+    """Loads the Kubernetes client on a side thread while minikube answers; then reads Deployments with it.
+
+    Importing the client is most of the cost of a read: done beside the
+    `minikube addons list` process, a re-run's one read costs little more
+    than the request itself.
+    """
+
+    def __init__(self, kubeconfig, context):
+        self.outcome = (None, None)
+        self.thread = threading.Thread(target=self.load, args=(kubeconfig, context))
+        self.thread.start()
+
+    def load(self, kubeconfig, context):
+        try:
+            from ansible_collections.sre.minikube.plugins.module_utils.kube_read import read
+            from ansible_collections.sre.minikube.plugins.module_utils.pod_request import api_client_from_kubeconfig
+
+            client = api_client_from_kubeconfig(kubeconfig, context)
+            self.outcome = (lambda kind, namespace, name: read(client, kind, namespace, name), None)
+        except Exception as error:  # reported by wait() when the reads are needed
+            self.outcome = (None, error)
+
+    def get(self):
+        """(read, None) once the client is loaded, or (None, the error that stopped it)."""
+        self.thread.join()
+        return self.outcome
 
 
 def main():
@@ -144,8 +170,12 @@ def main():
     )
     if bad_args:
         module.fail_json(msg=f"args must map addon names to lists of flags (strings), not: {bad_args}")
-    minikube = Minikube(params["binary"], module.run_command)
+    bad = [target for target in params["wait_for"] if target.count("/") != 1 or "" in target.split("/")]
+    if bad:
+        module.fail_json(msg=f"wait_for takes Deployments as namespace/name, not: {bad}")
     profile = params["profile"]
+    reader = DeploymentReader(params["kubeconfig"], params["context"] or profile) if params["wait_for"] else None
+    minikube = Minikube(params["binary"], module.run_command)
     try:
         before = minikube.addons(profile)
     except MinikubeError as error:
@@ -182,24 +212,21 @@ def main():
             done.append(name)
     result["addons"] = after
     result["waited"] = bool(params["wait_for"]) and not (module.check_mode and to_enable)
-    result["unavailable"] = wait(module, params) if result["waited"] else []
+    result["unavailable"] = wait(module, params, reader) if result["waited"] else []
     module.exit_json(**result)
 
 
-def wait(module, params):
+def wait(module, params, reader):
     """The wait_for Deployments that are not Available once the wait ends; fails when they cannot be read."""
-    bad = [target for target in params["wait_for"] if target.count("/") != 1 or "" in target.split("/")]
-    if bad:
-        module.fail_json(msg=f"wait_for takes Deployments as namespace/name, not: {bad}")
-    try:
-        client = api_client_from_kubeconfig(params["kubeconfig"], params["context"] or params["profile"])
-        return wait_available(
-            lambda kind, namespace, name: read(client, kind, namespace, name),
-            params["wait_for"],
-            params["wait_timeout"],
-        )
-    except (PodRequestError, KubeReadError) as error:
-        module.fail_json(msg=f"could not read the addons' Deployments: {error}")
+    from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError, wait_available
+
+    read, error = reader.get()
+    if error is None:
+        try:
+            return wait_available(read, params["wait_for"], params["wait_timeout"])
+        except KubeReadError as failure:
+            error = failure
+    module.fail_json(msg=f"could not read the addons' Deployments: {error}")
 
 
 if __name__ == "__main__":
