@@ -5,7 +5,7 @@
 # (docker-up.sh), the local stand-in of the Go builder image
 # (images/go-builder.sh) and the loopback module proxy (docker-go-proxy.sh).
 # Each image is tagged with the image_build role's content hash of its build
-# (roles/image_build/files/context_hash.py: the Dockerfile, .dockerignore and
+# (the collection's module_utils/context_hash.py: the Dockerfile, .dockerignore and
 # the files the build copies for the app, the shared module included),
 #   <APPS_IMAGE_NAMESPACE>/<app>:src-<12 hex digits>
 # so a source change gives a new tag and an unchanged source reuses the image.
@@ -40,7 +40,7 @@ done
 digests=$(python3 - "$repo" "${apps[@]}" <<'PY'
 import sys
 
-sys.path.insert(0, sys.argv[1] + "/roles/image_build/files")
+sys.path.insert(0, sys.argv[1] + "/collection/ansible_collections/sre/minikube/plugins/module_utils")
 from context_hash import app_hashes
 
 for app, value in app_hashes(sys.argv[1] + "/apps", sys.argv[2:]).items():

@@ -63,8 +63,8 @@ SERVICES = yaml.safe_load((APPS_DIR / "services.yml").read_text())["services"]
 APPS = {service["name"]: APPS_DIR / service["name"] for service in SERVICES}
 DATABASES = {s["name"]: s["name"].replace("-", "_") for s in SERVICES if s.get("database")}
 POSTGRES_SH = HERE / "postgres.sh"
-# The image_build role's content hash of an app's build: its files and the shared module.
-sys.path.insert(0, str(TOP / "roles" / "image_build" / "files"))
+# The content hash of an app's image build (its files and the shared module), as the collection computes it.
+sys.path.insert(0, str(TOP / "collection" / "ansible_collections" / "sre" / "minikube" / "plugins" / "module_utils"))
 import context_hash  # noqa: E402
 
 PORTFORWARD = {"group": "kwok.x-k8s.io", "version": "v1alpha1", "plural": "portforwards"}
@@ -86,7 +86,7 @@ def free_port():
 
 
 def source_digest(name):
-    """The content hash of the app's image (roles/image_build), so a code change builds a new binary."""
+    """The content hash of the app's image (module_utils/context_hash.py), so a code change builds a new binary."""
     return context_hash.app_hashes(str(APPS_DIR), [name])[name]["hash"][:16]
 
 

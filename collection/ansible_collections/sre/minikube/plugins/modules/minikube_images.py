@@ -29,11 +29,32 @@ attributes:
     support: full
     details: Reports the references it would build and builds nothing.
 options:
+  apps:
+    description:
+      - Apps built from one build context, O(context), each with the build argument C(APP) set to its name and
+        tagged with the content hash of what its build reads (the hash of M(sre.minikube.image_refs)); the image is
+        named after the app. The module computes the references itself, on the host that builds, and returns them
+        as RV(refs).
+      - Give either O(apps) or O(images).
+    type: list
+    elements: str
+  context:
+    description: The build context of O(apps).
+    type: path
+  dockerfile:
+    description: The Dockerfile of O(apps), relative to O(context).
+    type: str
+    default: Dockerfile
+  tag_length:
+    description: Hex digits of the content hash used as the tag of O(apps) (8 to 64).
+    type: int
+    default: 16
   images:
-    description: The images that must be present.
+    description:
+      - The images that must be present, by reference.
+      - Give either O(apps) or O(images).
     type: list
     elements: dict
-    required: true
     suboptions:
       ref:
         description: The image reference (name:tag) the build is tagged with.
@@ -52,7 +73,9 @@ options:
         type: dict
         default: {}
   build_args:
-    description: Build arguments given to every build.
+    description:
+      - Build arguments given to every build. They are not part of the tag; use them for how to build, never for
+        what is built.
     type: dict
     default: {}
   progress_file:
@@ -75,7 +98,15 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Build the services' images in the cluster
+- name: Build the services' images in the cluster, tagged with the content hash of their sources
+  sre.minikube.minikube_images:
+    profile: sre-minikube
+    context: apps
+    apps: [invoice-app, payment-provider]
+  register: images
+# images.refs: {invoice-app: {image: invoice-app, tag: ...}, payment-provider: {...}}
+
+- name: Build given references
   sre.minikube.minikube_images:
     profile: sre-minikube
     images:
@@ -101,9 +132,15 @@ present:
   type: list
   elements: str
   returned: always
+refs:
+  description: With O(apps), each app's image and content tag.
+  type: dict
+  returned: when O(apps) is given
+  sample: {invoice-app: {image: invoice-app, tag: 2a8f0f90e0333a52}}
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sre.minikube.plugins.module_utils.context_hash import APP_ARG, DockerfileError, image_refs
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     Minikube,
     MinikubeError,
@@ -120,10 +157,13 @@ def main():
     module = AnsibleModule(
         argument_spec={
             **argument_spec(profile=True),
+            "apps": {"type": "list", "elements": "str"},
+            "context": {"type": "path"},
+            "dockerfile": {"type": "str", "default": "Dockerfile"},
+            "tag_length": {"type": "int", "default": 16},
             "images": {
                 "type": "list",
                 "elements": "dict",
-                "required": True,
                 "options": {
                     "ref": {"type": "str", "required": True},
                     "context": {"type": "path", "required": True},
@@ -137,9 +177,30 @@ def main():
             "timeout": {"type": "int", "default": 3600},
         },
         supports_check_mode=True,
+        required_one_of=[("apps", "images")],
+        mutually_exclusive=[("apps", "images")],
+        required_by={"apps": "context"},
     )
     params = module.params
     profile = params["profile"]
+    refs = None
+    if params["apps"] is not None:
+        try:
+            refs = image_refs(params["context"], params["apps"], params["dockerfile"], params["tag_length"])
+        except (OSError, DockerfileError) as error:
+            module.fail_json(msg=f"cannot hash the apps' sources: {error}")
+        except ValueError as error:
+            module.fail_json(msg=str(error))
+        params["images"] = [
+            {
+                "ref": f"{ref['image']}:{ref['tag']}",
+                "context": params["context"],
+                "dockerfile": params["dockerfile"],
+                "build_args": {APP_ARG: app},
+            }
+            for app, ref in refs.items()
+        ]
+    extra = {} if refs is None else {"refs": refs}
     minikube = Minikube(params["binary"], module.run_command)
     try:
         before = minikube.images(profile)
@@ -149,7 +210,7 @@ def main():
     present = [image["ref"] for image in params["images"] if image["ref"] in before]
     built = [image["ref"] for image in missing]
     if module.check_mode or not missing:
-        module.exit_json(changed=bool(missing), built=built, present=present)
+        module.exit_json(changed=bool(missing), built=built, present=present, **extra)
 
     progress = ProgressFile(params["progress_file"])
     outputs = {}
@@ -175,7 +236,7 @@ def main():
     try:
         after = minikube.images(profile)
     except MinikubeError as error:
-        module.fail_json(msg=error.describe(), changed=True, **error.as_dict())
+        module.fail_json(msg=error.describe(), changed=True, **error.as_dict(), **extra)
     failed = [ref for ref in built if ref not in after]
     if failed:
         reports = []
@@ -187,8 +248,8 @@ def main():
                 f" (minikube exits 0 even when a build fails). The builder said: " + " / ".join(why)
             )
         done = [ref for ref in built if ref in after]
-        module.fail_json(msg="\n".join(reports), changed=True, built=done, failed_refs=failed)
-    module.exit_json(changed=True, built=built, present=present)
+        module.fail_json(msg="\n".join(reports), changed=True, built=done, failed_refs=failed, **extra)
+    module.exit_json(changed=True, built=built, present=present, **extra)
 
 
 if __name__ == "__main__":

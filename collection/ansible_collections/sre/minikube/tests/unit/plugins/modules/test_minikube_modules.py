@@ -8,7 +8,7 @@ import json
 
 import pytest
 from ansible.module_utils import basic
-from ansible_collections.sre.minikube.plugins.module_utils import kube_read, pod_request
+from ansible_collections.sre.minikube.plugins.module_utils import context_hash, kube_read, pod_request
 from ansible_collections.sre.minikube.plugins.modules import (
     minikube_addons,
     minikube_images,
@@ -504,3 +504,69 @@ def test_addons_say_why_their_deployments_cannot_be_read(minikube, monkeypatch):
     assert result["msg"] == (
         "could not read the addons' Deployments: cannot load context sre-real from /k/config: no such context"
     )
+
+
+# The apps' form: the module hashes the context itself and returns the references.
+
+APP_CONTEXT = {
+    "Dockerfile": "FROM scratch\nARG APP\nCOPY ${APP}/ /src/\n",
+    "one/main.go": "package main // one\n",
+    "two/main.go": "package main // two\n",
+}
+
+
+@pytest.fixture
+def app_context(tmp_path):
+    for name, content in APP_CONTEXT.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    return tmp_path
+
+
+APP_RUNS = [
+    # (apps present before, by name; check mode; tag length; apps built)
+    ([], False, 16, ["one", "two"]),
+    (["two"], False, 12, ["one"]),
+    (["one", "two"], False, 16, []),
+    ([], True, 16, ["one", "two"]),
+]
+
+
+@pytest.mark.parametrize(("present", "check", "length", "built"), APP_RUNS)
+def test_images_of_apps_are_tagged_with_their_content_hash(cluster, app_context, present, check, length, built):
+    refs = context_hash.image_refs(str(app_context), ["one", "two"], tag_length=length)
+    fake = cluster(Cluster([f"{refs[app]['image']}:{refs[app]['tag']}" for app in present]))
+    args = {
+        "binary": BIN,
+        "profile": "p",
+        "apps": ["one", "two"],
+        "context": str(app_context),
+        "tag_length": length,
+        "_ansible_check_mode": check,
+    }
+    result, failed = run_module(minikube_images.main, args)
+    assert not failed
+    assert result["refs"] == refs and all(len(ref["tag"]) == length for ref in refs.values())
+    assert result["built"] == [f"{app}:{refs[app]['tag']}" for app in built]
+    builds = [call for call in fake.calls if "build" in call]
+    expected = [] if check else [(f"--build-opt=opt=build-arg:APP={app}", str(app_context)) for app in built]
+    assert [(next(arg for arg in call if "APP=" in arg), call[-1]) for call in builds] == expected
+
+
+APP_REFUSALS = [
+    # (arguments beyond binary and profile, words of the message)
+    ({"apps": ["one", "three"], "context": "CONTEXT"}, "no directory three for the app three"),
+    ({"apps": ["one"], "context": "CONTEXT", "dockerfile": "build/Dockerfile"}, "no build/Dockerfile"),
+    ({"apps": ["one"], "context": "CONTEXT", "tag_length": 4}, "8 to 64"),
+    ({"apps": ["one"]}, "context"),
+    ({"apps": ["one"], "context": "CONTEXT", "images": IMAGES}, "mutually exclusive"),
+]
+
+
+@pytest.mark.parametrize(("extra", "words"), APP_REFUSALS)
+def test_images_of_apps_refuse_sources_they_cannot_hash(cluster, app_context, extra, words):
+    fake = cluster(Cluster([]))
+    args = {"binary": BIN, "profile": "p", **{k: str(app_context) if v == "CONTEXT" else v for k, v in extra.items()}}
+    result, failed = run_module(minikube_images.main, args)
+    assert failed and words in result["msg"]
+    assert fake.calls == []

@@ -1,20 +1,18 @@
-"""Unit tests of files/context_hash.py: what counts in an image's content tag."""
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""module_utils/context_hash.py: what counts in an image's content tag, and the references it tags."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import os
 import pathlib
 import shutil
 
 import pytest
+from ansible_collections.sre.minikube.plugins.module_utils import context_hash
 
-SCRIPT = pathlib.Path(__file__).resolve().parent.parent / "files" / "context_hash.py"
-APPS = pathlib.Path(__file__).resolve().parents[3] / "apps"
-spec = importlib.util.spec_from_file_location("context_hash", SCRIPT)
-context_hash = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(context_hash)
+# The repository's apps/ (this file is collection/ansible_collections/sre/minikube/tests/unit/plugins/module_utils/).
+APPS = pathlib.Path(__file__).resolve().parents[8] / "apps"
 
 # A context shaped like apps/: one Dockerfile, a shared module, one directory per app.
 DOCKERFILE = """\
@@ -211,27 +209,47 @@ def test_the_apps_dockerfile_reads_the_shared_module_and_its_app_only(tmp_path):
     assert hashes(root, apps) == third
 
 
-def test_cli_prints_json_per_app(tmp_path, capsys):
+def test_files_count_what_the_build_reads(tmp_path):
     root = make_tree(tmp_path / "ctx", FILES)
-    assert context_hash.main([str(root), "a", "b"]) == 0
-    out = capsys.readouterr().out
-    assert out.endswith("\n")
-    result = json.loads(out)
+    result = context_hash.app_hashes(str(root), ["a", "b"])
     assert sorted(result) == ["a", "b"]
-    assert result["a"]["hash"] == hashes(root)["a"]
     # Dockerfile, .dockerignore, shared/go.mod, shared/lib/lib.go, a/go.mod, a/main.go
     assert result["a"]["files"] == 6
 
 
+IMAGE_REFS = [
+    # (tag length, registry, the image of app a)
+    (16, "", "a"),
+    (8, "registry.example:5000/team", "registry.example:5000/team/a"),
+    (64, "registry.example/", "registry.example/a"),
+]
+
+
+@pytest.mark.parametrize(("length", "registry", "image"), IMAGE_REFS)
+def test_image_refs_tag_each_app_with_its_hash(length, registry, image, tmp_path):
+    root = make_tree(tmp_path / "ctx", FILES)
+    refs = context_hash.image_refs(str(root), ["a", "b"], tag_length=length, registry=registry)
+    full = hashes(root)
+    assert refs["a"] == {"image": image, "tag": full["a"][:length]}
+    assert refs["b"]["tag"] == full["b"][:length] and len(refs["b"]["tag"]) == length
+
+
+@pytest.mark.parametrize("length", [7, 65, 0])
+def test_image_refs_refuse_a_tag_length_outside_8_to_64(length, tmp_path):
+    root = make_tree(tmp_path / "ctx", FILES)
+    with pytest.raises(ValueError, match="8 to 64"):
+        context_hash.image_refs(str(root), ["a"], tag_length=length)
+
+
 @pytest.mark.parametrize(
-    "files, argv, message",
+    "files, apps, dockerfile, message",
     [
-        ({"a/main.go": "x\n"}, ["CONTEXT", "a"], "no Dockerfile in this build context"),
-        (FILES, ["CONTEXT", "a", "missing"], "no directory missing for the app missing"),
-        (FILES, ["--dockerfile", "other/Dockerfile", "CONTEXT", "a"], "no other/Dockerfile"),
+        ({"a/main.go": "x\n"}, ["a"], "Dockerfile", "no Dockerfile in this build context"),
+        (FILES, ["a", "missing"], "Dockerfile", "no directory missing for the app missing"),
+        (FILES, ["a"], "other/Dockerfile", "no other/Dockerfile"),
     ],
 )
-def test_cli_failures_say_what_is_missing(files, argv, message, tmp_path, capsys):
+def test_missing_sources_say_what_is_missing(files, apps, dockerfile, message, tmp_path):
     root = make_tree(tmp_path / "ctx", files)
-    assert context_hash.main([str(root) if arg == "CONTEXT" else arg for arg in argv]) == 1
-    assert message in capsys.readouterr().err
+    with pytest.raises(FileNotFoundError, match=message):
+        context_hash.image_refs(str(root), apps, dockerfile=dockerfile)

@@ -1,11 +1,10 @@
-#!/usr/bin/env python3
-"""Print the content hash of each app's image build, as JSON.
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The content hash of each app's image build, and the image references it tags.
 
-Usage: context_hash.py [--dockerfile NAME] CONTEXT APP [APP...]
-
-Every app is built from the one build context CONTEXT with the Dockerfile
-NAME (relative to CONTEXT, default "Dockerfile") and the build argument
-APP=<app>. The hash of an app's build covers exactly what that build reads:
+Every app is built from one build context with one Dockerfile (relative to
+the context, default "Dockerfile") and the build argument APP=<app>. The
+hash of an app's build covers exactly what that build reads:
 
 - the Dockerfile and the context's .dockerignore (Docker always reads both);
 - the files that the Dockerfile's COPY and ADD instructions (and RUN bind
@@ -20,20 +19,19 @@ every build copies (a shared module) changes them all. Build arguments that
 say how to build rather than what (a module proxy) are not passed here and
 do not count.
 
-Output: {"APP": {"hash": "<sha256 hex>", "files": N}, ...}
-Standard library only: the image_build role runs it with
-ansible.builtin.script, and the test harness imports it.
+Standard library only. The one implementation: sre.minikube.minikube_images
+tags the images it builds with it (on the host that builds), the action
+sre.minikube.image_refs finds the tags on the controller without a module
+process, and the test harness imports this file by its path.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
 import re
 import shlex
-import sys
 
 # The build argument that names the app; the Dockerfile declares `ARG APP`.
 APP_ARG = "APP"
@@ -279,21 +277,15 @@ def app_hashes(context, apps, dockerfile="Dockerfile"):
     return result
 
 
-def main(argv):
-    parser = argparse.ArgumentParser(prog="context_hash.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--dockerfile", default="Dockerfile", help="Dockerfile path relative to CONTEXT")
-    parser.add_argument("context", help="the build context of every app")
-    parser.add_argument("apps", nargs="+", metavar="app", help="an app: its directory in CONTEXT")
-    args = parser.parse_args(argv)
-    try:
-        result = app_hashes(args.context, args.apps, args.dockerfile)
-    except (OSError, DockerfileError) as error:
-        sys.stderr.write(f"context_hash.py: {error}\n")
-        return 1
-    json.dump(result, sys.stdout, sort_keys=True)
-    sys.stdout.write("\n")
-    return 0
+def image_refs(context, apps, dockerfile="Dockerfile", tag_length=16, registry=""):
+    """{app: {"image": ..., "tag": ...}}: each app's image, tagged with the first tag_length hex digits of its hash.
 
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    The image is the app's name, under registry (host[:port][/path]) when one is given.
+    """
+    if not 8 <= tag_length <= 64:
+        raise ValueError(f"tag_length={tag_length}: a tag is 8 to 64 hex digits of the content hash")
+    prefix = registry.rstrip("/") + "/" if registry else ""
+    return {
+        app: {"image": prefix + app, "tag": value["hash"][:tag_length]}
+        for app, value in app_hashes(context, apps, dockerfile).items()
+    }
