@@ -1,0 +1,210 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: k8s_deploy
+short_description: Server-side apply a list of objects, with a Secret of generated values created once
+version_added: 1.0.0
+description:
+  - Applies each object of O(definitions), in the order given, with a server-side apply under the field manager of
+    O(server_side_apply), exactly as M(kubernetes.core.k8s) does with C(apply=true) and C(server_side_apply) (the
+    same client, the same requests, the same comparison that decides RV(ignore:changed)), in one module process.
+  - With O(secret), first reads that Secret. When it exists but lacks one of O(secret.keys), the module fails before
+    anything is applied. When it is missing, the module creates it with a random value per key (letters and digits)
+    right after the Namespace it lives in is applied (first, when O(definitions) holds no such Namespace). The values
+    are never returned, shown in a diff or logged; an existing Secret is never changed.
+  - Returns each object as the API server now holds it, its status included, so a caller can judge a rollout from
+    this answer without asking again.
+author:
+  - sre.minikube maintainers (@sre-minikube)
+requirements:
+  - kubernetes (the Python client, as for kubernetes.core)
+  - the kubernetes.core collection (its client and service code are used)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Every object is sent as a server-side dry run, so the answer is what the API server would hold.
+      - Objects of a Namespace the run would create cannot be dry-run; they are reported as to be created.
+      - A missing O(secret) is reported as to be created; nothing is sent for it.
+  diff_mode:
+    support: full
+    details:
+      - One entry per object that changes; the generated values of O(secret) show as C((generated, not shown)).
+  platform:
+    platforms: posix
+options:
+  kubeconfig:
+    description:
+      - Path to the kubeconfig file.
+      - When not given, kubernetes.core's lookup applies (E(K8S_AUTH_KUBECONFIG), E(KUBECONFIG), then
+        C(~/.kube/config)).
+    type: path
+  context:
+    description:
+      - Context of the kubeconfig to use. The current context when not given.
+    type: str
+  definitions:
+    description:
+      - The objects to apply, in order (a Namespace before what lives in it). Each needs C(apiVersion), C(kind) and
+        C(metadata.name).
+    type: list
+    elements: dict
+    required: true
+  server_side_apply:
+    description: The server-side apply's settings, as for M(kubernetes.core.k8s).
+    type: dict
+    required: true
+    suboptions:
+      field_manager:
+        description: The field manager the API server records as the owner of the fields these objects set.
+        type: str
+        required: true
+      force_conflicts:
+        description: Take over the fields another manager changed (C(kubectl edit), C(kubectl scale)).
+        type: bool
+        default: false
+  secret:
+    description:
+      - A Secret of generated values that is created once and then only checked.
+    type: dict
+    suboptions:
+      definition:
+        description:
+          - The Secret without its values (C(apiVersion), C(kind), C(metadata) with name and namespace, C(type));
+            C(data) and C(stringData) are ignored.
+        type: dict
+        required: true
+      keys:
+        description: The keys the Secret must hold; each gets a generated value when the Secret is created.
+        type: list
+        elements: str
+        required: true
+      length:
+        description: Characters of each generated value.
+        type: int
+        default: 40
+      hint:
+        description: Text added to the refusal of a Secret that lacks a key (what the user can do).
+        type: str
+        default: ""
+  hidden_fields:
+    description:
+      - Fields left out of the returned objects and diffs, as for M(kubernetes.core.k8s).
+    type: list
+    elements: str
+    default: [metadata.managedFields]
+seealso:
+  - module: kubernetes.core.k8s
+"""
+
+EXAMPLES = r"""
+- name: Apply the services' objects, creating the database credentials once
+  sre.minikube.k8s_deploy:
+    context: sre-minikube
+    definitions: "{{ objects }}"
+    server_side_apply:
+      field_manager: sre.minikube.app_deploy
+      force_conflicts: true
+    secret:
+      definition:
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: postgres-credentials
+          namespace: invoice
+        type: Opaque
+      keys: [postgres-password, invoice-app-password]
+  register: applied
+"""
+
+RETURN = r"""
+objects:
+  description:
+    - Each object as the API server now holds it (in check mode, as it would), status included, in the order
+      applied; a created Secret appears with its key names only.
+  type: list
+  elements: dict
+  returned: always
+diff:
+  description: With C(--diff), one before/after entry per object that changes.
+  type: list
+  elements: dict
+  returned: when diff mode is on
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.sre.minikube.plugins.module_utils.k8s_deploy import Deployer, DeployError
+
+try:
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.runner import perform_action
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import K8sService
+except ImportError as error:
+    K8S_CORE_IMPORT_ERROR = error
+else:
+    K8S_CORE_IMPORT_ERROR = None
+
+ARGUMENT_SPEC = {
+    "kubeconfig": {"type": "path"},
+    "context": {"type": "str"},
+    "definitions": {"type": "list", "elements": "dict", "required": True},
+    "server_side_apply": {
+        "type": "dict",
+        "required": True,
+        "options": {
+            "field_manager": {"type": "str", "required": True},
+            "force_conflicts": {"type": "bool", "default": False},
+        },
+    },
+    "secret": {
+        "type": "dict",
+        "options": {
+            "definition": {"type": "dict", "required": True},
+            "keys": {"type": "list", "elements": "str", "required": True, "no_log": False},
+            "length": {"type": "int", "default": 40},
+            "hint": {"type": "str", "default": ""},
+        },
+    },
+    "hidden_fields": {"type": "list", "elements": "str", "default": ["metadata.managedFields"]},
+}
+
+
+def main():
+    if K8S_CORE_IMPORT_ERROR is not None:
+        module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+        module.fail_json(
+            msg=missing_required_lib("the kubernetes.core collection"), exception=str(K8S_CORE_IMPORT_ERROR)
+        )
+    module = AnsibleK8SModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    params = module.params
+    secret = params["secret"]
+    if secret and not 16 <= secret["length"] <= 256:
+        module.fail_json(msg=f"secret.length={secret['length']}: give 16 to 256 characters per generated value.")
+    try:
+        svc = K8sService(get_api_client(module=module), module)
+        deployer = Deployer(
+            svc, perform_action, check_mode=module.check_mode, diff=module._diff, hidden_fields=params["hidden_fields"]
+        )
+        result = deployer.run(
+            params["definitions"],
+            params["server_side_apply"]["field_manager"],
+            params["server_side_apply"]["force_conflicts"],
+            secret,
+        )
+    except DeployError as error:
+        module.fail_json(msg=str(error), **error.result)
+    except Exception as error:  # kubernetes.core's CoreException: no client for this kubeconfig or context
+        module.fail_json(msg=f"cannot reach the API server: {error}")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
