@@ -157,7 +157,7 @@ def instructions(text):
         current = []
         if not joined or joined.startswith("#"):
             continue
-        keyword, _, rest = joined.partition(" ")
+        keyword, _space, rest = joined.partition(" ")
         yield keyword.upper(), rest.strip()
 
 
@@ -211,7 +211,7 @@ def dockerfile_sources(text, build_args):
                 variables[words[0]] = substitute(" ".join(words[1:]), variables)
             else:
                 for word in words:
-                    name, _, value = word.partition("=")
+                    name, _equals, value = word.partition("=")
                     variables[name] = substitute(value, variables)
         elif keyword in ("COPY", "ADD"):
             sources += copy_sources(rest, variables or {})

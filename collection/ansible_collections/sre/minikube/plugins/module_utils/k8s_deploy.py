@@ -46,7 +46,7 @@ class DeployError(Exception):
 
 
 def generate_password(length, choice=secrets.choice):
-    return "".join(choice(PASSWORD_CHARACTERS) for _ in range(length))
+    return "".join(choice(PASSWORD_CHARACTERS) for _index in range(length))
 
 
 def where(definition):

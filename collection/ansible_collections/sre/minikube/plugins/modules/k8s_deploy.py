@@ -166,6 +166,8 @@ ARGUMENT_SPEC = {
     },
     "secret": {
         "type": "dict",
+        # It names the Secret and its keys; the values never pass through the arguments.
+        "no_log": False,
         "options": {
             "definition": {"type": "dict", "required": True},
             "keys": {"type": "list", "elements": "str", "required": True, "no_log": False},

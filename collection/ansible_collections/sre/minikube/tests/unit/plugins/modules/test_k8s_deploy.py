@@ -183,7 +183,9 @@ SECRET = {
 }
 
 
-def args(definitions, check=False, diff=False, secret=SECRET):
+def args(definitions, check=False, diff=False, secret="the credentials"):
+    """The module's arguments; secret: the credentials Secret (SECRET), None for none, or another dict."""
+    secret = SECRET if secret == "the credentials" else secret
     result = {
         "definitions": definitions,
         "server_side_apply": {"field_manager": MANAGER, "force_conflicts": True},
