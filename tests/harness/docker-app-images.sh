@@ -38,12 +38,16 @@ for app in "${apps[@]}"; do
 done
 # Every tag at once, "<app> <12 hex digits>" a line.
 digests=$(python3 - "$repo" "${apps[@]}" <<'PY'
+import importlib.util
 import sys
 
-sys.path.insert(0, sys.argv[1] + "/collection/ansible_collections/sre/minikube/plugins/module_utils")
-from context_hash import app_hashes
+# Loaded by its path: its directory holds modules named like the standard library's.
+path = sys.argv[1] + "/collection/ansible_collections/sre/minikube/plugins/module_utils/context_hash.py"
+spec = importlib.util.spec_from_file_location("context_hash", path)
+context_hash = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(context_hash)
 
-for app, value in app_hashes(sys.argv[1] + "/apps", sys.argv[2:]).items():
+for app, value in context_hash.app_hashes(sys.argv[1] + "/apps", sys.argv[2:]).items():
     print(app, value["hash"][:12])
 PY
 ) || die "cannot hash the apps' builds (see the error above)"

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import importlib.util
 import json
 import os
 import signal
@@ -64,8 +65,11 @@ APPS = {service["name"]: APPS_DIR / service["name"] for service in SERVICES}
 DATABASES = {s["name"]: s["name"].replace("-", "_") for s in SERVICES if s.get("database")}
 POSTGRES_SH = HERE / "postgres.sh"
 # The content hash of an app's image build (its files and the shared module), as the collection computes it.
-sys.path.insert(0, str(TOP / "collection" / "ansible_collections" / "sre" / "minikube" / "plugins" / "module_utils"))
-import context_hash  # noqa: E402
+# Loaded by its path: its directory holds modules named like the standard library's (platform).
+MODULE_UTILS = TOP / "collection" / "ansible_collections" / "sre" / "minikube" / "plugins" / "module_utils"
+_spec = importlib.util.spec_from_file_location("context_hash", MODULE_UTILS / "context_hash.py")
+context_hash = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(context_hash)
 
 PORTFORWARD = {"group": "kwok.x-k8s.io", "version": "v1alpha1", "plural": "portforwards"}
 # The label the Deployments' pods carry (roles/app_deploy).
