@@ -27,13 +27,7 @@ author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
+  - sre.minikube.attributes.read_only
 options:
   version:
     description: The release to install, an exact vX.Y.Z.

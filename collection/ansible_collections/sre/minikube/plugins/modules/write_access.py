@@ -21,13 +21,7 @@ author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
+  - sre.minikube.attributes.read_only
 options:
   path:
     description: The directory, absolute or under the connecting user's home (C(~/.local/bin)).

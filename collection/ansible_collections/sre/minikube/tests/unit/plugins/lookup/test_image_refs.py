@@ -10,20 +10,12 @@ from ansible.constants import config
 from ansible.errors import AnsibleLookupError
 from ansible_collections.sre.minikube.plugins.lookup import image_refs
 from ansible_collections.sre.minikube.plugins.module_utils import context_hash
-
-FILES = {
-    "Dockerfile": "FROM scratch\nARG APP\nCOPY ${APP}/ /src/\n",
-    "one/main.go": "package main // one\n",
-    "two/main.go": "package main // two\n",
-}
+from ansible_collections.sre.minikube.tests.unit.plugins.build_context import write_context
 
 
 @pytest.fixture
 def context(tmp_path):
-    for name, content in FILES.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(content)
-    return tmp_path
+    return write_context(tmp_path)
 
 
 @pytest.fixture

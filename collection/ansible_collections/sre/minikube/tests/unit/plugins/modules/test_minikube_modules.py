@@ -16,6 +16,7 @@ from ansible_collections.sre.minikube.plugins.modules import (
     minikube_start,
     minikube_version,
 )
+from ansible_collections.sre.minikube.tests.unit.plugins.build_context import write_context
 from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import run_module
 from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded, load
 
@@ -508,19 +509,10 @@ def test_addons_say_why_their_deployments_cannot_be_read(minikube, monkeypatch):
 
 # The apps' form: the module hashes the context itself and returns the references.
 
-APP_CONTEXT = {
-    "Dockerfile": "FROM scratch\nARG APP\nCOPY ${APP}/ /src/\n",
-    "one/main.go": "package main // one\n",
-    "two/main.go": "package main // two\n",
-}
-
 
 @pytest.fixture
 def app_context(tmp_path):
-    for name, content in APP_CONTEXT.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(content)
-    return tmp_path
+    return write_context(tmp_path)
 
 
 APP_RUNS = [
