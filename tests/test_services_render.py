@@ -73,6 +73,7 @@ def render(tmp_path: pathlib.Path, services: list[dict], **extra) -> tuple[subpr
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
     env.update(
         ANSIBLE_ROLES_PATH=str(TOP / "roles"),
+        ANSIBLE_COLLECTIONS_PATH=str(TOP / "collection"),
         ANSIBLE_PYTHON_INTERPRETER=sys.executable,
         ANSIBLE_NOCOLOR="1",
         ANSIBLE_LOCALHOST_WARNING="false",
@@ -242,7 +243,7 @@ def with_changed(service: str, **change) -> list[dict]:
         (
             with_changed("ledger", callers=["payment-provider", "billing"]),
             {},
-            "app_deploy_services entry ledger: caller 'billing' is not a service of app_deploy_services",
+            "app_deploy_services entry ledger: caller 'billing' is not a service of the list",
         ),
         (
             with_changed("ledger", callers=["ledger"]),
@@ -251,14 +252,14 @@ def with_changed(service: str, **change) -> list[dict]:
         ),
         (with_changed("ledger", public=True), {}, "are all public, but the Ingress has one host"),
         (with_changed("ledger", name="Ledger"), {}, "the name is not a DNS-1123 label"),
-        (with_changed("ledger", name="postgres"), {}, "the name of the role's database server"),
-        (with_changed("ledger", port=70000), {}, "port 70000 is not from 1 to 65535"),
+        (with_changed("ledger", name="postgres"), {}, "keeps for itself (postgres)"),
+        (with_changed("ledger", port=70000), {}, "port 70000 is not a number from 1 to 65535"),
         (
             with_changed("ledger", env={"LEDGER_RETRIES": 3}),
             {},
-            "env LEDGER_RETRIES is not a variable name with a string",
+            "env LEDGER_RETRIES=3 is not a variable name with a string",
         ),
-        (with_changed("ledger", env={"DATABASE_URL": "x"}), {}, "env DATABASE_URL is not a variable name"),
+        (with_changed("ledger", env={"DATABASE_URL": "x"}), {}, "env DATABASE_URL is set by the role itself"),
         (
             SERVICES + [ledger()],
             {"app_deploy_images": {**images(SERVICES), "ledger": {"image": "ledger", "tag": "latest"}}},
@@ -297,3 +298,49 @@ def test_a_bad_list_is_refused_before_anything_is_written(tmp_path, services, ex
     assert message in run.stdout + run.stderr, run.stdout + run.stderr
     assert "Check the values that a type cannot express" in run.stdout
     assert objects == {}
+
+
+VERIFY_PLAYBOOK = """
+- hosts: localhost
+  gather_facts: false
+  vars_files: [input.yml]
+  roles: [verify]
+"""
+
+
+@pytest.mark.parametrize(
+    "services, message",
+    [
+        (
+            with_changed("ledger", callers=["billing"]),
+            "verify_services entry ledger: caller 'billing' is not a service",
+        ),
+        (with_changed("invoice-app", public=False), "verify_services must hold exactly one public service (got none)"),
+        (
+            [s for s in SERVICES if s["name"] != "payment-provider"],
+            "the service verify_ledger_service names ('payment-provider'",
+        ),
+    ],
+    ids=["unknown-caller", "no-public-service", "no-ledger-service"],
+)
+def test_verify_refuses_a_bad_list_before_it_calls_the_cluster(tmp_path, services, message):
+    (tmp_path / "input.yml").write_text(yaml.safe_dump({"verify_services": services}))
+    (tmp_path / "play.yml").write_text(VERIFY_PLAYBOOK)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env.update(
+        ANSIBLE_ROLES_PATH=str(TOP / "roles"),
+        ANSIBLE_COLLECTIONS_PATH=str(TOP / "collection"),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCALHOST_WARNING="false",
+    )
+    run = subprocess.run(
+        ["ansible-playbook", "-i", "localhost,", "-c", "local", str(tmp_path / "play.yml")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert "Check the settings that a type cannot express" in run.stdout, run.stdout
+    assert message in run.stdout + run.stderr, run.stdout + run.stderr

@@ -1,0 +1,79 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The checks of a list of services: a good list passes, each bad one is named."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from ansible_collections.sre.minikube.plugins.filter.service_problems import service_problems
+from ansible_collections.sre.minikube.plugins.module_utils.services import problems, url_variable
+
+GOOD = [
+    {"name": "invoice-app", "port": 8081, "component": "api", "public": True, "database": True, "callers": [],
+     "env": {"PAYMENT_TIMEOUT": "5s"}},
+    {"name": "payment-provider", "port": 8082, "component": "payments", "public": False, "database": True,
+     "callers": ["invoice-app"], "env": {}},
+]  # fmt: skip
+
+
+def changed(index, **fields):
+    services = copy.deepcopy(GOOD)
+    services[index].update(fields)
+    return services
+
+
+def test_a_good_list_has_no_problem():
+    assert problems(GOOD, "app_deploy_services", ["postgres"]) == []
+    assert service_problems(GOOD) == []
+
+
+# (services, reserved, the one problem's expected words)
+CASES = [
+    pytest.param([], (), "is empty", id="empty"),
+    pytest.param("invoice-app", (), "is empty or not a list", id="not-a-list"),
+    pytest.param([{"port": 1}], (), "a mapping with a name", id="entry-without-name"),
+    pytest.param(changed(1, name="Payments"), (), "not a DNS-1123 label", id="name-not-a-label"),
+    pytest.param(changed(1, name="postgres"), ("postgres",), "keeps for itself (postgres)", id="reserved-name"),
+    pytest.param(changed(0, port=0), (), "port 0 is not", id="port-zero"),
+    pytest.param(changed(0, port=70000), (), "port 70000", id="port-too-high"),
+    pytest.param(changed(0, port="http"), (), "port 'http'", id="port-not-a-number"),
+    pytest.param(changed(0, port=True), (), "port True", id="port-boolean"),
+    pytest.param(changed(0, component="API"), (), "component 'API'", id="component-not-a-label"),
+    pytest.param(changed(1, public="no"), (), "public must be true or false", id="public-not-boolean"),
+    pytest.param(changed(1, database=1), (), "database must be true or false", id="database-not-boolean"),
+    pytest.param(changed(1, callers=["ledger"]), (), "caller 'ledger' is not a service", id="unknown-caller"),
+    pytest.param(changed(1, callers=["payment-provider"]), (), "the service itself", id="self-caller"),
+    pytest.param(changed(1, callers="invoice-app"), (), "callers must be a list", id="callers-not-a-list"),
+    pytest.param(changed(0, env={"TIMEOUT": 5}), (), "TIMEOUT=5 is not a variable name", id="env-not-a-string"),
+    pytest.param(changed(0, env={"1X": "a"}), (), "1X='a' is not a variable name", id="env-bad-name"),
+    pytest.param(changed(0, env={"DATABASE_URL": "x"}), (), "env DATABASE_URL is set by the role", id="env-role-set"),
+    pytest.param(
+        changed(0, env={"PAYMENT_PROVIDER_URL": "x"}), (), "PAYMENT_PROVIDER_URL is set by the role", id="env-url"
+    ),
+    pytest.param(changed(0, env=["A"]), (), "env must map", id="env-not-a-mapping"),
+    pytest.param(changed(1, public=True), (), "invoice-app, payment-provider are all public", id="two-public"),
+    pytest.param(changed(1, name="invoice-app", callers=[]), (), "declared more than once", id="duplicate-name"),
+]
+
+
+@pytest.mark.parametrize(("services", "reserved", "words"), CASES)
+def test_each_problem_is_named(services, reserved, words):
+    found = problems(services, "app_deploy_services", reserved)
+    assert len(found) == 1, found
+    assert words in found[0]
+    assert found[0].startswith("app_deploy_services")
+
+
+def test_every_problem_is_reported_at_once():
+    services = changed(0, port=0, component="API")
+    assert len(problems(services)) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "variable"),
+    [("payment-provider", "PAYMENT_PROVIDER_URL"), ("ledger", "LEDGER_URL"), ("a-b-c", "A_B_C_URL")],
+)
+def test_url_variable(name, variable):
+    assert url_variable(name) == variable
