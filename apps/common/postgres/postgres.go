@@ -118,16 +118,19 @@ func Load(fsys fs.FS) ([]Migration, error) {
 	return out, nil
 }
 
-// LockKey is the advisory lock that serialises the migrations of service:
-// replicas starting at once apply each migration once, one after the other.
-func LockKey(service string) int64 {
+// LockKey is the advisory lock that serialises the migrations of every
+// service on a database: replicas starting at once apply each migration
+// once, and two services sharing a database never create their tables (or
+// schema_migrations itself) at the same time, which Postgres answers with a
+// duplicate key in pg_type rather than waiting.
+var LockKey = func() int64 {
 	h := fnv.New64a()
-	_, _ = h.Write([]byte("sre.minikube migrations " + service))
+	_, _ = h.Write([]byte("sre.minikube migrations"))
 	return int64(h.Sum64())
-}
+}()
 
 // Migrate applies the migrations of service that the database lacks, each
-// in its own transaction, under a session advisory lock. It returns the
+// in its own transaction, under the session advisory lock LockKey. It returns the
 // versions it applied (none when another replica got there first).
 func Migrate(ctx context.Context, pool *pgxpool.Pool, service string, migrations []Migration) (applied []int, err error) {
 	conn, err := pool.Acquire(ctx)
@@ -135,7 +138,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, service string, migrations
 		return nil, fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Release()
-	key := LockKey(service)
+	key := LockKey
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
 		return nil, fmt.Errorf("take the migration lock: %w", err)
 	}
@@ -240,8 +243,9 @@ func (s *Schema) Migrations() ([]Migration, error) {
 	return Load(s.files)
 }
 
-// Migrate applies the missing migrations (under the service's advisory
-// lock, so replicas starting together apply each once) and returns the
+// Migrate applies the missing migrations (under the migration lock, so
+// replicas and services starting together apply each once, one after the
+// other) and returns the
 // versions it applied.
 func (s *Schema) Migrate(ctx context.Context) ([]int, error) {
 	migrations, err := s.Migrations()

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -116,9 +117,48 @@ func TestSchemaMigrations(t *testing.T) {
 	}
 }
 
-func TestLockKeyPerService(t *testing.T) {
-	if postgres.LockKey("invoice-app") == postgres.LockKey("payment-provider") {
-		t.Fatal("both services share a migration lock")
+// TestServicesMigrateTogether starts the migrations of several services at
+// once on one database, round after round: none may fail (each service
+// creates its tables, and the first of them schema_migrations, while the
+// others wait for the lock instead of colliding in pg_type).
+func TestServicesMigrateTogether(t *testing.T) {
+	const services, rounds = 6, 4
+	for round := range rounds {
+		ctx := context.Background()
+		cfg, err := postgres.ParseURL(pgtest.NewDatabase(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.MaxConns = services
+		pool, err := postgres.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := make(chan struct{})
+		errs := make(chan error, services)
+		for i := range services {
+			name := fmt.Sprintf("service%d", i)
+			migrations := []postgres.Migration{
+				{Version: 1, Name: "tables", SQL: fmt.Sprintf("CREATE TABLE %s_a (id int); CREATE TYPE %s_kind AS ENUM ('x')", name, name)},
+				{Version: 2, Name: "more", SQL: fmt.Sprintf("CREATE TABLE %s_b (id int)", name)},
+			}
+			go func() {
+				<-start
+				_, err := postgres.Migrate(ctx, pool, name, migrations)
+				errs <- err
+			}()
+		}
+		close(start)
+		for range services {
+			if err := <-errs; err != nil {
+				t.Errorf("round %d: %v", round, err)
+			}
+		}
+		var count int
+		if err := pool.QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&count); err != nil || count != 2*services {
+			t.Errorf("round %d: %d migrations recorded (%v), want %d", round, count, err, 2*services)
+		}
+		pool.Close()
 	}
 }
 
