@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -75,12 +76,18 @@ func Health(engine *gin.Engine, ready *atomic.Bool, check func(context.Context) 
 }
 
 // RequireJSON answers 415 to a request whose Content-Type is not
-// application/json. Browsers send a cross-site form post as a form or as
-// text/plain without asking first, so such a post never reaches a handler.
+// application/json, or names a charset other than UTF-8 (JSON is UTF-8;
+// a body in UTF-16 would be read as something else than was sent).
+// Browsers send a cross-site form post as a form or as text/plain without
+// asking first, so such a post never reaches a handler.
 func RequireJSON(c *gin.Context) {
-	mediaType, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	mediaType, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mediaType != "application/json" {
 		c.AbortWithStatusJSON(http.StatusUnsupportedMediaType, Error{Error: "Content-Type must be application/json"})
+		return
+	}
+	if charset, named := params["charset"]; named && !strings.EqualFold(charset, "utf-8") {
+		c.AbortWithStatusJSON(http.StatusUnsupportedMediaType, Error{Error: "Content-Type charset must be utf-8 (or none): JSON is UTF-8"})
 		return
 	}
 	c.Next()

@@ -161,15 +161,20 @@ func TestRequireJSON(t *testing.T) {
 	engine := NewEngine(logger)
 	engine.POST("/act", RequireJSON, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{}) })
 	cases := map[string]int{
-		"application/json":                  200,
-		"application/json; charset=utf-8":   200,
-		"Application/JSON":                  200,
-		"":                                  415,
-		"text/plain":                        415,
-		"application/x-www-form-urlencoded": 415,
-		"multipart/form-data; boundary=x":   415,
-		"application/jsonp":                 415,
-		"application/json;;":                415,
+		"application/json":                   200,
+		"application/json; charset=utf-8":    200,
+		"Application/JSON":                   200,
+		"":                                   415,
+		"text/plain":                         415,
+		"application/x-www-form-urlencoded":  415,
+		"multipart/form-data; boundary=x":    415,
+		"application/jsonp":                  415,
+		"application/json;;":                 415,
+		"application/json; charset=UTF-8":    200,
+		"application/json; charset=utf-16":   415,
+		"application/json; charset=utf-16le": 415,
+		"application/json; charset=latin1":   415,
+		"application/json; charset=\"\"":     415,
 	}
 	for contentType, want := range cases {
 		req := httptest.NewRequest(http.MethodPost, "/act", bytes.NewReader([]byte("{}")))

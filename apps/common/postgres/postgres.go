@@ -9,7 +9,6 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"path"
 	"regexp"
 	"slices"
@@ -19,28 +18,34 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"sre.minikube/apps/common/redact"
 )
 
 // DefaultConnectTimeout bounds one connection attempt when the URL does not
 // say otherwise (connect_timeout).
 const DefaultConnectTimeout = 5 * time.Second
 
-// ParseURL validates a libpq URL (postgres:// or postgresql://) and returns
-// the pool configuration. Errors never carry the URL's password.
+// ParseURL validates a connection string in a form pgx accepts (a libpq
+// URL postgres:// or postgresql://, or a key/value string) and returns the
+// pool configuration. Errors never carry the password: they show the
+// string as redact shows it, and pgx's own message passes through it too.
 func ParseURL(value string) (*pgxpool.Config, error) {
-	u, err := url.Parse(value)
-	if err != nil {
-		return nil, fmt.Errorf("not a URL (%s)", Redact(value))
+	r := redact.New(value)
+	if scheme, _, ok := strings.Cut(value, "://"); ok && scheme != "postgres" && scheme != "postgresql" {
+		return nil, fmt.Errorf("%s: want a libpq URL postgres://user:password@host:5432/database, got scheme %q", r.Redact(value), r.Redact(scheme))
 	}
-	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
-		// Not echoed: a key=value string would show its password.
-		return nil, fmt.Errorf("want a libpq URL postgres://user:password@host:5432/database, got scheme %q", u.Scheme)
+	if redact.AmbiguousUserinfo(value) {
+		// pgx would take part of the password for the host or the path,
+		// and quote that part in its errors.
+		return nil, fmt.Errorf("%s: an @ or / in the user or password must be percent-encoded (@ as %%40, / as %%2F, and %% itself as %%25), "+
+			"and so must an @ in a parameter", r.Redact(value))
 	}
 	cfg, err := pgxpool.ParseConfig(value)
 	if err != nil {
-		// pgx's message names the bad setting; it may also quote the URL.
-		return nil, fmt.Errorf("invalid libpq URL %s: %s", Redact(value), scrub(err.Error(), u))
+		return nil, fmt.Errorf("invalid connection string %s: %s", r.Redact(value), r.Redact(parseProblem(value, err)))
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
@@ -48,26 +53,21 @@ func ParseURL(value string) (*pgxpool.Config, error) {
 	return cfg, nil
 }
 
-var userinfo = regexp.MustCompile(`//[^/?#@]*@`)
-
-// Redact returns the URL with its password replaced, for logs and errors. A
-// value that does not parse loses everything between "//" and "@".
-func Redact(value string) string {
-	if u, err := url.Parse(value); err == nil {
-		return u.Redacted()
-	}
-	return userinfo.ReplaceAllString(value, "//xxxxx@")
-}
-
-func scrub(message string, u *url.URL) string {
-	if u.User == nil {
+// parseProblem is pgx's message of a connection string it refused, without
+// the string: pgx quotes it with its passwords masked on a best-effort
+// basis only.
+func parseProblem(value string, err error) string {
+	message := err.Error()
+	var parseErr *pgconn.ParseConfigError
+	if !errors.As(err, &parseErr) {
 		return message
 	}
-	if password, ok := u.User.Password(); ok && password != "" {
-		message = strings.ReplaceAll(message, password, "xxxxx")
-		message = strings.ReplaceAll(message, url.QueryEscape(password), "xxxxx")
+	// The start of the message that quotes the string, made by pgx itself.
+	quoted := (&pgconn.ParseConfigError{ConnString: parseErr.ConnString}).Error()
+	if detail, ok := strings.CutPrefix(message, quoted); ok {
+		return detail
 	}
-	return message
+	return "pgx refused it"
 }
 
 // Open returns a pool for cfg. It does not connect yet: the first query
@@ -118,16 +118,19 @@ func Load(fsys fs.FS) ([]Migration, error) {
 	return out, nil
 }
 
-// LockKey is the advisory lock that serialises the migrations of service:
-// replicas starting at once apply each migration once, one after the other.
-func LockKey(service string) int64 {
+// LockKey is the advisory lock that serialises the migrations of every
+// service on a database: replicas starting at once apply each migration
+// once, and two services sharing a database never create their tables (or
+// schema_migrations itself) at the same time, which Postgres answers with a
+// duplicate key in pg_type rather than waiting.
+var LockKey = func() int64 {
 	h := fnv.New64a()
-	_, _ = h.Write([]byte("sre.minikube migrations " + service))
+	_, _ = h.Write([]byte("sre.minikube migrations"))
 	return int64(h.Sum64())
-}
+}()
 
 // Migrate applies the migrations of service that the database lacks, each
-// in its own transaction, under a session advisory lock. It returns the
+// in its own transaction, under the session advisory lock LockKey. It returns the
 // versions it applied (none when another replica got there first).
 func Migrate(ctx context.Context, pool *pgxpool.Pool, service string, migrations []Migration) (applied []int, err error) {
 	conn, err := pool.Acquire(ctx)
@@ -135,7 +138,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, service string, migrations
 		return nil, fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Release()
-	key := LockKey(service)
+	key := LockKey
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
 		return nil, fmt.Errorf("take the migration lock: %w", err)
 	}
@@ -240,8 +243,9 @@ func (s *Schema) Migrations() ([]Migration, error) {
 	return Load(s.files)
 }
 
-// Migrate applies the missing migrations (under the service's advisory
-// lock, so replicas starting together apply each once) and returns the
+// Migrate applies the missing migrations (under the migration lock, so
+// replicas and services starting together apply each once, one after the
+// other) and returns the
 // versions it applied.
 func (s *Schema) Migrate(ctx context.Context) ([]int, error) {
 	migrations, err := s.Migrations()

@@ -6,6 +6,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,6 +23,7 @@ import (
 	"sre.minikube/apps/common/env"
 	"sre.minikube/apps/common/httpx"
 	"sre.minikube/apps/common/postgres"
+	"sre.minikube/apps/common/redact"
 )
 
 // Exit codes of Main.
@@ -40,6 +42,9 @@ type Config struct {
 	env.Server                  // LISTEN_ADDR, DRAIN_DELAY, SHUTDOWN_TIMEOUT, LOG_LEVEL
 	Database    *pgxpool.Config // DATABASE_URL, libpq URL; nil: the service keeps its data in memory
 	DatabaseURL string          // DATABASE_URL with its password redacted, for logs
+	// Redactor hides the password of DATABASE_URL in every log line (nil:
+	// no DATABASE_URL, nothing to hide).
+	Redactor *redact.Redactor
 }
 
 // LoadConfig reads the Config of the service name through getenv;
@@ -49,11 +54,12 @@ func LoadConfig(name string, getenv func(string) string, listenAddr string) (Con
 	var errs []error
 	cfg.Server, errs = env.LoadServer(getenv, listenAddr)
 	if value := getenv("DATABASE_URL"); value != "" {
+		cfg.Redactor = redact.New(value)
 		database, err := postgres.ParseURL(value)
 		if err != nil {
 			return cfg, append(errs, fmt.Errorf("DATABASE_URL: %w", err))
 		}
-		cfg.Database, cfg.DatabaseURL = database, postgres.Redact(value)
+		cfg.Database, cfg.DatabaseURL = database, cfg.Redactor.Redact(value)
 	}
 	return cfg, errs
 }
@@ -86,10 +92,47 @@ func Main(cfg Config, configErr error, build Build) int {
 	return run(ctx, os.Stdout, cfg, configErr, build)
 }
 
+// redactAttr returns the ReplaceAttr of the logger: every value of every
+// line (the message, strings, errors, anything else as the JSON it is
+// written as) loses the password of DATABASE_URL, whatever logged it: the
+// service, pgx's errors, net/http's error log.
+func redactAttr(r *redact.Redactor) func(groups []string, a slog.Attr) slog.Attr {
+	return func(_ []string, a slog.Attr) slog.Attr {
+		if r == nil {
+			return a
+		}
+		switch a.Value.Kind() {
+		case slog.KindString:
+			a.Value = slog.StringValue(r.Redact(a.Value.String()))
+		case slog.KindAny:
+			var text string
+			switch v := a.Value.Any().(type) {
+			case error:
+				text = v.Error()
+			case fmt.Stringer:
+				text = v.String()
+			default:
+				raw, err := json.Marshal(v)
+				if err != nil {
+					text = fmt.Sprint(v)
+				} else if redacted := r.Redact(string(raw)); redacted != string(raw) {
+					text = redacted
+				} else {
+					return a
+				}
+			}
+			a.Value = slog.StringValue(r.Redact(text))
+		}
+		return a
+	}
+}
+
 // run is Main until ctx ends, logging to out.
 func run(ctx context.Context, out io.Writer, cfg Config, configErr error, build Build) int {
-	logger := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: cfg.Server.LogLevel})).
-		With(slog.String("service", cfg.Name))
+	logger := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{
+		Level:       cfg.Server.LogLevel,
+		ReplaceAttr: redactAttr(cfg.Redactor),
+	})).With(slog.String("service", cfg.Name))
 	if configErr != nil {
 		logger.Error("invalid configuration", slog.String("error", configErr.Error()))
 		return ExitConfig

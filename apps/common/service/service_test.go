@@ -103,7 +103,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "database", vars: map[string]string{"DATABASE_URL": "postgres://app:s3cret@db:5432/app"},
 			wantHost: "db", wantURL: "postgres://app:xxxxx@db:5432/app", wantListen: ":9000"},
 		{name: "listen address", vars: map[string]string{"LISTEN_ADDR": "127.0.0.1:9100"}, wantListen: "127.0.0.1:9100"},
-		{name: "bad database", vars: map[string]string{"DATABASE_URL": "host=db password=s3cret"},
+		{name: "bad database", vars: map[string]string{"DATABASE_URL": "host=db password='s3cret"},
 			wantListen: ":9000", wantErrVars: []string{"DATABASE_URL"}},
 		{name: "every problem", vars: map[string]string{"DATABASE_URL": "mysql://u:s3cret@db/x", "LISTEN_ADDR": "nowhere"},
 			wantErrVars: []string{"LISTEN_ADDR", "DATABASE_URL"}},

@@ -4,6 +4,7 @@ killed mid-payment leaves a claim that another recovers, and a database restart 
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -217,3 +218,63 @@ def test_a_replica_started_before_its_database_waits_for_it(postgres, databases,
         assert postgres.password not in service.log_path.read_text()
     assert request("POST", app.url + "/invoices/pay").status == 200
     assert paid_state(app.url) == ALL_PAID
+
+
+REFUSED_IDS = ["INV 2026/001", "x" * 129, "Ünï"]
+
+
+def test_ids_the_provider_refuses_are_rejected_for_good(postgres, databases, start):
+    provider = start("payment-provider")
+    app = start("invoice-app", PAYMENT_PROVIDER_URL=provider.url)
+    for service in (provider, app):
+        wait_ready(service)
+    values = ", ".join(f"('{invoice_id}', 700, 'EUR')" for invoice_id in REFUSED_IDS)
+    postgres.psql(f"INSERT INTO invoices (id, value_minor, currency) VALUES {values}", databases["invoice-app"])
+    # The database takes no invoice whose payment key is empty: it would be paid without a key.
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        postgres.psql(
+            "INSERT INTO invoices (id, value_minor, currency, payment_key) VALUES ('E1', 500, 'EUR', '')",
+            databases["invoice-app"],
+        )
+    assert "invoices_payment_key_format" in refused.value.stderr
+
+    first = request("POST", app.url + "/invoices/pay")
+
+    assert first.status == 502, first
+    assert first.json()["paid"] == ["I1", "I2", "I3"]
+    failed = first.json()["failed"]
+    assert [f["id"] for f in failed] == REFUSED_IDS
+    assert all(f["permanent"] and "invalid id" in f["error"] for f in failed), failed
+    # Every later run reports them, sends nothing, and answers 200: nothing is left that could be paid.
+    for _ in range(2):
+        later = request("POST", app.url + "/invoices/pay")
+        assert later.status == 200, later
+        assert [r["id"] for r in later.json()["rejected"]] == REFUSED_IDS
+    shown = {i["InvoiceId"]: i.get("PaymentError", "") for i in request("GET", app.url + "/invoices").json()}
+    assert {k for k, v in shown.items() if "invalid id" in v} == set(REFUSED_IDS)
+    assert sorted(accepted_payments(provider)) == ["I1", "I2", "I3"]
+    refusals = [line for line in app.log_lines() if line.get("msg") == "payment refused for good"]
+    assert sorted(line["invoice"] for line in refusals) == sorted(REFUSED_IDS)
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_both_services_starting_together_on_one_database_migrate_without_a_collision(postgres, services, round_):
+    url = postgres.create_database("shared")
+    started = []
+    try:
+        started.append(services("payment-provider", {"DATABASE_URL": url}, wait=False))
+        app_env = {"DATABASE_URL": url, "PAYMENT_PROVIDER_URL": "http://127.0.0.1:1"}
+        started.append(services("invoice-app", app_env, wait=False))
+        for service in started:
+            wait_for(
+                f"{service.name} migrated", lambda s=service: "migrations applied" in s.log_path.read_text(), timeout=20
+            )
+        for service in started:
+            text = service.log_path.read_text()
+            assert "duplicate key" not in text and '"database not ready"' not in text, text
+        tables = postgres.psql("SELECT service, count(*) FROM schema_migrations GROUP BY 1 ORDER BY 1", url)
+        assert tables.split() == ["invoice-app|4", "payment-provider|2"]
+    finally:
+        for service in started:
+            service.stop()
+        postgres.drop_database(url)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"sre.minikube/apps/common/env"
-	"sre.minikube/apps/common/postgres"
+	"sre.minikube/apps/common/redact"
 	"sre.minikube/apps/common/service"
 )
 
@@ -60,7 +60,7 @@ func providerURL(value string) (*url.URL, error) {
 		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL is required: the base URL of payment-provider, e.g. %s", example)
 	}
 	// Errors name the value with any password masked: they are logged.
-	shown := postgres.Redact(value)
+	shown := redact.New(value).Redact(value)
 	u, err := url.Parse(value)
 	if err != nil {
 		return nil, fmt.Errorf("PAYMENT_PROVIDER_URL=%q: not a URL", shown)

@@ -78,7 +78,7 @@ func TestLoadErrors(t *testing.T) {
 		{"timeout huge", map[string]string{"PAYMENT_PROVIDER_URL": "http://h", "PAYMENT_TIMEOUT": "1h"}, "PAYMENT_TIMEOUT"},
 		{"shutdown bad", map[string]string{"PAYMENT_PROVIDER_URL": "http://h", "SHUTDOWN_TIMEOUT": "x"}, "SHUTDOWN_TIMEOUT"},
 		{"log level", map[string]string{"PAYMENT_PROVIDER_URL": "http://h", "LOG_LEVEL": "loud"}, "LOG_LEVEL"},
-		{"database not a URL", map[string]string{"PAYMENT_PROVIDER_URL": "http://h", "DATABASE_URL": "host=db password=s3cret"}, "DATABASE_URL"},
+		{"database not a connection string", map[string]string{"PAYMENT_PROVIDER_URL": "http://h", "DATABASE_URL": "host=db password='s3cret"}, "DATABASE_URL"},
 		{"database scheme", map[string]string{"PAYMENT_PROVIDER_URL": "http://h", "DATABASE_URL": "mysql://u:s3cret@db/x"}, "DATABASE_URL"},
 		{"database setting", map[string]string{"PAYMENT_PROVIDER_URL": "http://h", "DATABASE_URL": "postgres://u:s3cret@db/x?sslmode=maybe"}, "DATABASE_URL"},
 		{"claim unitless", map[string]string{"PAYMENT_PROVIDER_URL": "http://h", "CLAIM_TIMEOUT": "30"}, "CLAIM_TIMEOUT"},

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"regexp"
 
 	"sre.minikube/apps/common/money"
 )
@@ -18,6 +19,9 @@ type Invoice struct {
 	Value     money.Amount `json:"Value"`
 	Currency  string       `json:"Currency"`
 	IsPaid    bool         `json:"IsPaid"`
+	// PaymentError is set when payment-provider refused the invoice as
+	// malformed: it will never be paid, and no run tries it again.
+	PaymentError string `json:"PaymentError,omitempty"`
 }
 
 // Seed returns the invoices the service starts with. The Postgres store
@@ -43,6 +47,11 @@ type Claim struct {
 	Recovered bool
 }
 
+// KeyFormat is what a payment key must look like: what payment-provider
+// takes as an Idempotency-Key, and long enough to be unique (a random
+// UUID or NewToken). The Postgres store holds the same rule in a CHECK.
+var KeyFormat = regexp.MustCompile(`\A[A-Za-z0-9._:-]{16,128}\z`)
+
 // ErrClaimLost means the claim expired and another run took the invoice.
 var ErrClaimLost = errors.New("the claim expired and another run took the invoice")
 
@@ -57,6 +66,10 @@ type Store interface {
 	// now: the provider said it is paid); otherwise the invoice is free to
 	// claim again. Settling unpaid a claim that was lost returns ErrClaimLost.
 	Settle(ctx context.Context, c Claim, paid bool) error
+	// Reject ends a claim for good: payment-provider refused the invoice as
+	// malformed, reason says why (shown as its PaymentError), and no run
+	// claims it again. A claim that was lost returns ErrClaimLost.
+	Reject(ctx context.Context, c Claim, reason string) error
 	// Ready reports whether the store can serve (the database answers).
 	Ready(ctx context.Context) error
 }

@@ -54,7 +54,7 @@ func (s *MemoryStore) ClaimNext(_ context.Context, skip []string) (Claim, bool, 
 	defer s.mu.Unlock()
 	for i := range s.entries {
 		e := &s.entries[i]
-		if e.invoice.IsPaid || e.claimToken != "" || slices.Contains(skip, e.invoice.InvoiceId) {
+		if e.invoice.IsPaid || e.invoice.PaymentError != "" || e.claimToken != "" || slices.Contains(skip, e.invoice.InvoiceId) {
 			continue
 		}
 		e.claimToken = NewToken()
@@ -80,6 +80,23 @@ func (s *MemoryStore) Settle(_ context.Context, c Claim, paid bool) error {
 	if e.claimToken != c.Token {
 		return fmt.Errorf("settle %q: %w", c.Invoice.InvoiceId, ErrClaimLost)
 	}
+	e.claimToken = ""
+	return nil
+}
+
+// Reject implements Store.
+func (s *MemoryStore) Reject(_ context.Context, c Claim, reason string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.entries, func(e entry) bool { return e.invoice.InvoiceId == c.Invoice.InvoiceId })
+	if i < 0 {
+		return fmt.Errorf("reject %q: no such invoice", c.Invoice.InvoiceId)
+	}
+	e := &s.entries[i]
+	if e.claimToken != c.Token || e.invoice.IsPaid {
+		return fmt.Errorf("reject %q: %w", c.Invoice.InvoiceId, ErrClaimLost)
+	}
+	e.invoice.PaymentError = reason
 	e.claimToken = ""
 	return nil
 }

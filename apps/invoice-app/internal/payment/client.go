@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,9 +51,55 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("payment-provider answered %d: %q", e.StatusCode, e.Excerpt)
 }
 
-// Reason is the short, fixed text a client may be shown for a failed
-// payment: it never carries payment-provider's answer or its address.
+// ErrNoKey means a payment was not sent: its idempotency key is empty or
+// malformed, and a payment without a key would be charged again on every
+// retry.
+var ErrNoKey = errors.New("not sent: the invoice has no valid payment key")
+
+// keyFormat is what Pay sends as an Idempotency-Key (invoice.KeyFormat).
+var keyFormat = regexp.MustCompile(`\A[A-Za-z0-9._:-]{16,128}\z`)
+
+// maxRefusalBytes bounds the provider's reason kept for a refused invoice.
+const maxRefusalBytes = 200
+
+// Refusal returns the reason payment-provider gave for refusing a payment
+// as malformed (400): such an invoice can never be paid as it is. The
+// reason is the "error" of the provider's JSON answer, printable ASCII and
+// at most 200 bytes; ok is false for any other error.
+func Refusal(err error) (reason string, ok bool) {
+	status, isStatus := errors.AsType[*StatusError](err)
+	if !isStatus || status.StatusCode != http.StatusBadRequest {
+		return "", false
+	}
+	var answer struct {
+		Error string `json:"error"`
+	}
+	reason = "payment-provider refused it as malformed (400)"
+	if json.Unmarshal([]byte(status.Excerpt), &answer) == nil && answer.Error != "" {
+		text := strings.Map(func(r rune) rune {
+			if r < 0x20 || r > 0x7e {
+				return -1
+			}
+			return r
+		}, answer.Error)
+		if len(text) > maxRefusalBytes {
+			text = text[:maxRefusalBytes] + "..."
+		}
+		reason += ": " + text
+	}
+	return reason, true
+}
+
+// Reason is the short text a client may be shown for a failed payment:
+// fixed, except for the provider's own reason of a refusal (Refusal); it
+// never carries any other part of payment-provider's answer or its address.
 func Reason(err error) string {
+	if reason, ok := Refusal(err); ok {
+		return reason
+	}
+	if errors.Is(err, ErrNoKey) {
+		return ErrNoKey.Error()
+	}
 	if status, ok := errors.AsType[*StatusError](err); ok {
 		return fmt.Sprintf("payment-provider answered %d", status.StatusCode)
 	}
@@ -92,8 +139,12 @@ func (c *Client) Endpoint() string { return c.endpoint }
 
 // Pay asks the provider to pay one invoice. It returns nil only when the
 // provider answered 2xx; a transport error, a timeout or any other status,
-// a redirect included, is an error (a *StatusError for an answer).
+// a redirect included, is an error (a *StatusError for an answer). A
+// request without a valid Key is not sent (ErrNoKey).
 func (c *Client) Pay(ctx context.Context, req Request) error {
+	if !keyFormat.MatchString(req.Key) {
+		return fmt.Errorf("pay %s: %w", req.ID, ErrNoKey)
+	}
 	body, err := json.Marshal(req)
 	if err != nil {
 		return fmt.Errorf("encode payment of %s: %w", req.ID, err)
@@ -103,9 +154,7 @@ func (c *Client) Pay(ctx context.Context, req Request) error {
 		return fmt.Errorf("build payment request for %s: %w", req.ID, err)
 	}
 	httpReq.Header.Set("Content-Type", "application/json")
-	if req.Key != "" {
-		httpReq.Header.Set(IdempotencyHeader, req.Key)
-	}
+	httpReq.Header.Set(IdempotencyHeader, req.Key)
 	resp, err := c.http.Do(httpReq)
 	if err != nil {
 		return fmt.Errorf("pay %s: %w", req.ID, err)

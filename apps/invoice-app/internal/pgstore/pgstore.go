@@ -42,14 +42,14 @@ var migrations embed.FS
 
 // List implements invoice.Store.
 func (s *Store) List(ctx context.Context) ([]invoice.Invoice, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, value_minor, currency, paid_at IS NOT NULL FROM invoices ORDER BY seq`)
+	rows, err := s.pool.Query(ctx, `SELECT id, value_minor, currency, paid_at IS NOT NULL, coalesce(rejection, '') FROM invoices ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("list invoices: %w", err)
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (invoice.Invoice, error) {
 		var inv invoice.Invoice
 		var minor int64
-		err := row.Scan(&inv.InvoiceId, &minor, &inv.Currency, &inv.IsPaid)
+		err := row.Scan(&inv.InvoiceId, &minor, &inv.Currency, &inv.IsPaid, &inv.PaymentError)
 		inv.Value = money.FromMinor(minor)
 		return inv, err
 	})
@@ -67,7 +67,7 @@ const claimNext = `
 WITH next AS (
     SELECT id, claim_token IS NOT NULL AS recovered
     FROM invoices
-    WHERE paid_at IS NULL
+    WHERE paid_at IS NULL AND rejected_at IS NULL
       AND (claim_token IS NULL OR claim_expires_at < now())
       AND NOT (id = ANY($3::text[]))
     ORDER BY seq
@@ -121,6 +121,21 @@ func (s *Store) Settle(ctx context.Context, c invoice.Claim, paid bool) error {
 	}
 	if tag.RowsAffected() != 1 {
 		return fmt.Errorf("release the claim on %s: %w", id, invoice.ErrClaimLost)
+	}
+	return nil
+}
+
+// Reject implements invoice.Store.
+func (s *Store) Reject(ctx context.Context, c invoice.Claim, reason string) error {
+	id := c.Invoice.InvoiceId
+	tag, err := s.pool.Exec(ctx, `UPDATE invoices
+		SET rejected_at = now(), rejection = $3, claim_token = NULL, claim_expires_at = NULL
+		WHERE id = $1 AND claim_token = $2 AND paid_at IS NULL`, id, c.Token, reason)
+	if err != nil {
+		return fmt.Errorf("record the refusal of %s: %w", id, err)
+	}
+	if tag.RowsAffected() != 1 {
+		return fmt.Errorf("record the refusal of %s: %w", id, invoice.ErrClaimLost)
 	}
 	return nil
 }

@@ -3,10 +3,14 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"sre.minikube/apps/common/pgtest"
 	"sre.minikube/apps/common/postgres"
@@ -27,7 +31,7 @@ func TestMigrationsAreVersioned(t *testing.T) {
 		}
 		names = append(names, m.Name)
 	}
-	if !slices.Equal(names, []string{"invoices", "seed_invoices"}) {
+	if !slices.Equal(names, []string{"invoices", "seed_invoices", "payment_key_format", "invoice_rejections"}) {
 		t.Fatalf("migrations = %v", names)
 	}
 }
@@ -69,8 +73,8 @@ func TestConcurrentStartsMigrateOnce(t *testing.T) {
 		total = append(total, versions...)
 	}
 	slices.Sort(total)
-	if !slices.Equal(total, []int{1, 2}) {
-		t.Fatalf("versions applied across replicas = %v; want 1 and 2 once each", applied)
+	if !slices.Equal(total, []int{1, 2, 3, 4}) {
+		t.Fatalf("versions applied across replicas = %v; want 1 to 4 once each", applied)
 	}
 	list, err := migrated(t, dsn, time.Minute).List(context.Background())
 	if err != nil || len(list) != 3 {
@@ -163,5 +167,108 @@ func TestUnreachableDatabase(t *testing.T) {
 	}
 	if _, err := s.List(ctx); err == nil {
 		t.Fatal("List succeeded without a database")
+	}
+}
+
+// validKey is the rule of a payment key (invoice.KeyFormat), written out.
+var validKey = regexp.MustCompile(`\A[A-Za-z0-9._:-]{16,128}\z`)
+
+// badKeys are payment keys the database refuses: an empty key was sent as
+// no Idempotency-Key at all (paid again on every replay), the others are
+// refused by payment-provider or too short to be unique.
+var badKeys = map[string]string{
+	"empty":            "",
+	"too short":        "k-1",
+	"space":            "INV 2026 001 key 0123456789",
+	"trailing newline": "0123456789abcdef0123456789abcdef\n",
+	"not ASCII":        "Ünï0123456789abcdef0123456789",
+	"too long":         strings.Repeat("k", 129),
+	"slash":            "0123456789abcdef/0123456789abcdef",
+}
+
+// The database refuses an invoice whose payment key is empty or
+// malformed, whoever writes it.
+func TestPaymentKeyIsChecked(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	migrated(t, dsn, time.Minute)
+	pool := pgtest.Open(t, dsn)
+	for name, key := range badKeys {
+		t.Run(name, func(t *testing.T) {
+			_, err := pool.Exec(ctx, `INSERT INTO invoices (id, value_minor, currency, payment_key) VALUES ($1, 100, 'EUR', $2)`, "X-"+name, key)
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.Code != "23514" || pgErr.ConstraintName != "invoices_payment_key_format" {
+				t.Fatalf("INSERT with key %q = %v; want a check violation of invoices_payment_key_format", key, err)
+			}
+			_, err = pool.Exec(ctx, `UPDATE invoices SET payment_key = $1 WHERE id = 'I1'`, key)
+			if !errors.As(err, &pgErr) || pgErr.Code != "23514" {
+				t.Fatalf("UPDATE to key %q = %v; want a check violation", key, err)
+			}
+		})
+	}
+	for _, key := range []string{"0f5c3e2a-7b1d-4c8e-9a6f-2d4b8e1c0a93", "0123456789abcdef0123456789abcdef", strings.Repeat("k", 128)} {
+		if _, err := pool.Exec(ctx, `INSERT INTO invoices (id, value_minor, currency, payment_key) VALUES ($1, 100, 'EUR', $2)`, "ok-"+key[:8], key); err != nil {
+			t.Errorf("INSERT with key %q: %v", key, err)
+		}
+	}
+}
+
+// Rows written before the check with an empty or malformed key get a
+// fresh, valid and distinct key from the migration; valid keys stay.
+func TestPaymentKeyMigrationFixesExistingRows(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	pool := pgtest.Open(t, dsn)
+	store := pgstore.New(pool, time.Minute)
+	migrations, err := store.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := postgres.Migrate(ctx, pool, "invoice-app", migrations[:2]); err != nil {
+		t.Fatal(err)
+	}
+	var seeded string
+	if err := pool.QueryRow(ctx, `SELECT payment_key FROM invoices WHERE id = 'I1'`).Scan(&seeded); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for name, key := range badKeys {
+		id := "old-" + strings.ReplaceAll(name, " ", "-")
+		ids = append(ids, id)
+		if _, err := pool.Exec(ctx, `INSERT INTO invoices (id, value_minor, currency, payment_key) VALUES ($1, 100, 'EUR', $2)`, id, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A paid one too: the key of a paid invoice must be valid all the same.
+	if _, err := pool.Exec(ctx, `UPDATE invoices SET paid_at = now() WHERE id = $1`, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatalf("migrating rows with bad keys: %v", err)
+	}
+	keys := map[string]string{}
+	rows, err := pool.Query(ctx, `SELECT id, payment_key FROM invoices`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, key string
+		if err := rows.Scan(&id, &key); err != nil {
+			t.Fatal(err)
+		}
+		keys[id] = key
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for id, key := range keys {
+		if !validKey.MatchString(key) || seen[key] {
+			t.Errorf("invoice %s has key %q after the migration; want a valid, distinct key", id, key)
+		}
+		seen[key] = true
+	}
+	if keys["I1"] != seeded {
+		t.Errorf("the valid key of I1 changed: %q, was %q", keys["I1"], seeded)
 	}
 }

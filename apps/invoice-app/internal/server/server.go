@@ -30,11 +30,30 @@ type Payer interface {
 	Pay(ctx context.Context, req payment.Request) error
 }
 
+// DefaultPayWait bounds how long a POST /invoices/pay waits for the run
+// when the server it is served by has no write timeout (tests).
+const DefaultPayWait = 20 * time.Second
+
 // run is one pay run; every POST that arrives while it lasts shares it.
 type run struct {
-	done   chan struct{}
+	done chan struct{}
+	mu   sync.Mutex
+	// result is the progress while the run lasts, its outcome once done
+	// is closed.
 	result PayResult
 	err    error
+}
+
+// progress returns a copy of what the run has done so far.
+func (r *run) progress() PayResult {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return PayResult{
+		Paid:     slices.Clone(r.result.Paid),
+		Failed:   slices.Clone(r.result.Failed),
+		Pending:  []string{},
+		Rejected: []Failure{},
+	}
 }
 
 // Server serves the invoices.
@@ -81,21 +100,54 @@ type PayResult struct {
 	Error  string    `json:"error,omitempty"`
 	Paid   []string  `json:"paid"`
 	Failed []Failure `json:"failed"`
-	// Pending are unpaid invoices this run left alone: another run (on
-	// this replica's peers) holds their claims.
+	// Pending are unpaid invoices this answer does not settle: another
+	// run (on this replica's peers) holds their claims, or, with Running,
+	// this run has not come to them yet.
 	Pending []string `json:"pending"`
+	// Rejected are the invoices payment-provider refused as malformed, in
+	// this run or before: they will never be paid and no run tries them.
+	Rejected []Failure `json:"rejected"`
+	// Running is true when the run was still paying as the answer was due
+	// (202): POST again to wait for it, or read GET /invoices.
+	Running bool `json:"running,omitempty"`
 }
 
 // Failure names an invoice whose payment failed and why, in words that
-// never repeat payment-provider's answer or an address.
+// never repeat payment-provider's answer or an address (but for the
+// provider's reason of a refusal). Permanent is true when the provider
+// refused the invoice as malformed: no run will try it again.
 type Failure struct {
-	ID    string `json:"id"`
-	Error string `json:"error"`
+	ID        string `json:"id"`
+	Error     string `json:"error"`
+	Permanent bool   `json:"permanent,omitempty"`
+}
+
+// errAnswerDue ends the wait of a POST whose answer is due before the
+// server's write timeout.
+var errAnswerDue = errors.New("the answer is due")
+
+// payWait returns how long a POST may wait for the pay run, and then how
+// long listing the unpaid invoices may take: together two thirds and a
+// sixth of the write timeout of the server that serves ctx, so the answer
+// is written before that timeout cuts the connection.
+func payWait(ctx context.Context) (wait, list time.Duration) {
+	if srv, ok := ctx.Value(http.ServerContextKey).(*http.Server); ok && srv.WriteTimeout > 0 {
+		return srv.WriteTimeout * 2 / 3, min(srv.WriteTimeout/6, storeTimeout)
+	}
+	return DefaultPayWait, storeTimeout
 }
 
 func (s *Server) payInvoices(c *gin.Context) {
-	result, err := s.PayAll(c.Request.Context())
+	wait, listTimeout := payWait(c.Request.Context())
+	ctx, cancel := context.WithTimeoutCause(c.Request.Context(), wait, errAnswerDue)
+	defer cancel()
+	result, err := s.PayAll(ctx)
 	switch {
+	case err != nil && context.Cause(ctx) == errAnswerDue:
+		// Still paying: say how far it got and what is left.
+		result.Running = true
+		s.listOutstanding(c.Request.Context(), listTimeout, &result, nil)
+		c.JSON(http.StatusAccepted, result)
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		// The client has gone or gave up; whatever is written is lost.
 		c.JSON(http.StatusServiceUnavailable, httpx.Error{Error: "gave up waiting for the pay run in progress"})
@@ -107,8 +159,40 @@ func (s *Server) payInvoices(c *gin.Context) {
 	case len(result.Pending) > 0:
 		c.JSON(http.StatusAccepted, result)
 	default:
+		if len(result.Rejected) > 0 {
+			result.Error = fmt.Sprintf("%d invoices were refused by payment-provider and will not be paid", len(result.Rejected))
+		}
 		c.JSON(http.StatusOK, result)
 	}
+}
+
+// listOutstanding fills the Pending and Rejected of result from the store:
+// the unpaid invoices it neither paid nor failed (nor attempted, when
+// attempted is not nil), and the rejected ones.
+func (s *Server) listOutstanding(ctx context.Context, timeout time.Duration, result *PayResult, attempted []string) {
+	listCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	list, err := s.store.List(listCtx)
+	if err != nil {
+		s.logger.ErrorContext(ctx, "pay run: list invoices", slog.String("error", err.Error()))
+		return
+	}
+	settled := slices.Clone(attempted)
+	if attempted == nil {
+		settled = slices.Clone(result.Paid)
+		for _, f := range result.Failed {
+			settled = append(settled, f.ID)
+		}
+	}
+	for _, inv := range list {
+		switch {
+		case inv.PaymentError != "":
+			result.Rejected = append(result.Rejected, Failure{ID: inv.InvoiceId, Error: inv.PaymentError, Permanent: true})
+		case !inv.IsPaid && !slices.Contains(settled, inv.InvoiceId):
+			result.Pending = append(result.Pending, inv.InvoiceId)
+		}
+	}
+	sortByList(result, list)
 }
 
 // PayAll pays every unpaid invoice, each through one provider call, and
@@ -116,7 +200,8 @@ func (s *Server) payInvoices(c *gin.Context) {
 // arrives while a run is in progress shares that run and its result rather
 // than starting another. ctx bounds only the wait: a run, once started,
 // finishes even when its callers hang up, and a caller that is already
-// gone starts nothing.
+// gone starts nothing. When ctx ends first, PayAll returns the run's
+// progress so far with ctx's error.
 func (s *Server) PayAll(ctx context.Context) (PayResult, error) {
 	if err := ctx.Err(); err != nil {
 		return PayResult{}, fmt.Errorf("not starting a pay run: %w", err)
@@ -136,7 +221,7 @@ func (s *Server) PayAll(ctx context.Context) (PayResult, error) {
 	case <-r.done:
 		return r.result, r.err
 	case <-ctx.Done():
-		return PayResult{}, fmt.Errorf("waiting for the pay run in progress: %w", ctx.Err())
+		return r.progress(), fmt.Errorf("waiting for the pay run in progress: %w", ctx.Err())
 	}
 }
 
@@ -157,7 +242,10 @@ func (s *Server) Wait(ctx context.Context) error {
 
 func (s *Server) execute(r *run) {
 	defer s.runs.Done()
-	r.result, r.err = s.payUnpaid(context.Background())
+	result, err := s.payUnpaid(context.Background(), r)
+	r.mu.Lock()
+	r.result, r.err = result, err
+	r.mu.Unlock()
 	s.mu.Lock()
 	s.current = nil
 	s.mu.Unlock()
@@ -166,14 +254,16 @@ func (s *Server) execute(r *run) {
 
 // payUnpaid is one run: workers claim the unpaid invoices one at a time (a
 // claim covers a single provider call), pay them and settle them. Each
-// invoice is tried once per run.
-func (s *Server) payUnpaid(ctx context.Context) (PayResult, error) {
+// invoice is tried once per run. The run's progress is kept in r.
+func (s *Server) payUnpaid(ctx context.Context, r *run) (PayResult, error) {
 	var (
 		mu        sync.Mutex
 		attempted []string
-		result    = PayResult{Paid: []string{}, Failed: []Failure{}, Pending: []string{}}
 		storeErr  error
 	)
+	r.mu.Lock()
+	r.result = PayResult{Paid: []string{}, Failed: []Failure{}, Pending: []string{}, Rejected: []Failure{}}
+	r.mu.Unlock()
 	// next claims the next invoice of this run. Claims are taken one at a
 	// time (the calls to the provider run in parallel): an invoice a worker
 	// has just released as unpaid must already be in attempted when another
@@ -209,14 +299,14 @@ func (s *Server) payUnpaid(ctx context.Context) (PayResult, error) {
 			if !ok {
 				return
 			}
-			failure := s.payOne(ctx, claim)
-			mu.Lock()
+			failure, permanent := s.payOne(ctx, claim)
+			r.mu.Lock()
 			if failure != "" {
-				result.Failed = append(result.Failed, Failure{ID: claim.Invoice.InvoiceId, Error: failure})
+				r.result.Failed = append(r.result.Failed, Failure{ID: claim.Invoice.InvoiceId, Error: failure, Permanent: permanent})
 			} else {
-				result.Paid = append(result.Paid, claim.Invoice.InvoiceId)
+				r.result.Paid = append(r.result.Paid, claim.Invoice.InvoiceId)
 			}
-			mu.Unlock()
+			r.mu.Unlock()
 		}
 	}
 	var wg sync.WaitGroup
@@ -224,25 +314,14 @@ func (s *Server) payUnpaid(ctx context.Context) (PayResult, error) {
 		wg.Go(worker)
 	}
 	wg.Wait()
+	result := r.progress()
 	if storeErr != nil {
 		s.logger.ErrorContext(ctx, "pay run", slog.String("error", storeErr.Error()))
 		if len(result.Paid) == 0 && len(result.Failed) == 0 {
 			return PayResult{}, errStoreUnavailable
 		}
 	}
-	listCtx, cancel := context.WithTimeout(ctx, storeTimeout)
-	defer cancel()
-	list, err := s.store.List(listCtx)
-	if err != nil {
-		s.logger.ErrorContext(ctx, "pay run: list invoices", slog.String("error", err.Error()))
-		return result, nil
-	}
-	for _, inv := range list {
-		if !inv.IsPaid && !slices.Contains(attempted, inv.InvoiceId) {
-			result.Pending = append(result.Pending, inv.InvoiceId)
-		}
-	}
-	sortByList(&result, list)
+	s.listOutstanding(ctx, storeTimeout, &result, attempted)
 	return result, nil
 }
 
@@ -255,11 +334,15 @@ func sortByList(result *PayResult, list []invoice.Invoice) {
 	}
 	slices.SortFunc(result.Paid, func(a, b string) int { return rank[a] - rank[b] })
 	slices.SortFunc(result.Failed, func(a, b Failure) int { return rank[a.ID] - rank[b.ID] })
+	slices.SortFunc(result.Pending, func(a, b string) int { return rank[a] - rank[b] })
+	slices.SortFunc(result.Rejected, func(a, b Failure) int { return rank[a.ID] - rank[b.ID] })
 }
 
 // payOne pays one claimed invoice and settles the claim. It returns "" on
-// success, or the reason a client may be shown.
-func (s *Server) payOne(ctx context.Context, claim invoice.Claim) string {
+// success, or the reason a client may be shown and whether the failure is
+// permanent (the provider refused the invoice as malformed: it is marked
+// so, with the provider's reason, and never tried again).
+func (s *Server) payOne(ctx context.Context, claim invoice.Claim) (string, bool) {
 	inv := claim.Invoice
 	start := time.Now()
 	attrs := []slog.Attr{
@@ -275,6 +358,16 @@ func (s *Server) payOne(ctx context.Context, claim invoice.Claim) string {
 
 	settleCtx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
+	if refusal, refused := payment.Refusal(err); refused {
+		attrs = append(attrs, slog.String("error", err.Error()))
+		if rejectErr := s.store.Reject(settleCtx, claim, refusal); rejectErr != nil {
+			// Not recorded: the claim expires and a later run is refused again.
+			s.logger.LogAttrs(ctx, slog.LevelWarn, "payment refused, refusal not recorded", append(attrs, slog.String("record_error", rejectErr.Error()))...)
+			return refusal, false
+		}
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "payment refused for good", attrs...)
+		return refusal, true
+	}
 	settleErr := s.store.Settle(settleCtx, claim, err == nil)
 	switch {
 	case err != nil:
@@ -282,14 +375,14 @@ func (s *Server) payOne(ctx context.Context, claim invoice.Claim) string {
 		if settleErr != nil {
 			s.logger.LogAttrs(ctx, slog.LevelWarn, "release claim", append(attrs, slog.String("error", settleErr.Error()))...)
 		}
-		return payment.Reason(err)
+		return payment.Reason(err), false
 	case settleErr != nil:
 		// Paid at the provider but not recorded: the claim expires, another
 		// run sends the same idempotency key, and the provider answers with
 		// its first answer, so the invoice is recorded paid without a second charge.
 		s.logger.LogAttrs(ctx, slog.LevelError, "payment not recorded", append(attrs, slog.String("error", settleErr.Error()))...)
-		return "paid, but recording it failed; it is recorded by a later pay run"
+		return "paid, but recording it failed; it is recorded by a later pay run", false
 	}
 	s.logger.LogAttrs(ctx, slog.LevelInfo, "payment succeeded", attrs...)
-	return ""
+	return "", false
 }

@@ -213,7 +213,7 @@ func TestPayFailures(t *testing.T) {
 	}{
 		{"provider 500 for all", nil, newProvider(func(string) int { return 500 }), time.Second, nil, []string{"I1", "I2", "I3"}, "answered 500"},
 		{"provider 503 for all", nil, newProvider(func(string) int { return 503 }), time.Second, nil, []string{"I1", "I2", "I3"}, "answered 503"},
-		{"provider 400 for all", nil, newProvider(func(string) int { return 400 }), time.Second, nil, []string{"I1", "I2", "I3"}, "answered 400"},
+		{"provider 400 for all", nil, newProvider(func(string) int { return 400 }), time.Second, nil, []string{"I1", "I2", "I3"}, "refused it as malformed (400)"},
 		{"provider 404", nil, newProvider(func(string) int { return 404 }), time.Second, nil, []string{"I1", "I2", "I3"}, "answered 404"},
 		{"provider 3xx is not success", nil, newProvider(func(string) int { return 304 }), time.Second, nil, []string{"I1", "I2", "I3"}, "answered 304"},
 		{"provider body is not echoed", nil, &fakeProvider{

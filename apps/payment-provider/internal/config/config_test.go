@@ -41,7 +41,7 @@ func TestLoadErrors(t *testing.T) {
 		{map[string]string{"LOG_LEVEL": "verbose"}, "LOG_LEVEL"},
 		{map[string]string{"DRAIN_DELAY": "-2s"}, "DRAIN_DELAY"},
 		{map[string]string{"DRAIN_DELAY": "soon"}, "DRAIN_DELAY"},
-		{map[string]string{"DATABASE_URL": "host=db password=s3cret"}, "DATABASE_URL"},
+		{map[string]string{"DATABASE_URL": "host=db password='s3cret"}, "DATABASE_URL"},
 		{map[string]string{"DATABASE_URL": "postgres://u:s3cret@db/x?sslmode=maybe"}, "DATABASE_URL"},
 		{map[string]string{"DATABASE_URL": "postgres://u:s3cret@db:70000/x"}, "DATABASE_URL"},
 	}

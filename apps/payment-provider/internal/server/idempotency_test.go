@@ -152,3 +152,54 @@ func TestLedgerDown(t *testing.T) {
 		t.Fatal("a payment that was not recorded was logged as accepted")
 	}
 }
+
+// A request with two Idempotency-Key headers is refused: taking one of
+// them would let the other pay again.
+func TestTwoIdempotencyKeysAreRefused(t *testing.T) {
+	for _, keys := range [][]string{{"k1", "k2"}, {"k1", "k1"}, {"k1", ""}} {
+		h, logs := newHandler(t, true)
+		req := httptest.NewRequest(http.MethodPost, "/payments/pay", strings.NewReader(payI1))
+		req.Header.Set("Content-Type", "application/json")
+		for _, k := range keys {
+			req.Header.Add(IdempotencyHeader, k)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Idempotency-Key") {
+			t.Errorf("keys %q: %d %s, want 400 naming Idempotency-Key", keys, rec.Code, rec.Body)
+		}
+		if strings.Contains(logs.String(), `"msg":"payment accepted"`) {
+			t.Errorf("keys %q: a payment was made", keys)
+		}
+	}
+	// One key in one header still pays.
+	h, _ := newHandler(t, true)
+	if got := post(h, "k1", "application/json", payI1); got.code != http.StatusOK {
+		t.Fatalf("one key: %+v, want 200", got)
+	}
+}
+
+// A body in a charset other than UTF-8 is refused, not read as UTF-8.
+func TestCharsetOtherThanUTF8IsRefused(t *testing.T) {
+	utf16 := string([]byte{0xff, 0xfe, '{', 0, '"', 0, 'i', 0, 'd', 0, '"', 0, ':', 0, '"', 0, 'I', 0, '1', 0, '"', 0, '}', 0})
+	cases := []struct {
+		contentType, body string
+		want              int
+	}{
+		{"application/json; charset=utf-16", utf16, http.StatusUnsupportedMediaType},
+		{"application/json; charset=utf-16", payI1, http.StatusUnsupportedMediaType},
+		{"application/json; charset=iso-8859-1", payI1, http.StatusUnsupportedMediaType},
+		{"application/json; charset=UTF-8", payI1, http.StatusOK},
+		{"application/json", payI1, http.StatusOK},
+	}
+	for _, tc := range cases {
+		h, logs := newHandler(t, true)
+		got := post(h, "-", tc.contentType, tc.body)
+		if got.code != tc.want {
+			t.Errorf("%s: %+v, want %d", tc.contentType, got, tc.want)
+		}
+		if paid := strings.Contains(logs.String(), `"msg":"payment accepted"`); paid != (tc.want == http.StatusOK) {
+			t.Errorf("%s: paid %v", tc.contentType, paid)
+		}
+	}
+}

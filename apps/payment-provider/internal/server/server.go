@@ -105,6 +105,12 @@ func (s *Server) list(c *gin.Context) {
 }
 
 func (s *Server) pay(c *gin.Context) {
+	// Two keys: which one the payment is idempotent under is not for this
+	// server to guess (taking the first would pay again under the second).
+	if keys := c.Request.Header.Values(IdempotencyHeader); len(keys) > 1 {
+		c.JSON(http.StatusBadRequest, httpx.Error{Error: fmt.Sprintf("%d Idempotency-Key headers: send exactly one", len(keys))})
+		return
+	}
 	key := c.GetHeader(IdempotencyHeader)
 	if _, sent := c.Request.Header[IdempotencyHeader]; sent && !safeToken.MatchString(key) {
 		c.JSON(http.StatusBadRequest, httpx.Error{Error: "invalid Idempotency-Key: want 1 to 128 characters from A-Z a-z 0-9 . _ : -"})

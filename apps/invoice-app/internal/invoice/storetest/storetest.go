@@ -118,6 +118,43 @@ func Run(t *testing.T, newStore func(t *testing.T) invoice.Store) {
 		ConcurrentClaims(t, []invoice.Store{newStore(t)}, 12)
 	})
 
+	t.Run("keys are well formed", func(t *testing.T) {
+		s := newStore(t)
+		for range 3 {
+			if c := claim(t, s, nil); !invoice.KeyFormat.MatchString(c.PaymentKey) {
+				t.Errorf("%s has payment key %q; want one matching %s", c.Invoice.InvoiceId, c.PaymentKey, invoice.KeyFormat)
+			}
+		}
+	})
+
+	t.Run("a rejected invoice is reported and never claimed again", func(t *testing.T) {
+		s := newStore(t)
+		c := claim(t, s, []string{"I1", "I3"})
+		const reason = "payment-provider refused it as malformed: invalid id"
+		if err := s.Reject(ctx, c, reason); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Reject(ctx, c, reason); !errors.Is(err, invoice.ErrClaimLost) {
+			t.Fatalf("rejecting again = %v, want ErrClaimLost", err)
+		}
+		if _, ok, err := s.ClaimNext(ctx, []string{"I1", "I3"}); ok || err != nil {
+			t.Fatalf("ClaimNext = %v, %v; want the rejected invoice left alone", ok, err)
+		}
+		list, err := s.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, inv := range list {
+			want := ""
+			if inv.InvoiceId == "I2" {
+				want = reason
+			}
+			if inv.PaymentError != want || inv.IsPaid {
+				t.Errorf("%s: PaymentError %q, paid %v; want %q, unpaid", inv.InvoiceId, inv.PaymentError, inv.IsPaid, want)
+			}
+		}
+	})
+
 	t.Run("ready", func(t *testing.T) {
 		if err := newStore(t).Ready(ctx); err != nil {
 			t.Fatalf("Ready = %v", err)
