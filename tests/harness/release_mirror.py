@@ -22,9 +22,11 @@ tests use to split the log into runs; `runs` prints the log split that way.
         -> [{"mark": "converge", "requests": ["GET /v1.38.1/minikube-linux-amd64 200", ...]}, ...]
     release_mirror.py serve --state-dir DIR [--interrupt ...]   (foreground)
 
-State directory: releases/ (the served tree), port, pid, access.log,
-server.log. `start` returns once the server answers and prints one JSON
-object; it reuses a server that is already running.
+State directory: releases/ (the served tree), checksums.json (the sha256
+of every asset as published at start, {version: {asset: sha256}}, the
+shape of minikube_install_checksums: plain http needs pinned checksums),
+port, pid, access.log, server.log. `start` returns once the server answers
+and prints one JSON object; it reuses a server that is already running.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ ASSETS = (
     "minikube-darwin-arm64",
     "minikube-windows-amd64.exe",
 )
-VERSION_RE = re.compile(r"^v\d+\.\d+\.\d+$")
+VERSION_RE = re.compile(r"v[0-9]+\.[0-9]+\.[0-9]+")
 # platform.machine() -> the CPU name of minikube's Linux assets.
 HOST_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
 START_TIMEOUT_SECONDS = 10
@@ -65,7 +67,7 @@ START_TIMEOUT_SECONDS = 10
 
 def release_version(text: str) -> str:
     """Argparse type: a release version such as v1.38.1."""
-    if not VERSION_RE.match(text):
+    if not VERSION_RE.fullmatch(text):
         raise argparse.ArgumentTypeError(f"not a release version (vX.Y.Z): {text!r}")
     return text
 
@@ -75,7 +77,7 @@ def real_release(binary: Path) -> tuple[str, str]:
     version = subprocess.run(
         [str(binary), "version", "--short"], capture_output=True, text=True, check=True, timeout=60
     ).stdout.strip()
-    if not VERSION_RE.match(version):
+    if not VERSION_RE.fullmatch(version):
         raise SystemExit(f"{binary} reports {version!r}, not a release version")
     arch = HOST_ARCH.get(platform.machine().lower())
     if arch is None:
@@ -83,13 +85,14 @@ def real_release(binary: Path) -> tuple[str, str]:
     return version, f"minikube-linux-{arch}"
 
 
-def build_tree(root: Path, versions: list[str], real: Path | None = None) -> None:
+def build_tree(root: Path, versions: list[str], real: Path | None = None) -> dict[str, dict[str, str]]:
     """Write the release layout for each version (overwrites what is there).
 
     Every asset is the test double stamped with its version; with real, the
     real minikube replaces it as this host's asset of its own version, which
-    must be one of versions.
+    must be one of versions. Returns the sha256 of every asset, per version.
     """
+    checksums: dict[str, dict[str, str]] = {}
     real_version, real_asset = real_release(real) if real is not None else (None, None)
     if real_version is not None and real_version not in versions:
         raise SystemExit(f"the real minikube is {real_version}, which is not among the published releases {versions}")
@@ -104,6 +107,8 @@ def build_tree(root: Path, versions: list[str], real: Path | None = None) -> Non
             published.chmod(0o755)
             digest = hashlib.sha256(content).hexdigest()
             (release_dir / f"{asset}.sha256").write_text(f"{digest}\n", encoding="ascii")
+            checksums.setdefault(version, {})[asset] = digest
+    return checksums
 
 
 class MirrorHandler(http.server.SimpleHTTPRequestHandler):
@@ -215,7 +220,10 @@ def read_port(state_dir: Path) -> int | None:
 
 def start(state_dir: Path, versions: list[str], interrupt: list[str], real: Path | None = None) -> dict:
     state_dir.mkdir(parents=True, exist_ok=True)
-    build_tree(state_dir / "releases", versions, real)
+    checksums = build_tree(state_dir / "releases", versions, real)
+    # What a user pins in minikube_install_checksums, recorded as published:
+    # a test that tampers with the tree afterwards is checked against these.
+    (state_dir / "checksums.json").write_text(json.dumps(checksums, indent=2, sort_keys=True) + "\n", encoding="ascii")
     pid = running_pid(state_dir)
     port = read_port(state_dir)
     if pid is not None and port is not None and answers(port):

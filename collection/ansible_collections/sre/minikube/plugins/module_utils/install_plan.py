@@ -6,8 +6,9 @@ The minikube_install role asks sre.minikube.minikube_install_plan once per
 run. That module looks at the host in one process (its OS and CPU, the
 install directory or its nearest existing parent, the installed binary's
 version, the minikube that PATH runs first, Docker) and this file makes the
-decisions: the settings' checks, the release asset, its URL and the checksum
-to verify it against, whether writing needs privilege escalation, how the
+decisions: the settings' checks (each value matched as a whole, before
+anything runs), the release asset, its URL and the checksum to verify it
+against (never one fetched over plain http), whether writing needs privilege escalation, how the
 installed version compares with the requested one, and the messages that
 say what to change.
 
@@ -26,8 +27,17 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minik
 from ansible_collections.sre.minikube.plugins.module_utils.platform import UnsupportedPlatformError, describe
 
 _VERSION = re.compile(r"v[0-9]+\.[0-9]+\.[0-9]+")
-_BASE_URL = re.compile(r"(https?|file)://[^\s]+")
+# A base URL is printable ASCII (percent-encode the rest): no space, tab,
+# newline or other control character can reach a request line or a message.
+_URL_TEXT = re.compile(r"[!-~]+")
+# <scheme>://<host>[/<path>], without userinfo, query or fragment: the role
+# appends /<version>/<asset> to it, and prints it.
+_BASE_URL = re.compile(r"(?P<scheme>https|http|file)://(?P<host>[^/?#@]*)(?P<path>/[^?#]*)?")
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+_ASSET = re.compile(r"minikube-[a-z0-9]+-[a-z0-9]+(?:\.exe)?")
+# Absolute or under the connecting user's home; no whitespace, control
+# character or ':' (the directory is meant to go into PATH).
+_INSTALL_DIR = re.compile(r"(?:/|~/)[^\s\x00-\x1f\x7f-\x9f:]*|~")
 _SEMVER = re.compile(
     r"v(0|[1-9][0-9]*)[.](0|[1-9][0-9]*)[.](0|[1-9][0-9]*)(?:-([0-9A-Za-z.-]+))?(?:[+][0-9A-Za-z.-]+)?"
 )
@@ -45,26 +55,86 @@ class PlanError(Exception):
 # ---------------------------------------------------------------- settings
 
 
-def settings_problems(version, base_url, sha256, install_dir, download_timeout):
-    """Every setting that is wrong, one message each (empty when all are fine)."""
+def settings_problems(version, base_url, sha256, install_dir, download_timeout, checksums=None):
+    """Every setting that is wrong, one message each (empty when all are fine).
+
+    Each text must match its rule as a whole: a trailing newline or a space
+    is a wrong value, not a detail.
+    """
     problems = []
-    if not _VERSION.fullmatch(version or ""):
+    if not isinstance(version, str) or not _VERSION.fullmatch(version):
         problems.append(
-            f"minikube_install_version must name one release exactly, such as v1.38.1 (got '{version}'); "
-            "'latest' and ranges are refused so that every run installs the same verified binary."
+            f"minikube_install_version must name one release exactly, such as v1.38.1 (got {version!r}); "
+            "'latest', ranges and surrounding spaces or newlines are refused so that every run installs "
+            "the same verified binary."
         )
-    if not _BASE_URL.fullmatch(base_url or ""):
+    problems.extend(base_url_problems(base_url))
+    if not isinstance(sha256, str) or (sha256 and not _SHA256.fullmatch(sha256)):
         problems.append(
-            f"minikube_install_base_url must be an http(s):// or file:// URL without spaces (got '{base_url}')."
+            f"minikube_install_sha256 must be empty or exactly 64 hex digits, the sha256 of the asset itself "
+            f"(got {sha256!r})."
         )
-    if sha256 and not _SHA256.fullmatch(sha256):
+    problems.extend(checksums_problems(checksums or {}))
+    if not isinstance(install_dir, str) or not _INSTALL_DIR.fullmatch(install_dir):
         problems.append(
-            f"minikube_install_sha256 must be empty or 64 hex digits, the sha256 of the asset itself (got '{sha256}')."
+            "minikube_install_dir must be an absolute path or start with ~/, without whitespace, control characters "
+            f"or ':' (got {install_dir!r})."
         )
-    if not (install_dir.startswith("/") or install_dir.startswith("~/") or install_dir == "~"):
-        problems.append(f"minikube_install_dir must be an absolute path or start with ~/ (got '{install_dir}').")
-    if download_timeout <= 0:
-        problems.append("minikube_install_download_timeout must be a positive number of seconds.")
+    if not isinstance(download_timeout, int) or download_timeout <= 0:
+        problems.append(
+            f"minikube_install_download_timeout must be a positive number of seconds (got {download_timeout!r})."
+        )
+    return problems
+
+
+def base_url_problems(base_url):
+    """What is wrong with minikube_install_base_url, as a list of at most one message."""
+    rule = (
+        "minikube_install_base_url must be an https://, http:// or file:/// URL of printable ASCII, "
+        "without spaces, control characters, user:password@, '?' or '#'"
+    )
+    if not isinstance(base_url, str) or not _URL_TEXT.fullmatch(base_url):
+        return [f"{rule}; percent-encode other characters (got {base_url!r})."]
+    match = _BASE_URL.fullmatch(base_url)
+    if not match:
+        return [f"{rule} (got {base_url!r})."]
+    if match["scheme"] == "file" and (match["host"] or not match["path"]):
+        return [
+            "minikube_install_base_url: a file URL names a directory on the host itself, "
+            f"file:///srv/minikube/releases (three slashes, no host) (got {base_url!r})."
+        ]
+    if match["scheme"] != "file" and not match["host"]:
+        return [f"minikube_install_base_url: an {match['scheme']} URL needs a host (got {base_url!r})."]
+    return []
+
+
+def checksums_problems(checksums):
+    """What is wrong with minikube_install_checksums: {vX.Y.Z: {asset: sha256}}."""
+    if not isinstance(checksums, dict):
+        return [f"minikube_install_checksums must be a mapping of release to {{asset: sha256}} (got {checksums!r})."]
+    problems = []
+    for version, assets in checksums.items():
+        if not isinstance(version, str) or not _VERSION.fullmatch(version):
+            problems.append(
+                f"minikube_install_checksums: {version!r} is not a release: each key must be exactly vX.Y.Z."
+            )
+            continue
+        if not isinstance(assets, dict):
+            problems.append(
+                f"minikube_install_checksums[{version!r}] must be a mapping of asset name to sha256 (got {assets!r})."
+            )
+            continue
+        for asset, digest in assets.items():
+            if not isinstance(asset, str) or not _ASSET.fullmatch(asset):
+                problems.append(
+                    f"minikube_install_checksums[{version!r}]: {asset!r} is not a release asset name "
+                    "(minikube-<os>-<arch>, .exe for Windows)."
+                )
+            elif not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+                problems.append(
+                    f"minikube_install_checksums[{version!r}][{asset!r}] must be exactly 64 hex digits "
+                    f"(got {digest!r})."
+                )
     return problems
 
 
@@ -99,7 +169,8 @@ def change_kind(current, requested):
 def release(platform_facts, version, base_url, sha256, checksums):
     """The asset, its URL and the checksum (or the URL of the .sha256) to verify it against.
 
-    Raises PlanError when minikube publishes no such binary for the host.
+    Raises PlanError when minikube publishes no such binary for the host, and
+    when the base URL is plain http and no checksum is pinned for the asset.
     """
     asset = platform_facts["asset"]
     known = (checksums or {}).get(version) or {}
@@ -124,8 +195,19 @@ def release(platform_facts, version, base_url, sha256, checksums):
             f"({platform_facts['system']}/{platform_facts['machine']}). {way}"
         )
     url = f"{base_url.rstrip('/')}/{version}/{asset}"
-    checksum = sha256.lower() if sha256 else known.get(asset) or f"{url}.sha256"
-    return {"asset": asset, "url": url, "checksum": checksum}
+    pinned = (sha256 or known.get(asset) or "").lower()
+    # Over plain http the .sha256 comes from the same unauthenticated server as
+    # the binary: whoever can change one can change both, so it proves
+    # nothing. https authenticates the server; a file:// mirror is local.
+    if not pinned and url.startswith("http://"):
+        raise PlanError(
+            f"minikube_install_base_url {base_url} is plain http and the sha256 of minikube {version}'s {asset} is not "
+            "pinned: its .sha256 would come from the same unauthenticated server as the binary, so anyone between "
+            "them could replace both and the role would run and install their file. Use an https:// or file:/// "
+            f"mirror, or pin the digest: minikube_install_sha256, or minikube_install_checksums['{version}']"
+            f"['{asset}'] (the 64 hex digits of the published {asset}.sha256, read over https)."
+        )
+    return {"asset": asset, "url": url, "checksum": pinned or f"{url}.sha256", "checksum_pinned": bool(pinned)}
 
 
 # ---------------------------------------------------------------- install directory
@@ -268,7 +350,12 @@ def plan(params, system, machine, environ, runner=None):
     """
     runner = runner or run
     problems = settings_problems(
-        params["version"], params["base_url"], params["sha256"], params["dir"], params["download_timeout"]
+        params["version"],
+        params["base_url"],
+        params["sha256"],
+        params["dir"],
+        params["download_timeout"],
+        params["checksums"],
     )
     if problems:
         raise PlanError(" ".join(problems))

@@ -12,8 +12,12 @@ version_added: 1.0.0
 description:
   - Looks at the host once and says what installing minikube O(version) there takes; the
     sre.minikube.minikube_install role acts on the answer.
-  - Checks the settings, detects the host's OS and CPU as minikube names them (see M(sre.minikube.platform_info)),
+  - Checks the settings, each value as a whole (a trailing newline, a space or a control character is refused), before
+    it runs anything; detects the host's OS and CPU as minikube names them (see M(sre.minikube.platform_info)),
     and chooses the release asset, its URL and the checksum to verify it against.
+  - Refuses a plain C(http://) O(base_url) unless the asset's checksum is pinned in O(sha256) or O(checksums), since a
+    C(.sha256) from the same unauthenticated server proves nothing. C(https://) and C(file:///) mirrors may use
+    the published C(.sha256).
   - Resolves the install directory as the connecting user (C(~) is that user's home); a missing directory counts
     as created in its nearest existing parent, whose permissions say whether writing needs privilege escalation.
   - Asks the binary in the install directory for its version and, with O(preflight), asks Docker for its version,
@@ -30,24 +34,32 @@ extends_documentation_fragment:
   - sre.minikube.attributes.read_only
 options:
   version:
-    description: The release to install, an exact vX.Y.Z.
+    description: The release to install, an exact vX.Y.Z (role variable C(minikube_install_version)).
     type: str
     required: true
   base_url:
-    description: Base of the release layout C(<base>/<version>/<asset>), an http(s):// or file:// URL.
+    description:
+      - Base of the release layout C(<base>/<version>/<asset>) (role variable C(minikube_install_base_url)).
+      - An C(https://), C(http://) or C(file:///) URL of printable ASCII, without user information, query or fragment.
+      - With C(http://) the asset's checksum must be pinned in O(sha256) or O(checksums).
     type: str
     required: true
   sha256:
-    description: Expected sha256 of the host's asset; wins over O(checksums) and the published C(.sha256).
+    description:
+      - Expected sha256 of the host's asset, empty or exactly 64 hex digits; wins over O(checksums) and the published
+        C(.sha256).
     type: str
     default: ""
   checksums:
     description:
-      - Published sha256 per release and asset name. A release listed here without the host's asset is refused.
+      - Published sha256 (64 hex digits) per release (C(vX.Y.Z)) and asset name (C(minikube-<os>-<arch>)), every key and
+        value checked. A release listed here without the host's asset is refused.
     type: dict
     default: {}
   dir:
-    description: Directory of the binary, absolute or under the connecting user's home (C(~/.local/bin)).
+    description:
+      - Directory of the binary, absolute or under the connecting user's home (C(~/.local/bin)), without whitespace,
+        control characters or C(:).
     type: str
     required: true
   download_timeout:
@@ -96,6 +108,11 @@ url:
 checksum:
   description: The sha256 to verify the download against, or the URL of the published C(.sha256) file.
   type: str
+  returned: success
+  sample: 099477eaf248bcb5bcea8ce78a2898e93ac01461c35189da1848c3de82ecd22e
+checksum_pinned:
+  description: Whether RV(checksum) is a pinned sha256 (from O(sha256) or O(checksums)) rather than a C(.sha256) URL.
+  type: bool
   returned: success
 dir:
   description: The install directory, C(~) expanded.

@@ -27,28 +27,77 @@ BASE = "https://example.invalid/releases"
 
 # ---------------------------------------------------------------- settings
 
-GOOD = {"version": "v1.38.1", "base_url": BASE, "sha256": "", "install_dir": "/usr/local/bin", "download_timeout": 60}
+GOOD = {
+    "version": "v1.38.1",
+    "base_url": BASE,
+    "sha256": "",
+    "install_dir": "/usr/local/bin",
+    "download_timeout": 60,
+    "checksums": {"v1.38.1": {"minikube-linux-amd64": SHA}},
+}
+VERSION_RULE = "minikube_install_version must name one release exactly"
+URL_RULE = "minikube_install_base_url must be an https://, http:// or file:/// URL of printable ASCII"
+SHA_RULE = "minikube_install_sha256 must be empty or exactly 64 hex digits"
+DIR_RULE = "minikube_install_dir must be an absolute path or start with ~/, without whitespace"
 
 SETTINGS = [
     # (changed settings, the words of the one expected problem; None: no problem)
     ({}, None),
     ({"install_dir": "~/.local/bin"}, None),
     ({"install_dir": "~"}, None),
+    ({"install_dir": "/Users/José/bin"}, None),
     ({"base_url": "file:///srv/mirror"}, None),
+    ({"base_url": "file:///"}, None),
     ({"base_url": "http://127.0.0.1:8080"}, None),
+    ({"base_url": "https://[::1]:8443/minikube/releases/"}, None),
     ({"sha256": SHA.upper()}, None),
-    ({"version": "latest"}, "minikube_install_version must name one release exactly"),
-    ({"version": "1.38.1"}, "minikube_install_version must name one release exactly"),
-    ({"version": "v1.38"}, "minikube_install_version must name one release exactly"),
-    ({"version": "v1.38.1\n"}, "minikube_install_version must name one release exactly"),
-    ({"version": ">=v1.38.1"}, "minikube_install_version must name one release exactly"),
-    ({"base_url": "ftp://mirror"}, "minikube_install_base_url must be an http(s):// or file:// URL"),
-    ({"base_url": "https://mirror/a b"}, "minikube_install_base_url must be an http(s):// or file:// URL"),
-    ({"base_url": "https://mirror/\nx"}, "minikube_install_base_url must be an http(s):// or file:// URL"),
-    ({"sha256": "abc"}, "minikube_install_sha256 must be empty or 64 hex digits"),
-    ({"sha256": "g" * 64}, "minikube_install_sha256 must be empty or 64 hex digits"),
-    ({"install_dir": "bin"}, "minikube_install_dir must be an absolute path or start with ~/"),
-    ({"install_dir": "~other/bin"}, "minikube_install_dir must be an absolute path or start with ~/"),
+    ({"checksums": {}}, None),
+    ({"version": "latest"}, VERSION_RULE),
+    ({"version": "1.38.1"}, VERSION_RULE),
+    ({"version": "v1.38"}, VERSION_RULE),
+    ({"version": "v1.38.1\n"}, VERSION_RULE),
+    ({"version": " v1.38.1"}, VERSION_RULE),
+    ({"version": "v1.38.1 "}, VERSION_RULE),
+    ({"version": ">=v1.38.1"}, VERSION_RULE),
+    ({"base_url": "ftp://mirror"}, URL_RULE),
+    ({"base_url": "https://mirror/a b"}, URL_RULE),
+    ({"base_url": "https://mirror/\nx"}, URL_RULE),
+    ({"base_url": "https://mirror/releases\n"}, URL_RULE),
+    ({"base_url": "https://mirror/releases\t"}, URL_RULE),
+    ({"base_url": "https://mirror/rel\x00eases"}, URL_RULE),
+    ({"base_url": "https://mirror/rel\x7feases"}, URL_RULE),
+    ({"base_url": "https://mirrör/releases"}, URL_RULE),
+    ({"base_url": "https://user:secret@mirror/releases"}, URL_RULE),
+    ({"base_url": "https://mirror/releases?token=x"}, URL_RULE),
+    ({"base_url": "https://mirror/releases#v1"}, URL_RULE),
+    ({"base_url": "https:///releases"}, "minikube_install_base_url: an https URL needs a host"),
+    ({"base_url": "file://server/srv/mirror"}, "a file URL names a directory on the host itself"),
+    ({"base_url": "file://"}, "a file URL names a directory on the host itself"),
+    ({"sha256": "abc"}, SHA_RULE),
+    ({"sha256": "g" * 64}, SHA_RULE),
+    ({"sha256": SHA + "\n"}, SHA_RULE),
+    ({"sha256": " " + SHA}, SHA_RULE),
+    ({"checksums": {"v1.38.1\n": {"minikube-linux-amd64": SHA}}}, "'v1.38.1\\n' is not a release"),
+    ({"checksums": {"latest": {"minikube-linux-amd64": SHA}}}, "'latest' is not a release"),
+    ({"checksums": {"v1.38.1": SHA}}, "minikube_install_checksums['v1.38.1'] must be a mapping of asset name"),
+    ({"checksums": {"v1.38.1": {"minikube-linux-amd64\n": SHA}}}, "is not a release asset name"),
+    ({"checksums": {"v1.38.1": {"../minikube": SHA}}}, "is not a release asset name"),
+    (
+        {"checksums": {"v1.38.1": {"minikube-linux-amd64": SHA + "\n"}}},
+        "minikube_install_checksums['v1.38.1']['minikube-linux-amd64'] must be exactly 64 hex digits",
+    ),
+    (
+        {"checksums": {"v1.38.1": {"minikube-linux-amd64": "sha256:" + SHA}}},
+        "minikube_install_checksums['v1.38.1']['minikube-linux-amd64'] must be exactly 64 hex digits",
+    ),
+    ({"checksums": ["v1.38.1"]}, "minikube_install_checksums must be a mapping of release"),
+    ({"install_dir": "bin"}, DIR_RULE),
+    ({"install_dir": "~other/bin"}, DIR_RULE),
+    ({"install_dir": "/usr/local/bin\n"}, DIR_RULE),
+    ({"install_dir": "/usr/local/bin "}, DIR_RULE),
+    ({"install_dir": "/opt/my bin"}, DIR_RULE),
+    ({"install_dir": "/opt/bin:/usr/bin"}, DIR_RULE),
+    ({"install_dir": "/opt/\x1bbin"}, DIR_RULE),
     ({"download_timeout": 0}, "minikube_install_download_timeout must be a positive number of seconds"),
     ({"download_timeout": -5}, "minikube_install_download_timeout must be a positive number of seconds"),
 ]
@@ -64,8 +113,13 @@ def test_settings(changes, expected):
 
 
 def test_every_wrong_setting_is_named():
-    problems = install_plan.settings_problems("latest", "ftp://x", "abc", "bin", 0)
-    assert len(problems) == 5
+    problems = install_plan.settings_problems("latest", "ftp://x", "abc", "bin", 0, {"v1": {}})
+    assert len(problems) == 6
+
+
+def test_a_refused_value_is_shown_with_its_control_characters():
+    (problem,) = install_plan.settings_problems(**dict(GOOD, version="v1.38.1\n"))
+    assert "(got 'v1.38.1\\n')" in problem
 
 
 # ---------------------------------------------------------------- versions
@@ -120,6 +174,52 @@ def test_release(platform, version, sha256, checksums, asset, checksum):
     assert found["asset"] == asset
     assert found["url"] == f"{BASE}/{version}/{asset}"
     assert found["checksum"] == (checksum or f"{found['url']}.sha256")
+    assert found["checksum_pinned"] is (found["checksum"] != f"{found['url']}.sha256")
+
+
+PINNED = {"v1.38.1": {"minikube-linux-amd64": "b" * 64}}
+TRUST = [
+    # (base URL, version, sha256, checksums, the checksum used; None: refused)
+    ("http://127.0.0.1:8080", "v1.38.1", "", {}, None),
+    ("http://mirror.internal/releases/", "v1.38.1", "", {}, None),
+    ("http://mirror.internal/releases", "v1.39.0", "", PINNED, None),
+    ("http://mirror.internal/releases", "v1.38.1", "", {"v1.38.1": {"minikube-darwin-amd64": "b" * 64}}, False),
+    ("http://127.0.0.1:8080", "v1.38.1", SHA, {}, SHA),
+    ("http://127.0.0.1:8080", "v1.38.1", "", PINNED, "b" * 64),
+    ("http://127.0.0.1:8080", "v1.39.0", SHA.upper(), PINNED, SHA),
+    (
+        "https://mirror.internal/releases",
+        "v1.39.0",
+        "",
+        PINNED,
+        "https://mirror.internal/releases/v1.39.0/minikube-linux-amd64.sha256",
+    ),
+    (
+        "file:///srv/minikube/releases",
+        "v1.38.1",
+        "",
+        {},
+        "file:///srv/minikube/releases/v1.38.1/minikube-linux-amd64.sha256",
+    ),
+]
+
+
+@pytest.mark.parametrize(("base_url", "version", "sha256", "checksums", "checksum"), TRUST)
+def test_plain_http_needs_a_pinned_checksum(base_url, version, sha256, checksums, checksum):
+    if checksum is False:
+        # A release pinned without this host's asset is refused for that reason first.
+        with pytest.raises(PlanError, match="has no minikube-linux-amd64 for this host"):
+            install_plan.release(LINUX, version, base_url, sha256, checksums)
+    elif checksum is None:
+        with pytest.raises(PlanError) as caught:
+            install_plan.release(LINUX, version, base_url, sha256, checksums)
+        message = str(caught.value)
+        assert message.startswith(f"minikube_install_base_url {base_url} is plain http and the sha256 of minikube")
+        assert f"minikube {version}'s minikube-linux-amd64 is not pinned" in message
+        assert "Use an https:// or file:/// mirror, or pin the digest: minikube_install_sha256" in message
+        assert f"minikube_install_checksums['{version}']['minikube-linux-amd64']" in message
+    else:
+        assert install_plan.release(LINUX, version, base_url, sha256, checksums)["checksum"] == checksum
 
 
 REFUSALS = [
@@ -356,6 +456,8 @@ def test_plan_without_path_searches_the_default(tmp_path):
 PLAN_FAILURES = [
     # (changes, system, machine, docker, words)
     ({"version": "latest"}, "Linux", "x86_64", (0, "", ""), "minikube_install_version must name one release"),
+    ({"base_url": "http://127.0.0.1:8080"}, "Linux", "x86_64", (0, "", ""), "is plain http and the sha256"),
+    ({"dir": "/usr/local/bin\n"}, "Linux", "x86_64", (0, "", ""), "minikube_install_dir must be an absolute path"),
     ({}, "Linux", "i686", (0, "", ""), "detected system 'Linux' and CPU 'i686'"),
     ({}, "Windows", "AMD64", (0, "", ""), "install minikube on Windows"),
     (
@@ -377,6 +479,22 @@ def test_plan_failures(tmp_path, changes, system, machine, docker, words):
             params(str(tmp_path), **changes), system, machine, {"PATH": "/usr/bin"}, fake_host({}, docker=docker)
         )
     assert words in str(caught.value)
+
+
+REFUSED_BEFORE_RUNNING = [
+    {"base_url": "http://127.0.0.1:8080"},
+    {"version": "v1.38.1\n"},
+    {"checksums": {"v1.38.1": {"minikube-linux-amd64": "x"}}},
+    {"sha256": SHA + "\n"},
+]
+
+
+@pytest.mark.parametrize("changes", REFUSED_BEFORE_RUNNING)
+def test_a_refused_setting_runs_nothing(tmp_path, changes):
+    runner = fake_host({str(tmp_path / "minikube"): "v1.37.0"})
+    with pytest.raises(PlanError):
+        install_plan.plan(params(str(tmp_path), **changes), "Linux", "x86_64", {"PATH": str(tmp_path)}, runner)
+    assert runner.calls == []
 
 
 def test_plan_expands_the_home(tmp_path, monkeypatch):
