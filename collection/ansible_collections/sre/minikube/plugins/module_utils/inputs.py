@@ -38,6 +38,9 @@ class Rule:
         self.predicate = predicate
 
     def allows(self, value):
+        # A number given where text is expected (a quantity of 2, a tag of 123) is read as its text.
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
         if not isinstance(value, str):
             return False
         if self.pattern is not None and not self.pattern.fullmatch(value):
@@ -94,6 +97,11 @@ RULES = {
             " than 'latest' (e.g. postgres:17.6@sha256:<digest>)",
             rf"{_REPOSITORY}((:(?!latest(@|\Z))[A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})(@sha256:[0-9a-f]{{64}})?"
             r"|@sha256:[0-9a-f]{64})",
+        ),
+        Rule(
+            "image_reference",
+            "an image reference: repository, then :tag, @sha256:<64 hex digits> or both (e.g. invoice-app:3f2a9c)",
+            rf"{_REPOSITORY}((:[A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})(@sha256:[0-9a-f]{{64}})?|@sha256:[0-9a-f]{{64}})",
         ),
         Rule(
             "registry",
@@ -222,3 +230,10 @@ def problems(checks):
             continue
         found.extend(sentence for sentence in (problem(n, v, rule, optional) for n, v in items) if sentence)
     return found
+
+
+def refuse(module, checks):
+    """Fail MODULE (an AnsibleModule) with every problem of CHECKS, before it reads or changes anything."""
+    found = problems(checks)
+    if found:
+        module.fail_json(msg=" ".join(found), problems=found)

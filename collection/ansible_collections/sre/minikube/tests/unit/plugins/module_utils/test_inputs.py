@@ -20,6 +20,11 @@ RULE_CASES = [
         ["postgres:17.6@sha256:" + "0" * 64, "postgres:17.6", "postgres@sha256:" + "a" * 64],
         ["postgres", "postgres:latest", "postgres:latest@sha256:" + "0" * 64, "postgres:17.6\n"],
     ),
+    (
+        "image_reference",
+        ["invoice-app:3f2a", "localhost:5000/a/b:1", "a@sha256:" + "0" * 64, "a:latest"],
+        ["invoice-app", "a:b\n", "a:b c", "A:1", "a:-x"],
+    ),
     ("registry", ["localhost:5000", "registry.local/team"], ["http://x", "x\n", "X"]),
     ("quantity", ["50m", "0.5", ".5", "64Mi", "1Gi", "2"], ["64Mi\n", "64 Mi", "-1", "64mb", ""]),
     (
@@ -61,9 +66,14 @@ def test_every_rule_is_in_the_table():
     assert sorted(RULES) == sorted(rule for rule, _, _ in RULE_CASES)
 
 
-@pytest.mark.parametrize("value", [None, 3, ["a"], {"a": 1}])
+@pytest.mark.parametrize("value", [None, True, ["a"], {"a": 1}])
 def test_a_value_that_is_not_text_breaks_every_rule(value):
     assert problem("opt", value, "text") is not None
+
+
+@pytest.mark.parametrize(("value", "rule"), [(2, "quantity"), (0.5, "quantity"), (123, "image_tag")])
+def test_a_number_is_read_as_its_text(value, rule):
+    assert problem("opt", value, rule) is None
 
 
 def test_an_optional_value_may_be_empty():
