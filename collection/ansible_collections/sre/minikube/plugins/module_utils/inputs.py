@@ -59,6 +59,11 @@ def _plain_ip_address(value):
     return True
 
 
+def _address(value):
+    """An IP address as ip_address takes it, or a lower-case DNS name."""
+    return _plain_ip_address(value) or re.fullmatch(_DNS_NAME, value) is not None
+
+
 RULES = {
     rule.name: rule
     for rule in (
@@ -120,6 +125,11 @@ RULES = {
             predicate=_plain_ip_address,
         ),
         Rule(
+            "address",
+            "an IP address without a zone, or a lower-case DNS name (e.g. 127.0.0.1, localhost)",
+            predicate=_address,
+        ),
+        Rule(
             "file_name",
             "a plain file name: 1 to 255 letters, digits, '.', '_' and '-', not '.' or '..', no path separator"
             " (e.g. minikube-test)",
@@ -155,6 +165,11 @@ RULES = {
             "kubernetes_version",
             "a Kubernetes version as minikube takes it: vMAJOR.MINOR.PATCH (e.g. v1.35.4), stable or latest",
             r"v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?|stable|latest",
+        ),
+        Rule(
+            "config_key",
+            "a ConfigMap or Secret key: 1 to 253 letters, digits, '-', '_' and '.' (e.g. postgres-password)",
+            r"(?!\.\.?\Z)[-._a-zA-Z0-9]{1,253}",
         ),
         Rule(
             "env_name",

@@ -32,6 +32,7 @@ RULE_CASES = [
         ["192.168.49.2", "fd00::53", "2001:DB8::1"],
         ["fe80::1%en0", "fe80::1%x\nnameserver 6.6.6.6", "10.0.0.1\n", " 10.0.0.1", "host", "", "1.2.3"],
     ),
+    ("address", ["127.0.0.1", "::1", "localhost", "node.test"], ["fe80::1%lo", "localhost\n", "a b", "", "-x"]),
     ("file_name", ["minikube-test", "a.conf", ".x"], [".", "..", "a/b", "a\n", "a b", "", "a" * 256]),
     ("path", ["/usr/local/bin", "/Users/me/Application Support/x"], ["/a\n", "/a\x00b", "", "/a\tb"]),
     ("text", ["", "a b c", "x=y"], ["a\n", "\r", "a\x7f"]),
@@ -39,6 +40,7 @@ RULE_CASES = [
     ("flag", ["--extra-config=a=b c", "--force"], ["-f", "--", "--x\n", "--x=a\nb", "x"]),
     ("minikube_profile", ["sre-minikube", "Dev_1.x"], ["-p", "a b", "a\n", "", "a" * 64, ".x"]),
     ("kubernetes_version", ["v1.35.4", "1.35.4", "stable", "latest", "v1.35.0-rc.1"], ["v1.35", "v1.35.4\n", "x"]),
+    ("config_key", ["postgres-password", "a.b_c"], ["a b", "a/b", "a\n", "", ".."]),
     ("env_name", ["PAYMENT_TIMEOUT", "_X"], ["1X", "A-B", "A\n", ""]),
     ("namespaced_name", ["ingress-nginx/controller"], ["ingress-nginx", "a/b/c", "a/b\n", "/b"]),
 ]
