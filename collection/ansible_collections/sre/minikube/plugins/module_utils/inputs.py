@@ -93,8 +93,8 @@ RULES = {
         Rule(
             "image_tag",
             "an immutable image tag that is also a label value: 1 to 63 letters, digits, '.', '_' and '-', starting"
-            " and ending with a letter or digit, not 'latest' (e.g. the tag the image build computed)",
-            r"(?!latest\Z)[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?",
+            " and ending with a letter or digit, not 'latest' in any case (e.g. the tag the image build computed)",
+            r"(?!(?i:latest)\Z)[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?",
         ),
         Rule(
             "pinned_image",

@@ -14,7 +14,11 @@ RULE_CASES = [
     ("dns_name", ["invoice-app.test", "test", "a.b.c"], ["test\n", "a..b", "A.test", "a .test", "a\n.b", "a" * 254]),
     ("host_name", ["invoice-app.test", "1a.test"], ["10.0.0.1", "1.2", "host\n"]),
     ("image_repository", ["invoice-app", "localhost:5000/dev/app"], ["app:1", "App", "app\n", "app@sha256:0"]),
-    ("image_tag", ["abc123", "src-0000", "v1.2_3", "A"], ["abc123\n", "latest", "", "-x", "x-", "a" * 64, "a b"]),
+    (
+        "image_tag",
+        ["abc123", "src-0000", "v1.2_3", "A"],
+        ["abc123\n", "latest", "LATEST", "Latest", "", "-x", "x-", "a" * 64, "a b"],
+    ),
     (
         "pinned_image",
         ["postgres:17.6@sha256:" + "0" * 64, "postgres:17.6", "postgres@sha256:" + "a" * 64],
