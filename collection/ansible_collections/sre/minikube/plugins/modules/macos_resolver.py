@@ -18,7 +18,7 @@ description:
   - The file is written through a temporary file in the same directory and
     moved into place, so readers never see a partial file.
   - Every option is validated before anything is written, each as a whole value (a trailing newline never
-    passes): O(name) is a plain file name, O(domain) a DNS name, each of O(nameservers) an IP address without a
+    passes). O(name) is a plain file name, O(domain) a DNS name, each of O(nameservers) an IP address without a
     zone, O(path) has no control character, and O(owner) and O(group) are resolved to an existing user and group.
   - The rendered file is checked to hold exactly the expected lines (C(domain), one C(nameserver) per address,
     then C(search_order) and C(timeout) when set), one key and one word each, before it is written.
