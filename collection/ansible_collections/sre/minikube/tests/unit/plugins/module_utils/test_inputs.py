@@ -50,8 +50,8 @@ RULE_CASES = [
 ]
 
 
-GOOD = [pytest.param(rule, value, id=f"{rule}-{value!r}") for rule, good, _ in RULE_CASES for value in good]
-BAD = [pytest.param(rule, value, id=f"{rule}-{value!r}") for rule, _, bad in RULE_CASES for value in bad]
+GOOD = [pytest.param(rule, value, id=f"{rule}-{value!r}") for rule, good, bad in RULE_CASES for value in good]
+BAD = [pytest.param(rule, value, id=f"{rule}-{value!r}") for rule, good, bad in RULE_CASES for value in bad]
 
 
 @pytest.mark.parametrize(("rule", "value"), GOOD)
@@ -69,7 +69,7 @@ def test_a_rule_refuses_the_rest_naming_the_option_and_the_rule(rule, value):
 
 
 def test_every_rule_is_in_the_table():
-    assert sorted(RULES) == sorted(rule for rule, _, _ in RULE_CASES)
+    assert sorted(RULES) == sorted(case[0] for case in RULE_CASES)
 
 
 @pytest.mark.parametrize("value", [None, True, ["a"], {"a": 1}])

@@ -105,7 +105,7 @@ REFUSED_NAMES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "words"), REFUSED_NAMES, ids=[name for name, _ in REFUSED_NAMES])
+@pytest.mark.parametrize(("name", "words"), REFUSED_NAMES, ids=[case[0] for case in REFUSED_NAMES])
 def test_names_postgres_or_kubernetes_would_refuse_or_misread_are_refused(name, words):
     services = changed(1, name=name)
     found = problems(services, "app_deploy_services")
@@ -125,7 +125,7 @@ QUOTED_NAMES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "database", "quoted"), QUOTED_NAMES, ids=[name for name, _, _ in QUOTED_NAMES])
+@pytest.mark.parametrize(("name", "database", "quoted"), QUOTED_NAMES, ids=[case[0] for case in QUOTED_NAMES])
 def test_other_names_pass_and_are_quoted_in_sql(name, database, quoted):
     assert problems(changed(1, name=name)) == []
     assert database_name(name) == database
