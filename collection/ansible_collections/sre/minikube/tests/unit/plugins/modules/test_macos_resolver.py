@@ -274,3 +274,15 @@ def test_an_existing_owner_and_group_are_accepted(patched_module, resolver_dir, 
 
     assert not failed, result
     assert (resolver_dir / "minikube-test").stat().st_uid == os.getuid()
+
+
+def test_a_rendered_file_with_a_line_too_many_is_not_written(patched_module, resolver_dir, monkeypatch):
+    # Whatever got past the options' checks, the file is checked line by line before the write.
+    def leaky_render(domain, nameservers, search_order=None, timeout=None):
+        return f"domain {domain}\nnameserver {nameservers[0]}\nnameserver 6.6.6.6\n"
+
+    monkeypatch.setattr(macos_resolver, "render", leaky_render)
+    result, failed = run_module(macos_resolver.main, args_for(resolver_dir, search_order=None, timeout=None))
+
+    assert failed and "would not hold exactly the lines domain, nameserver" in result["msg"]
+    assert not resolver_dir.exists()
