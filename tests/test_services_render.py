@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import secrets
 import subprocess
 import sys
 
@@ -152,7 +153,7 @@ def test_the_third_service_has_its_database(three):
     assert env["DATABASE_URL"]["value"].startswith("postgres://ledger:$(DATABASE_PASSWORD)@postgres.invoice.svc")
     assert env["DATABASE_URL"]["value"].endswith("/ledger?sslmode=disable")
     script = objects[("ConfigMap", "postgres-init")]["data"]["10-service-databases.sh"]
-    assert "CREATE DATABASE ledger OWNER ledger;" in script
+    assert 'CREATE DATABASE "ledger" OWNER "ledger";' in script
     assert '--set=ledger_password="${LEDGER_PASSWORD}"' in script
     postgres_env = {e["name"]: e for e in container(objects[("StatefulSet", "postgres")])["env"]}
     assert postgres_env["LEDGER_PASSWORD"]["valueFrom"]["secretKeyRef"]["key"] == "ledger-password"
@@ -228,6 +229,56 @@ def test_only_the_public_service_has_an_ingress(three):
     assert [name for kind, name in objects if kind == "Ingress"] == ["invoice-app"]
 
 
+POSTGRES_SH = TOP / "tests" / "harness" / "postgres.sh"
+
+
+def left() -> dict:
+    """A service whose role and database name is a key word Postgres takes only quoted (CREATE DATABASE left fails)."""
+    return {"name": "left", "port": 8084, "component": "left", "public": False, "database": True, "callers": []}
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A real Postgres server (tests/harness/postgres.sh): its directory, port and superuser password."""
+    up = subprocess.run([str(POSTGRES_SH), "up"], capture_output=True, text=True, check=True, timeout=600)
+    directory = pathlib.Path(up.stdout.strip())
+    try:
+        yield {"dir": directory, "port": (directory / "port").read_text().strip(),
+               "password": (directory / "password").read_text().strip()}  # fmt: skip
+    finally:
+        subprocess.run([str(POSTGRES_SH), "down", str(directory)], check=True, timeout=120)
+
+
+def psql(server: dict, user: str, password: str, database: str, sql: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PGHOST="127.0.0.1", PGPORT=server["port"], PGPASSWORD=password, PGCONNECT_TIMEOUT="10")
+    return subprocess.run(
+        ["psql", "--no-psqlrc", "-At", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-c", sql],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_the_init_script_creates_each_role_and_database_on_a_real_postgres(tmp_path, postgres):
+    services = SERVICES + [ledger(), left()]
+    run, objects = render(tmp_path, services)
+    assert run.returncode == 0, run.stdout + run.stderr
+    script = objects[("ConfigMap", "postgres-init")]["data"]["10-service-databases.sh"]
+    names = [s["name"].replace("-", "_") for s in services if s.get("database")]
+    passwords = {name: secrets.token_hex(12) for name in names}
+    env = dict(os.environ, PGHOST="127.0.0.1", PGPORT=postgres["port"], PGPASSWORD=postgres["password"])
+    env.update(POSTGRES_USER="sre", **{f"{name.upper()}_PASSWORD": password for name, password in passwords.items()})
+
+    init = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=120)
+
+    assert init.returncode == 0, init.stdout + init.stderr
+    for name, password in passwords.items():
+        # Each service logs in with its password to its own database, which it owns.
+        owner = psql(postgres, name, password, name, "SELECT pg_get_userbyid(datdba) FROM pg_database"
+                     " WHERE datname = current_database()")  # fmt: skip
+        assert (owner.returncode, owner.stdout.strip()) == (0, name), owner.stderr
+        assert psql(postgres, name, password, "postgres", "SELECT 1").returncode != 0
+    assert psql(postgres, "left", passwords["left"], "ledger", "SELECT 1").returncode != 0
+
+
 def with_changed(service: str, **change) -> list[dict]:
     """The two declared services and ledger, with `change` made to `service`."""
     services = [dict(s) for s in SERVICES + [ledger()]]
@@ -253,6 +304,13 @@ def with_changed(service: str, **change) -> list[dict]:
         (with_changed("ledger", public=True), {}, "are all public, but the Ingress has one host"),
         (with_changed("ledger", name="Ledger"), {}, "the name is not a DNS-1123 label"),
         (with_changed("ledger", name="postgres"), {}, "keeps for itself (postgres)"),
+        (
+            with_changed("ledger", name="user"),
+            {},
+            "app_deploy_services entry user: its Postgres role and database name",
+        ),
+        (with_changed("ledger", name="pg-x"), {}, "app_deploy_services entry pg-x: the name starts with pg- or pg_"),
+        (with_changed("ledger", name="1abc"), {}, "app_deploy_services entry 1abc: the name starts with a digit"),
         (with_changed("ledger", port=70000), {}, "port 70000 is not a number from 1 to 65535"),
         (
             with_changed("ledger", env={"LEDGER_RETRIES": 3}),
@@ -263,17 +321,44 @@ def with_changed(service: str, **change) -> list[dict]:
         (
             SERVICES + [ledger()],
             {"app_deploy_images": {**images(SERVICES), "ledger": {"image": "ledger", "tag": "latest"}}},
-            "app_deploy_images['ledger'].tag='latest' is not an immutable image tag",
+            "app_deploy_images['ledger'].tag='latest' breaks the rule image_tag",
         ),
         (
             SERVICES + [ledger()],
             {"app_deploy_images": images(SERVICES)},
-            "app_deploy_images['ledger'].tag='' is not an immutable image tag",
+            "app_deploy_images['ledger'].tag='' breaks the rule image_tag",
         ),
         (
             SERVICES + [ledger()],
             {"app_deploy_images": {**images(SERVICES), "ledger": {"image": "ledger:1.0", "tag": "src-1"}}},
-            "app_deploy_images['ledger'].image='ledger:1.0' is not an image repository",
+            "app_deploy_images['ledger'].image='ledger:1.0' breaks the rule image_repository",
+        ),
+        (
+            SERVICES + [ledger()],
+            {"app_deploy_images": {**images(SERVICES), "ledger": {"image": "ledger", "tag": "abc123\n"}}},
+            "app_deploy_images['ledger'].tag='abc123\\n' breaks the rule image_tag",
+        ),
+        (
+            SERVICES,
+            {"app_deploy_namespace": "invoice\n"},
+            "app_deploy_namespace='invoice\\n' breaks the rule dns_label",
+        ),
+        (SERVICES, {"app_deploy_namespace": "invoice "}, "app_deploy_namespace='invoice ' breaks the rule dns_label"),
+        (
+            SERVICES,
+            {"app_deploy_ingress_host": "invoice-app.test\n"},
+            "app_deploy_ingress_host='invoice-app.test\\n' breaks the rule host_name",
+        ),
+        (SERVICES, {"app_deploy_memory_limit": "64Mi\n"}, "app_deploy_memory_limit='64Mi\\n' breaks the rule quantity"),
+        (
+            SERVICES,
+            {"app_deploy_postgres_image": "postgres:17.6\n"},
+            "app_deploy_postgres_image='postgres:17.6\\n' breaks the rule pinned_image",
+        ),
+        (
+            with_changed("ledger", env={"LEDGER_MODE": "strict\nX=1"}),
+            {},
+            "env LEDGER_MODE='strict\\nX=1' holds a control character",
         ),
         ([], {}, "app_deploy_services is empty"),
     ],
@@ -283,12 +368,22 @@ def with_changed(service: str, **change) -> list[dict]:
         "two-public",
         "bad-name",
         "postgres-name",
+        "postgres-key-word",
+        "postgres-pg-prefix",
+        "leading-digit",
         "bad-port",
         "non-string-env",
         "reserved-env",
         "latest-tag",
         "missing-tag",
         "repository-with-tag",
+        "tag-trailing-newline",
+        "namespace-trailing-newline",
+        "namespace-trailing-space",
+        "ingress-host-trailing-newline",
+        "quantity-trailing-newline",
+        "postgres-image-trailing-newline",
+        "env-value-line-break",
         "empty-list",
     ],
 )

@@ -52,6 +52,14 @@ def argument_spec(profile=False):
     return spec
 
 
+def common_checks(params):
+    """The input checks of argument_spec()'s options (sre.minikube.inputs rules), for inputs.refuse()."""
+    checks = [{"name": "binary", "value": params["binary"], "rule": "path"}]
+    if "profile" in params:
+        checks.append({"name": "profile", "value": params["profile"], "rule": "minikube_profile"})
+    return checks
+
+
 class MinikubeError(Exception):
     """A minikube command that failed, with what minikube said about it.
 

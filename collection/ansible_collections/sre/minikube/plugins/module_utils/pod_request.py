@@ -306,6 +306,14 @@ CONNECTION_ARGUMENT_SPEC = {
 }
 
 
+def connection_checks(params):
+    """The input checks of CONNECTION_ARGUMENT_SPEC's options, for inputs.refuse()."""
+    return [
+        {"name": "kubeconfig", "value": params["kubeconfig"], "rule": "path", "optional": True},
+        {"name": "context", "value": params["context"], "rule": "text", "optional": True},
+    ]
+
+
 def api_client_from_kubeconfig(kubeconfig=None, context=None):
     """Return an ApiClient for the kubeconfig (default lookup when None) and context."""
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import InputError, check, problem
 
 # Domains that must never be sent to a cluster's DNS server, and why.
 RESERVED_DOMAINS = {
@@ -15,23 +15,24 @@ RESERVED_DOMAINS = {
     "localhost": "it always resolves to the loopback address and is never sent to a DNS server",
 }
 
+# One setting of a rendered file: a key, one space, one word of printable ASCII.
+_LINE = re.compile(r"(domain|nameserver|search_order|timeout) [!-~]+")
 
-class ResolverInputError(ValueError):
+
+class ResolverInputError(InputError):
     """An option value that cannot be written to a resolver file."""
 
 
 def normalise_domain(domain):
     """Return the domain in lower case without a trailing dot, or raise."""
-    text = (domain or "").strip().lower().rstrip(".")
-    if not text:
+    if domain is None or domain == "":
         raise ResolverInputError("domain must not be empty: give the DNS domain to route, for example 'test'.")
-    labels = text.split(".")
-    if len(text) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise ResolverInputError(
-            f"domain '{domain}' is not a valid DNS name: use labels of 1-63 letters, digits or hyphens "
-            "separated by dots, not starting or ending with a hyphen, for example 'test'."
-        )
-    top = labels[-1]
+    text = domain.lower()
+    text = text[:-1] if text.endswith(".") else text
+    sentence = problem("domain", text, "dns_name")
+    if sentence is not None:
+        raise ResolverInputError(sentence.replace(repr(text), repr(domain), 1))
+    top = text.split(".")[-1]
     if top in RESERVED_DOMAINS:
         raise ResolverInputError(
             f"domain '{domain}' cannot be used because {RESERVED_DOMAINS[top]}; "
@@ -45,24 +46,23 @@ def normalise_nameservers(nameservers):
     if not nameservers:
         raise ResolverInputError("nameservers must list at least one IPv4 or IPv6 address, for example 192.168.49.2.")
     result = []
-    for value in nameservers:
+    for index, value in enumerate(nameservers):
         try:
-            result.append(str(ipaddress.ip_address(str(value).strip())))
-        except ValueError:
+            check(f"nameservers[{index}]", value, "ip_address")
+        except InputError as error:
             raise ResolverInputError(
-                f"nameserver '{value}' is not an IP address: give an IPv4 or IPv6 address such as 192.168.49.2 "
-                "(host names cannot be used, the resolver would need DNS to find its DNS server)."
+                f"{error} Host names cannot be used: the resolver would need DNS to find its DNS server."
             ) from None
+        result.append(str(ipaddress.ip_address(value)))
     return result
 
 
 def check_name(name):
     """Raise unless name is a plain file name."""
-    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
-        raise ResolverInputError(
-            f"name '{name}' must be a plain file name without a path separator, for example 'minikube-test'; "
-            "set the directory with the path option."
-        )
+    try:
+        check("name", name, "file_name")
+    except InputError as error:
+        raise ResolverInputError(f"{error} Set the directory with the path option.") from None
 
 
 def check_positive(option, value):
@@ -86,3 +86,26 @@ def render(domain, nameservers, search_order=None, timeout=None):
     if timeout is not None:
         lines.append(f"timeout {timeout}")
     return "\n".join(lines) + "\n"
+
+
+def check_rendered(content, nameservers, search_order=None, timeout=None):
+    """Raise unless CONTENT holds exactly the lines a file of these settings has, each one key and one word.
+
+    The last guard before a root-owned file is written: whatever got past the
+    checks of the options, a line too many or a key and value with a space,
+    a tab or another line break inside is refused here.
+    """
+    expected = ["domain"] + ["nameserver"] * len(nameservers)
+    expected += ["search_order"] if search_order is not None else []
+    expected += ["timeout"] if timeout is not None else []
+    lines = content[:-1].split("\n") if content.endswith("\n") else None
+    if (
+        lines is None
+        or [line.split(" ", 1)[0] for line in lines] != expected
+        or not all(_LINE.fullmatch(line) for line in lines)
+    ):
+        raise ResolverInputError(
+            f"the resolver file would not hold exactly the lines {', '.join(expected)} (one key and one word each): "
+            f"{content!r}; nothing was written. Check the options' values."
+        )
+    return content

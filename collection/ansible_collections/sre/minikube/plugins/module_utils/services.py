@@ -7,14 +7,107 @@ and pod label), port (1-65535), component (a label value), callers (the other
 services that may call it), public and database (booleans), env (variable
 name -> string). The roles that take such a list (app_deploy, verify) ask
 problems() before anything runs and print every sentence it returns.
+
+A name also names the service's Postgres role and database (database_name():
+'_' for '-'), so the names Postgres would refuse or misread are refused here,
+and the SQL that creates them quotes them (quote_identifier()) all the same.
 """
 
 from __future__ import annotations
 
-import re
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import RULES
 
-LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
-ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+LABEL = RULES["dns_label"]
+ENV_NAME = RULES["env_name"]
+# A value of env reaches a ConfigMap and the process's environment as one line.
+ENV_VALUE = RULES["text"]
+# Postgres's reserved key words (pg_get_keywords() category R, Postgres 17):
+# unquoted, each is read as the key word (`user` is the current user, `all`
+# every role), so none may name a role or a database.
+POSTGRES_RESERVED_WORDS = frozenset(
+    [
+        "all",
+        "analyse",
+        "analyze",
+        "and",
+        "any",
+        "array",
+        "as",
+        "asc",
+        "asymmetric",
+        "both",
+        "case",
+        "cast",
+        "check",
+        "collate",
+        "column",
+        "constraint",
+        "create",
+        "current_catalog",
+        "current_date",
+        "current_role",
+        "current_time",
+        "current_timestamp",
+        "current_user",
+        "default",
+        "deferrable",
+        "desc",
+        "distinct",
+        "do",
+        "else",
+        "end",
+        "except",
+        "false",
+        "fetch",
+        "for",
+        "foreign",
+        "from",
+        "grant",
+        "group",
+        "having",
+        "in",
+        "initially",
+        "intersect",
+        "into",
+        "lateral",
+        "leading",
+        "limit",
+        "localtime",
+        "localtimestamp",
+        "not",
+        "null",
+        "offset",
+        "on",
+        "only",
+        "or",
+        "order",
+        "placing",
+        "primary",
+        "references",
+        "returning",
+        "select",
+        "session_user",
+        "some",
+        "symmetric",
+        "system_user",
+        "table",
+        "then",
+        "to",
+        "trailing",
+        "true",
+        "union",
+        "unique",
+        "user",
+        "using",
+        "variadic",
+        "when",
+        "where",
+        "window",
+        "with",
+    ]
+)
+# Role names Postgres refuses even quoted.
+POSTGRES_RESERVED_ROLES = frozenset(("public", "none"))
 # What app_deploy sets in every service's environment itself.
 SET_BY_ROLE = ("LISTEN_ADDR", "DATABASE_URL", "DATABASE_PASSWORD")
 
@@ -22,6 +115,39 @@ SET_BY_ROLE = ("LISTEN_ADDR", "DATABASE_URL", "DATABASE_PASSWORD")
 def url_variable(name):
     """The variable a caller finds a service's URL in: payment-provider -> PAYMENT_PROVIDER_URL."""
     return name.upper().replace("-", "_") + "_URL"
+
+
+def database_name(name):
+    """The Postgres role and database of a service: invoice-app -> invoice_app."""
+    return name.replace("-", "_")
+
+
+def quote_identifier(name):
+    """NAME as a Postgres identifier in double quotes (a double quote inside doubled): read as written, never as a
+    key word."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def name_problem(name):
+    """Why NAME cannot name a service (Kubernetes objects, a Postgres role and database), or None."""
+    database = database_name(name)
+    if not LABEL.allows(name):
+        return "the name is not a DNS-1123 label (at most 63 lower-case letters, digits and '-')"
+    if name[0].isdigit():
+        return (
+            "the name starts with a digit: a Kubernetes Service name starts with a letter (DNS-1035) and Postgres"
+            f" reads {database} as a number; start it with a letter"
+        )
+    if database.startswith("pg_"):
+        return (
+            f"the name starts with pg- or pg_: Postgres reserves role names starting with pg_ ({database}); rename it"
+        )
+    if database in POSTGRES_RESERVED_WORDS or database in POSTGRES_RESERVED_ROLES:
+        return (
+            f"its Postgres role and database name {database} is a word Postgres reserves (a key word or the role"
+            f" name public or none); rename it, e.g. {name}-svc"
+        )
+    return None
 
 
 def _port(value):
@@ -36,16 +162,16 @@ def _port(value):
 def _entry_problems(entry, where, names, reserved):
     name = entry["name"]
     found = []
-    if not LABEL.match(name) or name in reserved:
-        found.append(
-            f"{where}: the name is not a DNS-1123 label (at most 63 lower-case letters, digits and '-')"
-            + (f" or is one the role keeps for itself ({', '.join(reserved)})." if reserved else ".")
-        )
+    why = name_problem(name)
+    if why is not None:
+        found.append(f"{where}: {why}.")
+    elif name in reserved:
+        found.append(f"{where}: the name is one the role keeps for itself ({', '.join(reserved)}).")
     port = _port(entry.get("port"))
     if port is None or not 1 <= port <= 65535:
         found.append(f"{where}: port {entry.get('port')!r} is not a number from 1 to 65535.")
     component = entry.get("component", "")
-    if not isinstance(component, str) or not LABEL.match(component):
+    if not LABEL.allows(component):
         found.append(f"{where}: component {component!r} is not a label value (lower-case letters, digits and '-').")
     for flag in ("public", "database"):
         if not isinstance(entry.get(flag, False), bool):
@@ -67,9 +193,13 @@ def _entry_problems(entry, where, names, reserved):
         env = {}
     urls = {url_variable(other) for other in names}
     for key, value in env.items():
-        if not isinstance(key, str) or not ENV_NAME.match(key) or not isinstance(value, str):
+        if not ENV_NAME.allows(key) or not isinstance(value, str):
             found.append(
                 f"{where}: env {key}={value!r} is not a variable name with a string value (quote numbers and booleans)."
+            )
+        elif not ENV_VALUE.allows(value):
+            found.append(
+                f"{where}: env {key}={value!r} holds a control character (a line break, a tab); give one line."
             )
         elif key in SET_BY_ROLE or key in urls:
             found.append(

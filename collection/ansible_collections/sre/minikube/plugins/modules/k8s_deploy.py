@@ -140,6 +140,7 @@ diff:
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
 from ansible_collections.sre.minikube.plugins.module_utils.k8s_deploy import Deployer, DeployError
 
 try:
@@ -188,6 +189,16 @@ def main():
     module = AnsibleK8SModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     secret = params["secret"]
+    refuse(
+        module,
+        [
+            {"name": "kubeconfig", "value": params["kubeconfig"], "rule": "path", "optional": True},
+            {"name": "context", "value": params["context"], "rule": "text", "optional": True},
+            {"name": "server_side_apply.field_manager", "value": params["server_side_apply"]["field_manager"],
+             "rule": "word"},
+            {"name": "secret.keys", "value": secret["keys"] if secret else [], "rule": "config_key", "elements": True},
+        ],
+    )  # fmt: skip
     if secret and not 16 <= secret["length"] <= 256:
         module.fail_json(msg=f"secret.length={secret['length']}: give 16 to 256 characters per generated value.")
     try:

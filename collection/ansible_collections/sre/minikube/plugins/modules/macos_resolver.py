@@ -17,7 +17,11 @@ description:
     so an unchanged configuration is never rewritten.
   - The file is written through a temporary file in the same directory and
     moved into place, so readers never see a partial file.
-  - Every option is validated before anything is written.
+  - Every option is validated before anything is written, each as a whole value (a trailing newline never
+    passes). O(name) is a plain file name, O(domain) a DNS name, each of O(nameservers) an IP address without a
+    zone, O(path) has no control character, and O(owner) and O(group) are resolved to an existing user and group.
+  - The rendered file is checked to hold exactly the expected lines (C(domain), one C(nameserver) per address,
+    then C(search_order) and C(timeout) when set), one key and one word each, before it is written.
 author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
@@ -34,7 +38,7 @@ options:
   name:
     description:
       - The file name inside O(path), for example V(minikube-test).
-      - Must not contain a path separator.
+      - A plain file name of letters, digits, C(.), C(_) and C(-); no path separator.
     type: str
     required: true
   domain:
@@ -46,6 +50,7 @@ options:
   nameservers:
     description:
       - IPv4 or IPv6 addresses of the name servers for O(domain), in order.
+      - A zone (C(%) scope id), surrounding spaces or any other text are refused.
       - Required when O(state=present).
     type: list
     elements: str
@@ -106,16 +111,20 @@ content:
   sample: "domain test\nnameserver 192.168.49.2\nsearch_order 1\ntimeout 5\n"
 """
 
+import grp
 import os
+import pwd
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import InputError, check
 from ansible_collections.sre.minikube.plugins.module_utils.resolver import (
     ResolverInputError,
     check_name,
     check_non_negative,
     check_positive,
+    check_rendered,
     normalise_domain,
     normalise_nameservers,
     render,
@@ -143,18 +152,31 @@ def write_atomically(module, directory, path, content):
             os.unlink(tmp_path)
 
 
+def resolve_account(option, value, lookup, what):
+    """Raise unless VALUE (a name or a numeric id) names an existing user or group: before anything is written."""
+    if value is None or value.isdigit():
+        return
+    try:
+        lookup(value)
+    except KeyError:
+        raise ResolverInputError(
+            f"{option}={value!r} is not a {what} of this host: give an existing {what} name or a numeric id;"
+            " nothing was written."
+        ) from None
+
+
 def desired_content(params):
     check_name(params["name"])
+    check("path", params["path"], "path")
     if params["state"] == "absent":
         return None
+    resolve_account("owner", params["owner"], pwd.getpwnam, "user")
+    resolve_account("group", params["group"], grp.getgrnam, "group")
     check_positive("timeout", params["timeout"])
     check_non_negative("search_order", params["search_order"])
-    return render(
-        normalise_domain(params["domain"]),
-        normalise_nameservers(params["nameservers"]),
-        params["search_order"],
-        params["timeout"],
-    )
+    nameservers = normalise_nameservers(params["nameservers"])
+    content = render(normalise_domain(params["domain"]), nameservers, params["search_order"], params["timeout"])
+    return check_rendered(content, nameservers, params["search_order"], params["timeout"])
 
 
 def main():
@@ -174,7 +196,7 @@ def main():
     )
     try:
         wanted = desired_content(module.params)
-    except ResolverInputError as exc:
+    except InputError as exc:
         module.fail_json(msg=str(exc))
 
     directory = module.params["path"]

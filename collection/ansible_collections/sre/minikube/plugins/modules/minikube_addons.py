@@ -117,7 +117,13 @@ waited:
 import threading
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, MinikubeError, argument_spec
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
+    Minikube,
+    MinikubeError,
+    argument_spec,
+    common_checks,
+)
 
 
 class DeploymentReader:
@@ -163,6 +169,16 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    refuse(
+        module,
+        common_checks(params)
+        + [
+            {"name": "enabled", "value": params["enabled"], "rule": "dns_label", "elements": True},
+            {"name": "args", "value": params["args"], "rule": "dns_label", "elements": True},
+            {"name": "kubeconfig", "value": params["kubeconfig"], "rule": "path", "optional": True},
+            {"name": "context", "value": params["context"], "rule": "text"},
+        ],
+    )
     bad_args = sorted(
         name
         for name, value in params["args"].items()
@@ -170,9 +186,14 @@ def main():
     )
     if bad_args:
         module.fail_json(msg=f"args must map addon names to lists of flags (strings), not: {bad_args}")
-    bad = [target for target in params["wait_for"] if target.count("/") != 1 or "" in target.split("/")]
-    if bad:
-        module.fail_json(msg=f"wait_for takes Deployments as namespace/name, not: {bad}")
+    refuse(
+        module,
+        [{"name": "wait_for", "value": params["wait_for"], "rule": "namespaced_name", "elements": True}]
+        + [
+            {"name": f"args[{name!r}]", "value": value, "rule": "flag", "elements": True}
+            for name, value in params["args"].items()
+        ],
+    )
     profile = params["profile"]
     reader = DeploymentReader(params["kubeconfig"], params["context"] or profile) if params["wait_for"] else None
     minikube = Minikube(params["binary"], module.run_command)

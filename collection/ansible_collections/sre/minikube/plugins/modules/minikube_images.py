@@ -141,6 +141,7 @@ refs:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sre.minikube.plugins.module_utils.context_hash import APP_ARG, DockerfileError, image_refs
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     Minikube,
     MinikubeError,
@@ -149,8 +150,36 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     build_failure,
     build_progress,
     command_line,
+    common_checks,
     stream,
 )
+
+
+def image_checks(params):
+    """What each option that reaches minikube's command line must be."""
+    checks = common_checks(params) + [
+        {"name": "apps", "value": params["apps"] or [], "rule": "dns_label", "elements": True},
+        {"name": "context", "value": params["context"], "rule": "path", "optional": True},
+        {"name": "dockerfile", "value": params["dockerfile"], "rule": "path"},
+        {"name": "build_args", "value": params["build_args"], "rule": "env_name", "elements": True},
+        {"name": "progress_file", "value": params["progress_file"], "rule": "path", "optional": True},
+    ]
+    checks += [
+        {"name": f"build_args[{key!r}]", "value": value, "rule": "text"} for key, value in params["build_args"].items()
+    ]
+    for index, image in enumerate(params["images"] or []):
+        where = f"images[{index}]"
+        checks += [
+            {"name": f"{where}.ref", "value": image["ref"], "rule": "image_reference"},
+            {"name": f"{where}.context", "value": image["context"], "rule": "path"},
+            {"name": f"{where}.dockerfile", "value": image["dockerfile"], "rule": "path", "optional": True},
+            {"name": f"{where}.build_args", "value": image["build_args"], "rule": "env_name", "elements": True},
+        ]
+        checks += [
+            {"name": f"{where}.build_args[{key!r}]", "value": value, "rule": "text"}
+            for key, value in image["build_args"].items()
+        ]
+    return checks
 
 
 def main():
@@ -182,6 +211,7 @@ def main():
         required_by={"apps": "context"},
     )
     params = module.params
+    refuse(module, image_checks(params))
     profile = params["profile"]
     refs = None
     if params["apps"] is not None:

@@ -90,7 +90,13 @@ state:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, MinikubeError, argument_spec
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
+    Minikube,
+    MinikubeError,
+    argument_spec,
+    common_checks,
+)
 
 
 def main():
@@ -101,6 +107,7 @@ def main():
         },
         supports_check_mode=True,
     )
+    refuse(module, common_checks(module.params))
     minikube = Minikube(module.params["binary"], module.run_command)
     name = module.params["profile"]
     try:

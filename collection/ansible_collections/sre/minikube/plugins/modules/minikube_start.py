@@ -150,12 +150,14 @@ advice:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     Minikube,
     MinikubeError,
     ProgressFile,
     argument_spec,
     command_line,
+    common_checks,
     error_from,
     mismatches,
     stream,
@@ -196,6 +198,19 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    refuse(
+        module,
+        common_checks(params)
+        + [
+            {"name": "driver", "value": params["driver"], "rule": "word"},
+            {"name": "container_runtime", "value": params["container_runtime"], "rule": "word"},
+            {"name": "cni", "value": params["cni"], "rule": "word", "optional": True},
+            {"name": "kubernetes_version", "value": params["kubernetes_version"], "rule": "kubernetes_version",
+             "optional": True},
+            {"name": "extra_args", "value": params["extra_args"], "rule": "flag", "elements": True},
+            {"name": "progress_file", "value": params["progress_file"], "rule": "path", "optional": True},
+        ],
+    )  # fmt: skip
     profile = params["profile"]
     minikube = Minikube(params["binary"], module.run_command)
     argv = minikube.start_argv(profile, start_options(params), params["extra_args"])

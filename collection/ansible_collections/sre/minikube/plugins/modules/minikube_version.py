@@ -46,11 +46,13 @@ version:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, argument_spec
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, argument_spec, common_checks
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    refuse(module, common_checks(module.params))
     # A missing binary is an answer here (no version), not a failure.
     minikube = Minikube(module.params["binary"], lambda argv: module.run_command(argv, handle_exceptions=False))
     module.exit_json(changed=False, version=minikube.version())

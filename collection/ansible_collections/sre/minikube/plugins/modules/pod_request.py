@@ -185,6 +185,7 @@ skipped:
 import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
 from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
     CONNECTION_ARGUMENT_SPEC,
     HAS_KUBERNETES,
@@ -195,6 +196,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
     PortForwardChannel,
     api_client_from_kubeconfig,
     changed_by,
+    connection_checks,
     decode_body,
     prepare_request,
     send,
@@ -218,6 +220,14 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    refuse(
+        module,
+        connection_checks(params)
+        + [
+            {"name": "namespace", "value": params["namespace"], "rule": "dns_label"},
+            {"name": "pod", "value": params["pod"], "rule": "dns_name"},
+        ],
+    )
     method = params["method"]
     target = f"{params['namespace']}/{params['pod']}"
     where = f"{method} {params['path']} on pod {target} port {params['port']}"

@@ -192,6 +192,7 @@ import socket
 import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
 from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError, read
 from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
     CONNECTION_ARGUMENT_SPEC,
@@ -200,6 +201,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
     Deadline,
     PodRequestError,
     api_client_from_kubeconfig,
+    connection_checks,
     http_exchange,
     prepare_request,
     send,
@@ -260,9 +262,23 @@ def main():
         },
         supports_check_mode=True,
     )
+    p = module.params
+    refuse(
+        module,
+        connection_checks(p)
+        + [
+            {"name": "namespace", "value": p["namespace"], "rule": "dns_label"},
+            {"name": "profile", "value": p["profile"], "rule": "minikube_profile"},
+            {"name": "minikube_binary", "value": p["minikube_binary"], "rule": "path"},
+            {"name": "invoice_app", "value": p["invoice_app"], "rule": "dns_label"},
+            {"name": "payment_provider", "value": p["payment_provider"], "rule": "dns_label"},
+            {"name": "ingress_address", "value": p["ingress_address"], "rule": "address", "optional": True},
+            {"name": "ingress_host", "value": p["ingress_host"], "rule": "host_name", "optional": True},
+            {"name": "tunnel_address", "value": p["tunnel_address"], "rule": "address"},
+        ],
+    )
     if not HAS_KUBERNETES:
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(KUBERNETES_IMPORT_ERROR))
-    p = module.params
     verifier = None
     try:
         client = api_client_from_kubeconfig(p["kubeconfig"], p["context"])

@@ -8,7 +8,14 @@ import copy
 
 import pytest
 from ansible_collections.sre.minikube.plugins.filter.service_problems import service_problems
-from ansible_collections.sre.minikube.plugins.module_utils.services import problems, url_variable
+from ansible_collections.sre.minikube.plugins.filter.sql_identifier import sql_identifier
+from ansible_collections.sre.minikube.plugins.module_utils.services import (
+    POSTGRES_RESERVED_WORDS,
+    database_name,
+    problems,
+    quote_identifier,
+    url_variable,
+)
 
 GOOD = [
     {"name": "invoice-app", "port": 8081, "component": "api", "public": True, "database": True, "callers": [],
@@ -53,6 +60,8 @@ CASES = [
         changed(0, env={"PAYMENT_PROVIDER_URL": "x"}), (), "PAYMENT_PROVIDER_URL is set by the role", id="env-url"
     ),
     pytest.param(changed(0, env=["A"]), (), "env must map", id="env-not-a-mapping"),
+    pytest.param(changed(0, env={"MODE": "a\nb"}), (), "env MODE='a\\nb' holds a control character", id="env-newline"),
+    pytest.param(changed(1, name="ledger\n"), (), "not a DNS-1123 label", id="name-trailing-newline"),
     pytest.param(changed(1, public=True), (), "invoice-app, payment-provider are all public", id="two-public"),
     pytest.param(changed(1, name="invoice-app", callers=[]), (), "declared more than once", id="duplicate-name"),
 ]
@@ -77,3 +86,56 @@ def test_every_problem_is_reported_at_once():
 )
 def test_url_variable(name, variable):
     assert url_variable(name) == variable
+
+
+# Names a service cannot take: Postgres would refuse or misread its role and
+# database (the name with '_' for '-'), or Kubernetes its Service.
+REFUSED_NAMES = [
+    ("user", "is a word Postgres reserves"),
+    ("all", "is a word Postgres reserves"),
+    ("public", "is a word Postgres reserves"),
+    ("none", "is a word Postgres reserves"),
+    ("current-user", "current_user is a word Postgres reserves"),
+    ("session-user", "session_user is a word Postgres reserves"),
+    ("select", "is a word Postgres reserves"),
+    ("1abc", "starts with a digit"),
+    ("9", "starts with a digit"),
+    ("pg-x", "starts with pg- or pg_"),
+    ("pg-ledger", "starts with pg- or pg_"),
+]
+
+
+@pytest.mark.parametrize(("name", "words"), REFUSED_NAMES, ids=[case[0] for case in REFUSED_NAMES])
+def test_names_postgres_or_kubernetes_would_refuse_or_misread_are_refused(name, words):
+    services = changed(1, name=name)
+    found = problems(services, "app_deploy_services")
+    assert found == [found[0]] and found[0].startswith(f"app_deploy_services entry {name}: "), found
+    assert words in found[0]
+
+
+# Names the check lets through, and their role and database as the SQL writes them.
+QUOTED_NAMES = [
+    ("ledger", "ledger", '"ledger"'),
+    ("audit-log", "audit_log", '"audit_log"'),
+    # A key word Postgres does not let name a database unless quoted.
+    ("left", "left", '"left"'),
+    ("join", "join", '"join"'),
+    ("users", "users", '"users"'),
+    ("page", "page", '"page"'),
+]
+
+
+@pytest.mark.parametrize(("name", "database", "quoted"), QUOTED_NAMES, ids=[case[0] for case in QUOTED_NAMES])
+def test_other_names_pass_and_are_quoted_in_sql(name, database, quoted):
+    assert problems(changed(1, name=name)) == []
+    assert database_name(name) == database
+    assert quote_identifier(database) == quoted == sql_identifier(database)
+
+
+def test_a_double_quote_inside_an_identifier_is_doubled():
+    assert quote_identifier('a"b') == '"a""b"'
+
+
+def test_the_reserved_words_are_lower_case_words():
+    assert all(word.isidentifier() and word == word.lower() for word in POSTGRES_RESERVED_WORDS)
+    assert {"user", "all", "current_user", "system_user"} <= POSTGRES_RESERVED_WORDS

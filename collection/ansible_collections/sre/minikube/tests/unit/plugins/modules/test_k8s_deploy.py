@@ -342,3 +342,21 @@ def test_generated_passwords_use_letters_and_digits_only():
     drawn = utils.generate_password(200)
     assert len(drawn) == 200 and set(drawn) <= set(utils.PASSWORD_CHARACTERS)
     assert utils.generate_password(40) != utils.generate_password(40)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        pytest.param(
+            {"server_side_apply": {"field_manager": "sre\nx"}}, "field_manager='sre\\nx' breaks", id="manager"
+        ),
+        pytest.param(
+            {"secret": {**SECRET, "keys": ["a b"]}}, "secret.keys[0]='a b' breaks the rule config_key", id="key"
+        ),
+        pytest.param({"context": "ctx\n"}, "context='ctx\\n' breaks the rule text", id="context"),
+    ],
+)
+def test_malformed_options_are_refused_before_any_request(cluster, change, words):
+    result, failed = run_module(k8s_deploy.main, {**args([namespace(), config_map()]), **change})
+    assert failed and words in result["msg"]
+    assert cluster.requests == []

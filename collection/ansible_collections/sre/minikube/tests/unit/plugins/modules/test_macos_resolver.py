@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import stat
 
 import pytest
@@ -38,19 +40,35 @@ BAD_INPUT_CASES = [
     pytest.param({"domain": "local"}, "multicast DNS", id="local"),
     pytest.param({"domain": "localhost"}, "loopback", id="localhost"),
     pytest.param({"domain": "printer.local"}, "multicast DNS", id="subdomain-of-local"),
-    pytest.param({"domain": "-bad.test"}, "not a valid DNS name", id="leading-hyphen"),
-    pytest.param({"domain": "under_score"}, "not a valid DNS name", id="underscore"),
-    pytest.param({"domain": "a" * 64}, "not a valid DNS name", id="label-too-long"),
-    pytest.param({"domain": "a..test"}, "not a valid DNS name", id="empty-label"),
-    pytest.param({"domain": " "}, "must not be empty", id="blank-domain"),
-    pytest.param({"nameservers": ["not-an-ip"]}, "'not-an-ip' is not an IP address", id="not-an-ip"),
-    pytest.param({"nameservers": ["192.168.49.2", "999.1.1.1"]}, "'999.1.1.1' is not an IP address", id="second-bad"),
+    pytest.param({"domain": "-bad.test"}, "domain='-bad.test' breaks the rule dns_name", id="leading-hyphen"),
+    pytest.param({"domain": "under_score"}, "breaks the rule dns_name", id="underscore"),
+    pytest.param({"domain": "a" * 64}, "breaks the rule dns_name", id="label-too-long"),
+    pytest.param({"domain": "a..test"}, "breaks the rule dns_name", id="empty-label"),
+    pytest.param({"domain": " "}, "domain=' ' breaks the rule dns_name", id="blank-domain"),
+    pytest.param({"domain": "a\n.b"}, "domain='a\\n.b' breaks the rule dns_name", id="domain-with-a-line-break"),
+    pytest.param({"domain": "test\n"}, "domain='test\\n' breaks the rule dns_name", id="domain-trailing-newline"),
+    pytest.param({"domain": "te st"}, "breaks the rule dns_name", id="domain-with-a-space"),
+    pytest.param({"nameservers": ["not-an-ip"]}, "nameservers[0]='not-an-ip' breaks the rule", id="not-an-ip"),
+    pytest.param(
+        {"nameservers": ["192.168.49.2", "999.1.1.1"]}, "nameservers[1]='999.1.1.1' breaks the rule", id="second-bad"
+    ),
+    pytest.param(
+        {"nameservers": ["fe80::1%x\nnameserver 6.6.6.6"]},
+        "nameservers[0]='fe80::1%x\\nnameserver 6.6.6.6' breaks the rule ip_address",
+        id="scope-id-with-an-injected-line",
+    ),
+    pytest.param({"nameservers": ["fe80::1%en0"]}, "without a zone", id="scope-id"),
+    pytest.param({"nameservers": ["10.0.0.1\n"]}, "nameservers[0]='10.0.0.1\\n' breaks", id="address-newline"),
+    pytest.param({"nameservers": [" 10.0.0.1"]}, "nameservers[0]=' 10.0.0.1' breaks", id="address-with-a-space"),
     pytest.param({"nameservers": []}, "at least one", id="no-nameservers"),
     pytest.param({"timeout": 0}, "timeout must be a whole number greater than 0", id="timeout-zero"),
     pytest.param({"timeout": -3}, "timeout must be a whole number greater than 0", id="timeout-negative"),
     pytest.param({"search_order": -1}, "search_order must be a whole number of 0 or more", id="search-order-negative"),
-    pytest.param({"name": "../evil"}, "without a path separator", id="name-with-slash"),
-    pytest.param({"name": ".."}, "without a path separator", id="name-dotdot"),
+    pytest.param({"name": "../evil"}, "name='../evil' breaks the rule file_name", id="name-with-slash"),
+    pytest.param({"name": ".."}, "breaks the rule file_name", id="name-dotdot"),
+    pytest.param({"name": "minikube-test\n"}, "name='minikube-test\\n' breaks the rule file_name", id="name-newline"),
+    pytest.param({"owner": "no-such-user"}, "owner='no-such-user' is not a user of this host", id="unknown-owner"),
+    pytest.param({"group": "no-such-group"}, "group='no-such-group' is not a group of this host", id="unknown-group"),
     pytest.param({"domain": None}, "domain", id="missing-domain"),
     pytest.param({"nameservers": None}, "nameservers", id="missing-nameservers"),
 ]
@@ -227,4 +245,44 @@ def test_bad_input_fails_before_writing(patched_module, resolver_dir, overrides,
 
     assert failed
     assert message in result["msg"]
+    assert not resolver_dir.exists()
+
+
+@pytest.mark.parametrize(("overrides", "message"), BAD_INPUT_CASES)
+def test_bad_input_leaves_an_existing_file_alone(patched_module, resolver_dir, overrides, message):
+    resolver_dir.mkdir()
+    before = "domain test\nnameserver 10.9.9.9\n"
+    (resolver_dir / "minikube-test").write_text(before)
+    args = args_for(resolver_dir, **{key: value for key, value in overrides.items() if value is not None})
+    for key in [key for key, value in overrides.items() if value is None]:
+        args.pop(key)
+
+    result, failed = run_module(macos_resolver.main, args)
+
+    assert failed and message in result["msg"]
+    assert sorted(os.listdir(resolver_dir)) == ["minikube-test"]
+    assert (resolver_dir / "minikube-test").read_text() == before
+
+
+@pytest.mark.parametrize(
+    ("owner", "group"),
+    [pytest.param(pwd.getpwuid(os.getuid()).pw_name, grp.getgrgid(os.getgid()).gr_name, id="names"),
+     pytest.param(str(os.getuid()), str(os.getgid()), id="numeric-ids")],
+)  # fmt: skip
+def test_an_existing_owner_and_group_are_accepted(patched_module, resolver_dir, owner, group):
+    result, failed = run_module(macos_resolver.main, args_for(resolver_dir, owner=owner, group=group))
+
+    assert not failed, result
+    assert (resolver_dir / "minikube-test").stat().st_uid == os.getuid()
+
+
+def test_a_rendered_file_with_a_line_too_many_is_not_written(patched_module, resolver_dir, monkeypatch):
+    # Whatever got past the options' checks, the file is checked line by line before the write.
+    def leaky_render(domain, nameservers, search_order=None, timeout=None):
+        return f"domain {domain}\nnameserver {nameservers[0]}\nnameserver 6.6.6.6\n"
+
+    monkeypatch.setattr(macos_resolver, "render", leaky_render)
+    result, failed = run_module(macos_resolver.main, args_for(resolver_dir, search_order=None, timeout=None))
+
+    assert failed and "would not hold exactly the lines domain, nameserver" in result["msg"]
     assert not resolver_dir.exists()

@@ -562,3 +562,113 @@ def test_images_of_apps_refuse_sources_they_cannot_hash(cluster, app_context, ex
     result, failed = run_module(minikube_images.main, args)
     assert failed and words in result["msg"]
     assert fake.calls == []
+
+
+# ---------------------------------------------------------------- inputs that reach minikube's command line
+
+ADDONS = {"binary": BIN, "profile": "sre-real", "enabled": ["ingress"]}
+IMAGE_ARGS = {"binary": BIN, "profile": "sre-real", "images": [{"ref": "app:1", "context": "/src"}]}
+
+# (module, arguments, the words of the refusal): each is refused before minikube runs.
+REFUSED_INPUTS = [
+    pytest.param(
+        minikube_version,
+        {"binary": "/opt/bin/minikube\n"},
+        "binary='/opt/bin/minikube\\n' breaks the rule path",
+        id="version-binary-newline",
+    ),
+    pytest.param(
+        minikube_profile_info,
+        {"binary": BIN, "profile": "--all"},
+        "profile='--all' breaks the rule minikube_profile",
+        id="profile-info-flag-as-profile",
+    ),
+    pytest.param(
+        minikube_profile_info, {"binary": BIN, "profile": "sre\n"}, "profile='sre\\n' breaks", id="profile-newline"
+    ),
+    pytest.param(minikube_start, dict(START, profile="ghost "), "profile='ghost ' breaks", id="start-profile-space"),
+    pytest.param(
+        minikube_start, dict(START, driver="--force"), "driver='--force' breaks the rule word", id="start-driver-flag"
+    ),
+    pytest.param(
+        minikube_start, dict(START, driver="docker\n"), "driver='docker\\n' breaks", id="start-driver-newline"
+    ),
+    pytest.param(
+        minikube_start, dict(START, cni="calico --force"), "cni='calico --force' breaks", id="start-cni-space"
+    ),
+    pytest.param(
+        minikube_start,
+        dict(START, kubernetes_version="v1.35.4\n"),
+        "kubernetes_version='v1.35.4\\n' breaks",
+        id="start-version-newline",
+    ),
+    pytest.param(
+        minikube_start,
+        dict(START, extra_args=["--force", "-f"]),
+        "extra_args[1]='-f' breaks the rule flag",
+        id="start-short-flag",
+    ),
+    pytest.param(
+        minikube_start,
+        dict(START, extra_args=["--extra-config=a\nb"]),
+        "extra_args[0]='--extra-config=a\\nb'",
+        id="start-flag-newline",
+    ),
+    pytest.param(
+        minikube_addons,
+        dict(ADDONS, enabled=["ingress\n"]),
+        "enabled[0]='ingress\\n' breaks the rule dns_label",
+        id="addons-name-newline",
+    ),
+    pytest.param(
+        minikube_addons,
+        dict(ADDONS, args={"ingress": ["--images=a\nb"]}),
+        "args['ingress'][0]='--images=a\\nb' breaks the rule flag",
+        id="addons-flag-newline",
+    ),
+    pytest.param(
+        minikube_addons,
+        dict(ADDONS, args={"ingress": ["-x"]}),
+        "args['ingress'][0]='-x' breaks",
+        id="addons-short-flag",
+    ),
+    pytest.param(
+        minikube_addons,
+        dict(ADDONS, wait_for=["a/b\n"]),
+        "wait_for[0]='a/b\\n' breaks the rule namespaced_name",
+        id="addons-wait-newline",
+    ),
+    pytest.param(
+        minikube_images,
+        dict(IMAGE_ARGS, images=[{"ref": "app:1\n", "context": "/src"}]),
+        "images[0].ref='app:1\\n' breaks the rule image_reference",
+        id="images-ref-newline",
+    ),
+    pytest.param(
+        minikube_images,
+        dict(IMAGE_ARGS, build_args={"GOFLAGS": "-x\n-y"}),
+        "build_args['GOFLAGS']='-x\\n-y' breaks the rule text",
+        id="images-build-arg-newline",
+    ),
+    pytest.param(
+        minikube_images,
+        dict(IMAGE_ARGS, build_args={"A B": "x"}),
+        "build_args['A B']='A B' breaks the rule env_name",
+        id="images-build-arg-name",
+    ),
+    pytest.param(
+        minikube_images,
+        {"binary": BIN, "profile": "sre-real", "apps": ["one\n"], "context": "/src"},
+        "apps[0]='one\\n' breaks the rule dns_label",
+        id="images-app-newline",
+    ),
+]
+
+
+@pytest.mark.parametrize(("module", "args", "words"), REFUSED_INPUTS)
+def test_inputs_are_refused_before_minikube_runs(minikube, module, args, words):
+    runner = minikube(Recorded())
+    result, failed = run_module(module.main, args)
+    assert failed, result
+    assert words in result["msg"]
+    assert runner.calls == []

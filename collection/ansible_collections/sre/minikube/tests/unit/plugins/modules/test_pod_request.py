@@ -177,6 +177,12 @@ BAD_ARGS = [
     pytest.param({"path": "invoices"}, "must start with '/'", id="relative-path"),
     pytest.param({"method": "TRACE"}, "value of method must be one of", id="unknown-method"),
     pytest.param({"pod": None}, "missing required arguments: pod", id="no-pod"),
+    pytest.param(
+        {"namespace": "invoice\n"}, "namespace='invoice\\n' breaks the rule dns_label", id="namespace-newline"
+    ),
+    pytest.param({"pod": "invoice-app-0 "}, "pod='invoice-app-0 ' breaks the rule dns_name", id="pod-space"),
+    pytest.param({"context": "minikube\n"}, "context='minikube\\n' breaks the rule text", id="context-newline"),
+    pytest.param({"kubeconfig": "/k\n"}, "kubeconfig='/k\\n' breaks the rule path", id="kubeconfig-newline"),
 ]
 
 

@@ -61,3 +61,22 @@ def test_verify_payments_reports_the_isolation(stack):
     result, failed = run_module(verify_payments.main, {"namespace": "invoice", "profile": "sre-minikube"})
     assert not failed
     assert result["exposure"].startswith("payment-provider is internal")
+
+
+# An option that reaches the API client, minikube's command line or a Host header, malformed.
+REFUSED = [
+    pytest.param({"namespace": "invoice\n"}, "namespace='invoice\\n' breaks the rule dns_label", id="namespace"),
+    pytest.param({"profile": "--all"}, "profile='--all' breaks the rule minikube_profile", id="profile-flag"),
+    pytest.param({"invoice_app": "invoice-app\n"}, "invoice_app='invoice-app\\n' breaks", id="service-name"),
+    pytest.param({"ingress_host": "invoice-app.test\r\nX: y"}, "breaks the rule host_name", id="host-header"),
+    pytest.param({"ingress_address": "fe80::1%x y"}, "ingress_address='fe80::1%x y' breaks", id="address-zone"),
+    pytest.param({"tunnel_address": "127.0.0.1\n"}, "tunnel_address='127.0.0.1\\n' breaks", id="tunnel-address"),
+    pytest.param({"minikube_binary": "minikube\n"}, "minikube_binary='minikube\\n' breaks", id="binary"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "words"), REFUSED)
+def test_verify_payments_refuses_malformed_options_before_any_request(stack, overrides, words):
+    result, failed = run_module(verify_payments.main, {"namespace": "invoice", "profile": "sre-minikube", **overrides})
+    assert failed and words in result["msg"]
+    assert stack.sent == []
