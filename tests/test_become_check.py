@@ -211,7 +211,11 @@ INSTALL_VARIABLES = [
     ),
     ("sre_minikube_install_dir the user can write", ["-e", "sre_minikube_install_dir={open}"], False),
     ("a root-owned sre_minikube_install_dir", ["-e", "sre_minikube_install_dir={locked}"], True),
-    ("minikube_install_dir from a file of extra vars", ["-e", "sre_minikube_install_dir={locked}", "-e", "@{file}"], False),
+    (
+        "minikube_install_dir from a file of extra vars",
+        ["-e", "sre_minikube_install_dir={locked}", "-e", "@{file}"],
+        False,
+    ),
 ]
 
 

@@ -56,7 +56,9 @@ QUERY = (
 
 def _load_privileges():
     """The collection's module_utils/privileges.py, by its path: it needs the standard library only."""
-    path = TOP / "collection" / "ansible_collections" / "sre" / "minikube" / "plugins" / "module_utils" / "privileges.py"
+    path = (
+        TOP / "collection" / "ansible_collections" / "sre" / "minikube" / "plugins" / "module_utils" / "privileges.py"
+    )
     spec = importlib.util.spec_from_file_location("sre_minikube_privileges", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
