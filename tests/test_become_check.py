@@ -63,7 +63,7 @@ class Host:
         )
         stand_in(self.bin / "ansible-playbook", f'echo "ansible-playbook $*" >> {self.calls}\n')
         monkeypatch.setenv("PATH", f"{self.bin}{os.pathsep}{os.environ['PATH']}")
-        monkeypatch.setattr(become_check, "is_root", lambda: self.root)
+        monkeypatch.setattr(become_check, "effective_uid", lambda: 0 if self.root else 1000)
         monkeypatch.setattr(become_check, "stdin_is_terminal", lambda: self.terminal)
         real_access = os.access
 
@@ -193,7 +193,51 @@ def test_the_extra_vars_reach_the_settings_query(host):
     host.run("site.yml", "--tags", "clean", "-e", "sre_minikube_install_dir=~/x", "--extra-vars=@vars.yml")
 
     (query,) = host.called("ansible")
-    assert "-e sre_minikube_install_dir=~/x -e @vars.yml" in query
+    # The install stage's variables first, as its play reads them, so that the user's extra vars win.
+    assert f"-e @{TOP}/playbooks/vars/install.yml -e sre_minikube_install_dir=~/x -e @vars.yml" in query
+
+
+INSTALL_VARIABLES = [
+    # (id, extra vars ({open}: a directory the user can write, {locked}: one they cannot), the password is asked)
+    (
+        "minikube_install_dir the user can write, over a root-owned sre_minikube_install_dir",
+        ["-e", "sre_minikube_install_dir={locked}", "-e", "minikube_install_dir={open}"],
+        False,
+    ),
+    (
+        "a root-owned minikube_install_dir, over a writable sre_minikube_install_dir",
+        ["-e", "sre_minikube_install_dir={open}", "-e", "minikube_install_dir={locked}"],
+        True,
+    ),
+    ("sre_minikube_install_dir the user can write", ["-e", "sre_minikube_install_dir={open}"], False),
+    ("a root-owned sre_minikube_install_dir", ["-e", "sre_minikube_install_dir={locked}"], True),
+    (
+        "minikube_install_dir from a file of extra vars",
+        ["-e", "sre_minikube_install_dir={locked}", "-e", "@{file}"],
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("extra", "asks"), [case[1:] for case in INSTALL_VARIABLES], ids=[case[0] for case in INSTALL_VARIABLES]
+)
+def test_the_check_reads_the_install_directory_the_install_stage_writes(host, monkeypatch, extra, asks):
+    """The real settings query (ansible, the project's inventory), both variables the install stage honours."""
+    (host.bin / "ansible").unlink()
+    monkeypatch.chdir(TOP)
+    monkeypatch.setenv("ANSIBLE_CONFIG", str(TOP / "ansible.cfg"))
+    locked = host.root_owned()
+    extra_file = host.dir / "extra.yml"
+    extra_file.write_text(f"minikube_install_dir: {host.install_dir}\n")
+    extra = [value.format(open=host.install_dir, locked=locked, file=extra_file) for value in extra]
+    host.terminal = True
+
+    command, message = become_check.decide(["site.yml", "--tags", "install", *extra])
+
+    assert command[-1] == ASK if asks else ASK not in command, message
+    if asks:
+        assert f"the install stage writes minikube into {locked}, which you cannot write" in message
 
 
 def test_without_a_terminal_it_refuses_and_says_why(host):
@@ -349,39 +393,54 @@ def as_another_user(command: list[str]) -> list[str]:
 
 
 PRIVILEGE_PLAY = [
-    # (id, arguments, the user can write the install directory's parent, the install directory is missing,
-    #  what the play says; '' when it passes)
-    ("dns stage", ["--tags", "dns"], True, False, "the dns stage writes the host resolver configuration under /etc"),
+    # (id, arguments ({open}: a directory the user can write, {locked}: one they cannot), what the play says;
+    #  '' when it passes)
+    (
+        "dns stage",
+        ["--tags", "dns", "-e", "sre_minikube_install_dir={open}"],
+        "the dns stage writes the host's resolver configuration under /etc",
+    ),
     (
         "install where the user cannot write",
-        ["--tags", "install"],
-        False,
-        False,
-        "the install stage writes minikube into {dir}, which you cannot write",
+        ["--tags", "install", "-e", "sre_minikube_install_dir={locked}"],
+        "the install stage writes minikube into {locked}, which you cannot write",
     ),
     (
         "install into a missing directory the user cannot create",
-        ["--tags", "install"],
-        False,
-        True,
-        "the install stage writes minikube into {dir}, which you cannot write",
+        ["--tags", "install", "-e", "sre_minikube_install_dir={locked}/missing/bin"],
+        "the install stage writes minikube into {locked}/missing/bin, which you cannot write",
     ),
-    ("install where the user can write", ["--tags", "install"], True, False, ""),
-    ("install into a missing directory the user can create", ["--tags", "install"], True, True, ""),
-    ("a stage that needs no root", ["--tags", "deploy"], False, False, ""),
+    ("install where the user can write", ["--tags", "install", "-e", "sre_minikube_install_dir={open}"], ""),
+    (
+        "install into a missing directory the user can create",
+        ["--tags", "install", "-e", "sre_minikube_install_dir={open}/missing/bin"],
+        "",
+    ),
+    ("a stage that needs no root", ["--tags", "deploy", "-e", "sre_minikube_install_dir={locked}"], ""),
+    # -e minikube_install_dir is the install stage's own variable: it wins over sre_minikube_install_dir there.
+    (
+        "minikube_install_dir where the user can write",
+        ["--tags", "install", "-e", "sre_minikube_install_dir={locked}", "-e", "minikube_install_dir={open}"],
+        "",
+    ),
+    (
+        "minikube_install_dir where the user cannot write",
+        ["--tags", "install", "-e", "sre_minikube_install_dir={open}", "-e", "minikube_install_dir={locked}"],
+        "the install stage writes minikube into {locked}, which you cannot write",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("arguments", "writable", "missing", "expected"),
+    ("arguments", "expected"),
     [case[1:] for case in PRIVILEGE_PLAY],
     ids=[case[0] for case in PRIVILEGE_PLAY],
 )
-def test_the_privilege_play_stops_at_once_without_a_password(arguments, writable, missing, expected):
+def test_the_privilege_play_stops_at_once_without_a_password(arguments, expected):
     """ansible-playbook site.yml run directly: the first play refuses, naming -K, when a stage needs root.
 
     The play runs as a user who is not root (nobody, when the tests run as
-    root), with a `sudo` that wants a password, and an install directory
+    root), with a `sudo` that wants a password, and install directories
     that user can or cannot write.
     """
     work = pathlib.Path(tempfile.mkdtemp(prefix="sre-privileges-"))
@@ -389,13 +448,15 @@ def test_the_privilege_play_stops_at_once_without_a_password(arguments, writable
         work.chmod(0o755)
         home = work / "home"
         bin_dir = work / "bin"
-        for folder in (home, bin_dir):
+        writable = work / "open"
+        locked = work / "locked"
+        for folder in (home, bin_dir, writable):
             folder.mkdir()
             folder.chmod(0o777)
-        parent = work / "parent"
-        parent.mkdir()
-        parent.chmod(0o777 if writable else 0o555)
-        install_dir = parent / "missing" / "bin" if missing else parent
+        locked.mkdir()
+        locked.chmod(0o555)
+        arguments = [argument.format(open=writable, locked=locked) for argument in arguments]
+        expected = expected.format(open=writable, locked=locked)
         stand_in(bin_dir / "sudo", 'echo "sudo: a password is required" >&2\nexit 1\n')
         env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
         env.update(
@@ -413,8 +474,6 @@ def test_the_privilege_play_stops_at_once_without_a_password(arguments, writable
                     *arguments,
                     "-e",
                     "ansible_become_user=nobody",
-                    "-e",
-                    f"sre_minikube_install_dir={install_dir}",
                 ]
             ),
             cwd=TOP,
@@ -434,6 +493,6 @@ def test_the_privilege_play_stops_at_once_without_a_password(arguments, writable
         assert "This run needs root" not in output
         return
     assert result.returncode != 0, output
-    assert expected.format(dir=install_dir) in output
+    assert expected in output
     assert "Run again with -K (--ask-become-pass)" in output
     assert "Nothing was changed" in output

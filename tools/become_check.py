@@ -9,9 +9,9 @@ It passes its arguments to ansible-playbook unchanged, and adds
 --ask-become-pass when all of these hold:
 
 - a stage the arguments select needs root on this host: install, when the
-  install directory (sre_minikube_install_dir) is not writable by the user;
-  dns, and clean with its dns part, which write the host's resolver
-  configuration under /etc (unless dns_resolver_become is false);
+  user cannot write the install directory; dns, and clean with its dns
+  part, which write the host's resolver configuration under /etc (unless
+  dns_resolver_become is false);
 - the user is not root;
 - sudo asks for a password (`sudo -n true` fails: no NOPASSWD rule and no
   cached sudo login).
@@ -21,24 +21,51 @@ password once, before the first play. Without a terminal there is nobody to
 ask: the script runs nothing, says which stage needs root and why, and lists
 the ways out. Arguments that already choose how to become (-K,
 --become-password-file) are passed on as they are.
+
+Which stage needs root and why is the privilege check play's decision
+(playbooks/privileges.yml): both take it from the collection's
+module_utils/privileges.py, and both read the install directory from the
+variables the install stage reads (playbooks/vars/install.yml), so that
+-e minikube_install_dir=... and -e sre_minikube_install_dir=... count here
+as they do in the stage.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
 
+TOP = pathlib.Path(__file__).resolve().parent.parent
 PLAYBOOK = "ansible-playbook"
 ASK = "--ask-become-pass"
-# The sre.minikube settings the decision reads, as the playbook sees them
-# (inventory, group_vars, extra vars; Jinja rendered).
+# The install stage's variables, read before the user's extra vars as the
+# stage reads them (its play's vars_files), so that those win as they do there.
+STAGE_VARS = TOP / "playbooks" / "vars" / "install.yml"
+# The settings the decision reads, as the playbook sees them (inventory,
+# group_vars, the stage's variables, extra vars; Jinja rendered).
 QUERY = (
-    'msg={{ {"install_dir": sre_minikube_install_dir | default("/usr/local/bin"),'
+    'msg={{ {"install_dir": minikube_install_dir,'
     ' "dns_become": dns_resolver_become | default(true) | bool} | to_json }}'
 )
+
+
+def _load_privileges():
+    """The collection's module_utils/privileges.py, by its path: it needs the standard library only."""
+    path = (
+        TOP / "collection" / "ansible_collections" / "sre" / "minikube" / "plugins" / "module_utils" / "privileges.py"
+    )
+    spec = importlib.util.spec_from_file_location("sre_minikube_privileges", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+privileges = _load_privileges()
 
 
 def option_values(args: list[str], long: str, short: str | None = None) -> list[str]:
@@ -60,30 +87,18 @@ def tag_set(values: list[str]) -> set[str]:
 
 
 def selected_stages(args: list[str]) -> list[str]:
-    """The stages that can need root among those the arguments select.
-
-    Mirrors ansible's tag rules for site.yml: the stages are tagged with
-    their names; clean is also tagged never, so only --tags clean selects
-    it, and its DNS part is tagged dns as well.
-    """
-    run = tag_set(option_values(args, "--tags", "-t")) or {"all"}
+    """The stages that can need root among those the arguments select (module_utils/privileges.py decides)."""
+    run = tag_set(option_values(args, "--tags", "-t"))
     skip = tag_set(option_values(args, "--skip-tags"))
+    return privileges.selected_stages(sorted(run), sorted(skip))
 
-    def chosen(tag: str) -> bool:
-        return tag not in skip and bool({tag, "all", "tagged"} & run)
 
-    stages = []
-    if chosen("install"):
-        stages.append("install")
-    if chosen("dns"):
-        stages.append("dns")
-    if "clean" in run and not {"clean", "dns"} & skip:
-        stages.append("clean")
-    return stages
+def effective_uid() -> int:
+    return os.geteuid()
 
 
 def is_root() -> bool:
-    return os.geteuid() == 0
+    return effective_uid() == 0
 
 
 def stdin_is_terminal() -> bool:
@@ -103,6 +118,7 @@ def stack_settings(args: list[str]) -> dict:
     command = ["ansible", "localhost", "-m", "ansible.builtin.debug", "-a", QUERY]
     for value in option_values(args, "--inventory", "-i"):
         command += ["-i", value]
+    command += ["-e", f"@{STAGE_VARS}"]
     for value in option_values(args, "--extra-vars", "-e"):
         command += ["-e", value]
     result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
@@ -111,39 +127,16 @@ def stack_settings(args: list[str]) -> dict:
         return json.loads(report["msg"])
     except (ValueError, KeyError, TypeError):
         raise RuntimeError(
-            "could not read sre_minikube_install_dir from the inventory: "
+            "could not read the install directory and dns_resolver_become from the inventory: "
             + (result.stderr or result.stdout).strip()[-500:]
         ) from None
 
 
-def writable(directory: str) -> bool:
-    """Whether the user can create the install directory's binary.
-
-    A missing directory is created under its nearest existing parent, so
-    that parent decides, as in the minikube_install role.
-    """
-    path = os.path.abspath(os.path.expanduser(directory))
-    while not os.path.exists(path):
-        parent = os.path.dirname(path)
-        if parent == path:
-            break
-        path = parent
-    return os.path.isdir(path) and os.access(path, os.W_OK | os.X_OK)
-
-
 def root_reasons(stages: list[str], settings: dict) -> list[str]:
     """Why each selected stage needs root here; empty when none does."""
-    reasons = []
-    if "install" in stages and not writable(settings["install_dir"]):
-        reasons.append(f"the install stage writes minikube into {settings['install_dir']}, which you cannot write")
-    if settings["dns_become"]:
-        for stage in ("dns", "clean"):
-            if stage in stages:
-                what = "writes" if stage == "dns" else "removes"
-                reasons.append(
-                    f"the {stage} stage {what} the host's resolver configuration under /etc and reloads the resolver"
-                )
-    return reasons
+    install_dir = settings["install_dir"]
+    access = privileges.write_access(os.path.abspath(os.path.expanduser(install_dir)), effective_uid())
+    return privileges.root_reasons(stages, install_dir, access["writable"], settings["dns_become"])
 
 
 def refusal(reasons: list[str], sudo: str) -> str:

@@ -11,11 +11,22 @@ does for its time-out), then polls the job and the progress file with
 ansible.builtin.async_status and ansible.builtin.slurp, which work over any
 connection, and prints each new line with Ansible's display. The task's
 result is the module's.
+
+The job and the progress file live in the one async directory Ansible's
+async wrapper uses (the shell's async_dir, ~/.ansible_async by default),
+wherever that is on the host: the wrapper expands ``~`` itself, in the
+module's environment (its HOME, which need not be the account's home
+directory: a CI runner, sudo -E, a container, a task environment), and says
+where it put the job (results_file). The plugin follows the job there,
+never expanding the directory on its own; the module gets the progress
+file under the same unexpanded directory and expands it the same way, in
+the same environment, so both files end up side by side.
 """
 
 from __future__ import annotations
 
 import base64
+import posixpath
 import time
 import uuid
 
@@ -56,10 +67,11 @@ class ActionModule(ActionBase):
             result.update(look)
             return result
 
-        async_dir = self._remote_expand_user(self.get_shell_option("async_dir", default="~/.ansible_async"))
+        # As the async wrapper gets it: expanded on the host, by the module's own process.
+        async_dir = self.get_shell_option("async_dir", default="~/.ansible_async")
         name = self._task.action.rsplit(".", 1)[-1].replace("_", "-")
-        progress = self._connection._shell.join_path(async_dir, f"sre-{name}-{uuid.uuid4().hex}.progress")
-        args = dict(self._task.args, progress_file=progress)
+        progress_name = f"sre-{name}-{uuid.uuid4().hex}.progress"
+        args = dict(self._task.args, progress_file=self._connection._shell.join_path(async_dir, progress_name))
         timeout = int(args.get("timeout") or self.default_timeout)
 
         saved = self._task.async_val
@@ -71,8 +83,14 @@ class ActionModule(ActionBase):
         if job.get("failed") or "ansible_job_id" not in job:
             result.update(job)
             return result
+        if not job.get("results_file"):
+            result.update(failed=True, msg=f"{self._task.action}: the async job did not say where it writes its result")
+            return result
 
-        final = self.follow(job["ansible_job_id"], async_dir, progress, timeout, task_vars)
+        # Where the wrapper put the job: the async directory, as the host expanded it.
+        job_dir = posixpath.dirname(job["results_file"])
+        progress = self._connection._shell.join_path(job_dir, progress_name)
+        final = self.follow(job["ansible_job_id"], job_dir, progress, timeout, task_vars)
         result.update({key: value for key, value in final.items() if key not in _JOB_KEYS})
         if result.get("failed") and result.get("msg"):
             # The failure as lines of text (reason, message, advice, hint), not only inside the result's JSON.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 from ansible.plugins.action import ActionBase
-from ansible_collections.sre.minikube.plugins.module_utils.install_plan import write_access
+from ansible_collections.sre.minikube.plugins.module_utils.privileges import write_access
 
 
 class ActionModule(ActionBase):

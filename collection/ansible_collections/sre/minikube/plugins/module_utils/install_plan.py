@@ -25,6 +25,7 @@ import subprocess
 
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, together
 from ansible_collections.sre.minikube.plugins.module_utils.platform import UnsupportedPlatformError, describe
+from ansible_collections.sre.minikube.plugins.module_utils.privileges import can_write, nearest_existing
 
 _VERSION = re.compile(r"v[0-9]+\.[0-9]+\.[0-9]+")
 # A base URL is printable ASCII (percent-encode the rest): no space, tab,
@@ -221,7 +222,7 @@ def locate(install_dir, exists=None, isdir=None, writable=None):
     so that parent's permissions decide. Raises PlanError when the path
     exists but is not a directory.
     """
-    exists, isdir, writable = exists or os.path.exists, isdir or os.path.isdir, writable or _writable
+    exists, isdir, writable = exists or os.path.exists, isdir or os.path.isdir, writable or can_write
     path = install_dir.rstrip("/") or "/"
     if exists(path) and not isdir(path):
         raise PlanError(f"minikube_install_dir {install_dir} exists on this host but is not a directory.")
@@ -255,35 +256,6 @@ def first_on_path(search_path, binary, is_executable=None, same_file=None):
         if is_executable(candidate):
             return candidate, False
     return "", False
-
-
-def nearest_existing(path, exists=None):
-    """The path itself when it exists, else its nearest existing parent (where it would be created)."""
-    exists = exists or os.path.exists
-    while not exists(path) and os.path.dirname(path) != path:
-        path = os.path.dirname(path)
-    return path
-
-
-def write_access(install_dir, uid, writable=None):
-    """Who the connecting user is and whether they can create files in ``install_dir`` (``~`` expanded).
-
-    What the privilege check before a run needs: root writes anywhere; anyone
-    else needs write access to the directory, or to its nearest existing
-    parent when it is missing.
-    """
-    nearest = nearest_existing(install_dir.rstrip("/") or "/")
-    return {
-        "uid": uid,
-        "root": uid == 0,
-        "path": install_dir,
-        "nearest": nearest,
-        "writable": uid == 0 or (writable or _writable)(nearest),
-    }
-
-
-def _writable(path):
-    return os.access(path, os.W_OK)
 
 
 def _executable(path):

@@ -69,7 +69,7 @@ writable:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.install_plan import write_access
+from ansible_collections.sre.minikube.plugins.module_utils.privileges import write_access
 
 
 def main():

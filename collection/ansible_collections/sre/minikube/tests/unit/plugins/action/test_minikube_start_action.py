@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The minikube_start action plugin: progress lines are printed while the job runs."""
+"""The minikube_start and minikube_images action plugins: the job is followed, its progress printed while it runs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from ansible.playbook.task import Task
+from ansible_collections.sre.minikube.plugins.action import minikube_images as images_plugin
 from ansible_collections.sre.minikube.plugins.action import minikube_start as action_plugin
 
 PROGRESS = ("[1/19] [p] minikube v1.38.1 on <host>", "[2/19] Using the docker driver", "[4/19] Starting node")
@@ -17,8 +18,10 @@ PROGRESS = ("[1/19] [p] minikube v1.38.1 on <host>", "[2/19] Using the docker dr
 class Host:
     """The managed host: a job that writes one progress line per poll, then ends with the module's result."""
 
-    def __init__(self, final, lines=PROGRESS, look=None):
+    def __init__(self, final, lines=PROGRESS, look=None, results_file="/r/j1"):
         self.final = final
+        # Where Ansible's async wrapper put the job, as it answers when the job starts.
+        self.results_file = results_file
         # The module's check-mode answer to the plugin's first, quick look.
         self.look = {"changed": True} if look is None else look
         self.lines = lines
@@ -31,7 +34,13 @@ class Host:
         if module_name is None and not wrap_async:
             return dict(self.look)
         if module_name is None:
-            return {"ansible_job_id": "j1", "started": 1, "finished": 0, "results_file": "/r/j1", "changed": True}
+            return {
+                "ansible_job_id": "j1",
+                "started": 1,
+                "finished": 0,
+                "results_file": self.results_file,
+                "changed": True,
+            }
         if module_name == "ansible.legacy.async_status":
             if module_args.get("mode") == "cleanup":
                 return {}
@@ -49,15 +58,17 @@ class Host:
         raise AssertionError(f"unexpected module {module_name}")
 
 
-def make_action(host, args, check_mode=False):
+def make_action(host, args, check_mode=False, async_dir=None, plugin_class=action_plugin.ActionModule):
     task = Task()
-    task.action = "sre.minikube.minikube_start"
+    task.action = (
+        "sre.minikube.minikube_images" if plugin_class is images_plugin.ActionModule else "sre.minikube.minikube_start"
+    )
     task.args = dict(args)
     task.check_mode = check_mode
     connection = mock.MagicMock()
     connection._shell.join_path.side_effect = lambda *parts: "/".join(parts)
     connection._shell.tmpdir = None
-    plugin = action_plugin.ActionModule(
+    plugin = plugin_class(
         task=task,
         connection=connection,
         play_context=mock.MagicMock(check_mode=check_mode),
@@ -67,8 +78,13 @@ def make_action(host, args, check_mode=False):
     )
     plugin.poll_interval = 0
     plugin._execute_module = host.execute
-    plugin._remote_expand_user = lambda path, sudoable=True: path.replace("~", "/home/u")
-    plugin.get_shell_option = lambda option, default=None: default
+
+    def expand_user(path, sudoable=True):
+        # The controller's guess of the host's home (the account's, from its passwd entry): never the job's place.
+        raise AssertionError(f"the plugin expanded {path} itself instead of following the job")
+
+    plugin._remote_expand_user = expand_user
+    plugin.get_shell_option = lambda option, default=None: async_dir if option == "async_dir" and async_dir else default
     plugin._remove_tmp_path = lambda path: None
     return plugin
 
@@ -101,10 +117,11 @@ def test_progress_is_printed_while_the_job_runs(printed):
     assert "ansible_job_id" not in result and "finished" not in result
     look, start = host.calls[0], host.calls[1]
     assert look == (None, {"profile": "p"}, False)
-    assert start[1]["progress_file"].startswith("/home/u/.ansible_async/sre-minikube-start-")
+    assert start[1]["progress_file"].startswith("~/.ansible_async/sre-minikube-start-")
     assert start[1]["profile"] == "p"
-    # The job and its progress file are cleaned up.
-    assert ("ansible.legacy.file", {"path": start[1]["progress_file"], "state": "absent"}, False) in host.calls
+    # The job and its progress file are cleaned up, where the job is.
+    progress = "/r/" + start[1]["progress_file"].rsplit("/", 1)[1]
+    assert ("ansible.legacy.file", {"path": progress, "state": "absent"}, False) in host.calls
     assert any(call[1].get("mode") == "cleanup" for call in host.calls)
     # The task's async setting is left as it was.
     assert plugin._task.async_val == 0
@@ -169,3 +186,48 @@ def test_a_run_with_nothing_to_do_needs_no_job(printed, look, job_runs):
         assert host.calls == [(None, {"profile": "p"}, False)]
         assert result["changed"] is False and result["start_ran"] is False
         assert printed == []
+
+
+WHERE_THE_JOB_IS = [
+    # (id, the shell's async_dir (None: Ansible's default), where the async wrapper put the job)
+    ("HOME elsewhere than the account's home", None, "/tmp/runner-home/.ansible_async/j1"),
+    ("the account's home", None, "/home/dev/.ansible_async/j1"),
+    ("a custom async_dir", "/var/tmp/ansible-jobs", "/var/tmp/ansible-jobs/j1"),
+    ("a custom async_dir under HOME", "~/jobs", "/srv/ci/jobs/j1"),
+]
+
+
+@pytest.mark.parametrize(
+    "plugin_class", [action_plugin.ActionModule, images_plugin.ActionModule], ids=["minikube_start", "minikube_images"]
+)
+@pytest.mark.parametrize(
+    ("async_dir", "results_file"), [case[1:] for case in WHERE_THE_JOB_IS], ids=[case[0] for case in WHERE_THE_JOB_IS]
+)
+def test_the_job_and_its_progress_are_followed_where_the_wrapper_put_them(
+    printed, plugin_class, async_dir, results_file
+):
+    host = Host({"changed": True, "start_ran": True}, results_file=results_file)
+    plugin = make_action(host, {"profile": "p"}, async_dir=async_dir, plugin_class=plugin_class)
+
+    result = plugin.run(task_vars={"inventory_hostname": "laptop"})
+
+    assert result["changed"] is True and "failed" not in result
+    job_dir = results_file.rsplit("/", 1)[0]
+    start = next(call for call in host.calls if call[2])
+    # The module gets the progress file under the async directory as configured, ~ not expanded:
+    # it expands it in its own environment, as the wrapper does.
+    configured, name = start[1]["progress_file"].rsplit("/", 1)
+    assert configured == (async_dir or "~/.ansible_async")
+    polls = [call[1] for call in host.calls if call[0] == "ansible.legacy.async_status"]
+    assert polls and {poll["_async_dir"] for poll in polls} == {job_dir}
+    reads = [call[1]["src"] for call in host.calls if call[0] == "ansible.legacy.slurp"]
+    assert reads and set(reads) == {f"{job_dir}/{name}"}
+    assert ("ansible.legacy.file", {"path": f"{job_dir}/{name}", "state": "absent"}, False) in host.calls
+    assert printed == [f"laptop: {plugin.label}: {line}" for line in PROGRESS]
+
+
+def test_a_job_that_does_not_say_where_it_is_is_a_failure(printed):
+    host = Host({"changed": True}, results_file="")
+    result = make_action(host, {"profile": "p"}).run(task_vars={})
+    assert result["failed"] is True and "did not say where" in result["msg"]
+    assert [call[0] for call in host.calls if call[0]] == []

@@ -501,23 +501,3 @@ def test_plan_expands_the_home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     found = install_plan.plan(params("~/.local/bin", preflight=False), "Linux", "x86_64", {"PATH": ""}, fake_host({}))
     assert found["dir"] == f"{tmp_path}/.local/bin" and found["binary"] == f"{tmp_path}/.local/bin/minikube"
-
-
-# ---------------------------------------------------------------- write access (the privilege check)
-
-ACCESS = [
-    # (uid, writable paths, path, nearest, writable)
-    (0, set(), "/usr/local/bin", "/usr/local/bin", True),
-    (1000, set(), "/usr/local/bin", "/usr/local/bin", False),
-    (1000, {"/usr/local/bin"}, "/usr/local/bin/", "/usr/local/bin", True),
-    (1000, {"/usr"}, "/usr/local/bin/nope/deeper", "/usr/local/bin", False),
-]
-
-
-@pytest.mark.parametrize(("uid", "writable", "path", "nearest", "expected"), ACCESS)
-def test_write_access(monkeypatch, uid, writable, path, nearest, expected):
-    existing = {"/", "/usr", "/usr/local", "/usr/local/bin"}
-    monkeypatch.setattr(install_plan.os.path, "exists", existing.__contains__)
-    assert not install_plan.os.path.exists("/usr/local/bin/nope")
-    found = install_plan.write_access(path, uid, writable=writable.__contains__)
-    assert found == {"uid": uid, "root": uid == 0, "path": path, "nearest": nearest, "writable": expected}
