@@ -331,7 +331,11 @@ class Deployer:
     def namespace_contents(self, namespace):
         """Every object of the namespace, of every kind that can be listed; and the kinds that could not be."""
         objects, unreadable = [], []
-        for resource in self.svc.client.resources.search():
+        try:
+            resources = self.svc.client.resources.search()
+        except Exception as error:  # discovery: an aggregated API that does not answer
+            return objects, [f"the kinds the API server serves: {error}"]
+        for resource in resources:
             if not (getattr(resource, "namespaced", False) and getattr(resource, "preferred", False)):
                 continue
             if (
@@ -365,8 +369,10 @@ class Deployer:
             foreign = foreign_objects(contents, owner, created)
             if not foreign and not unreadable:
                 return judgement
-            what = f"it holds {named(foreign)}" if foreign else f"its {', '.join(unreadable)} could not be listed"
-            what += ", so it is not adopted"
+            if foreign:
+                what = f"it holds {named(foreign)}, so it is not adopted"
+            else:
+                what = f"what it holds could not all be listed ({'; '.join(unreadable)}), so it is not adopted"
         hint = ownership["hint"] or (
             "Give a namespace that does not exist yet, or, to take over an empty one, set ownership.adopt_namespace."
         )
@@ -621,8 +627,11 @@ class Deployer:
             foreign = foreign_objects(contents, owner, created)
             if foreign or unreadable:
                 doomed += data
-                why = f"it holds {named(foreign)}" if foreign else f"its {', '.join(unreadable)} could not be listed"
-                self.keep(namespace_object, f"{why}, which the deployer did not make")
+                if foreign:
+                    why = f"it holds {named(foreign)}, which the deployer did not make"
+                else:
+                    why = f"what it holds could not all be listed ({'; '.join(unreadable)})"
+                self.keep(namespace_object, why)
             else:
                 # The data goes with the namespace.
                 doomed.append(namespace_object)

@@ -736,3 +736,11 @@ def test_absent_in_check_mode_deletes_nothing_and_says_what_it_would(cluster):
 def test_absent_without_the_namespace_does_nothing(cluster):
     result, failed = remove(cluster, [namespace(), config_map()], delete_data=True)
     assert not failed and result["changed"] is False and result["deleted"] == [] and writes(cluster) == []
+
+
+def test_a_namespace_whose_contents_cannot_all_be_listed_is_not_adopted(cluster):
+    foreign_namespace(cluster)
+    cluster.unlistable.add("Secret")
+    result, failed = deploy(cluster, ownership=dict(OWNERSHIP, adopt_namespace=True))
+    assert failed and "what it holds could not all be listed (Secret (403))" in result["msg"]
+    assert writes(cluster) == [] and ns_labels(cluster) == {"team": "b"}
