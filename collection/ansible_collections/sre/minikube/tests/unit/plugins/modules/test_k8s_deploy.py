@@ -27,7 +27,8 @@ from kubernetes.dynamic.resource import ResourceInstance
 NAMESPACED = {"Secret", "ConfigMap", "Deployment", "Service", "StatefulSet", "PersistentVolumeClaim", "Endpoints"}
 KEYS = ["postgres-password", "invoice-app-password", "payment-provider-password"]
 MANAGER = "sre.minikube.app_deploy"
-LABEL, OWNER = "sre.minikube/owner", "app_deploy"
+LABEL = "sre.minikube/owner"
+OWNER = "app_deploy"
 MARK = {LABEL: OWNER}
 OWNERSHIP = {"namespace": "invoice", "label": LABEL, "value": OWNER}
 # (kind, apiVersion) of the fake API server's listable namespaced kinds, as discovery reports them.
