@@ -336,6 +336,9 @@ class Deployer:
         except Exception as error:  # discovery: an aggregated API that does not answer
             return objects, [f"the kinds the API server serves: {error}"]
         for resource in resources:
+            # A ResourceList (the client's view of each kind's list) answers for its kind: the kind itself is listed.
+            if type(resource).__name__ == "ResourceList":
+                continue
             if not (getattr(resource, "namespaced", False) and getattr(resource, "preferred", False)):
                 continue
             if (

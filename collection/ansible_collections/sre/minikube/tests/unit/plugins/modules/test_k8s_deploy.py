@@ -209,8 +209,16 @@ class Resources:
         return Resource(self.cluster, kind, api_version)
 
     def search(self, **_filters):
-        """Discovery: every kind, as the dynamic client's search() with no filter answers."""
-        return [Resource(self.cluster, kind, api_version) for kind, api_version in DISCOVERED]
+        """Discovery: every kind and its list, as the dynamic client's search() with no filter answers."""
+        kinds = [Resource(self.cluster, kind, api_version) for kind, api_version in DISCOVERED]
+        return kinds + [ResourceList(self.cluster, f"{kind}List", api_version) for kind, api_version in DISCOVERED]
+
+
+class ResourceList(Resource):
+    """The client's list view of a kind: its attributes are the kind's, but it cannot be listed."""
+
+    def get(self, **_params):
+        raise TypeError("ResourceList.get() missing 1 required positional argument: 'body'")
 
 
 class DynamicClient:
