@@ -21,11 +21,36 @@ first, and
   the Namespace it lives in is applied (first, when the list has no such
   Namespace). The values exist only in the request that creates it: they
   are never returned, never shown in a diff and never logged.
+
+Ownership: every object carries the caller's mark (a label, checked before
+any request), and nothing is taken over, relabelled or deleted that does not
+carry it:
+
+- the namespace must be missing (it is created, marked), marked, or made by
+  an earlier version (see below); an existing namespace of someone else is
+  refused, unless the caller allows adopting it and it is empty; ``default``
+  and ``kube-*`` are always refused;
+- an object of the list that exists in the namespace without the mark is
+  refused before anything is applied (the apply would take it over);
+- ``state: absent`` deletes only marked objects, each under a precondition on
+  the uid that was judged, and deletes the namespace only when nothing but
+  its own objects is left in it.
+
+Objects of an earlier version carry no mark. They are recognised once, by
+what that version left on them: an applied object by a server-side apply
+entry of the caller's field manager in its managedFields; the Secret and a
+StatefulSet's volume claims, which are created rather than applied, by every
+label of their definition. An apply marks them; a legacy Secret gets the mark
+by a labels-only apply. The volume claims never carry the mark (Kubernetes
+refuses any change to a StatefulSet's volumeClaimTemplates, so a mark there
+would stop every existing deployment from updating): they stay recognised by
+their name and the template's labels.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import secrets
 import string
 
@@ -35,6 +60,15 @@ PASSWORD_CHARACTERS = string.ascii_letters + string.digits
 DEFAULT_HIDDEN_FIELDS = ["metadata.managedFields"]
 # Shown in place of each generated value in a diff.
 NOT_SHOWN = "(generated, not shown)"
+# A namespace name (a DNS-1123 label).
+NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
+# Objects every namespace gets from the control plane.
+NAMESPACE_DEFAULTS = {("ServiceAccount", "default"), ("ConfigMap", "kube-root-ca.crt")}
+# Kinds that are records or views of other objects, not objects of their own.
+DERIVED_KINDS = {"Event"}
+DERIVED_GROUPS = {"events.k8s.io", "metrics.k8s.io"}
+# At most this many foreign objects are named in a message.
+NAMED_AT_MOST = 10
 
 
 class DeployError(Exception):
@@ -73,6 +107,181 @@ def missing_keys(secret_object, keys):
     return [key for key in keys if key not in data]
 
 
+# -- ownership: pure judgements on objects as the API server holds them
+LABEL_NAME = r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
+LABEL_KEY = re.compile(r"([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?" + LABEL_NAME)
+LABEL_VALUE = re.compile(LABEL_NAME)
+
+
+def system_namespace(name):
+    """default and kube-* belong to the cluster (kube-system, kube-public, kube-node-lease)."""
+    return name == "default" or name.startswith("kube-")
+
+
+def ownership_problems(ownership):
+    """What is wrong with the ownership option, as messages naming the sub-option and the rule."""
+    problems = []
+    namespace = ownership.get("namespace")
+    if not isinstance(namespace, str) or not NAMESPACE_NAME.fullmatch(namespace):
+        problems.append(
+            f"ownership.namespace={namespace!r} is not a namespace name: give at most 63 lower-case letters, digits"
+            " and '-', starting and ending with a letter or digit."
+        )
+    elif system_namespace(namespace):
+        problems.append(
+            f"ownership.namespace={namespace!r} is a system namespace (default and kube-* belong to the cluster):"
+            " nothing is deployed to, labelled in or deleted from one. Give a namespace of the services' own."
+        )
+    label, value = ownership.get("label"), ownership.get("value")
+    if not isinstance(label, str) or len(label) > 317 or not LABEL_KEY.fullmatch(label):
+        problems.append(
+            f"ownership.label={label!r} is not a label key: give [prefix/]name, the prefix a lower-case DNS name,"
+            " the name at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit."
+        )
+    if not isinstance(value, str) or not LABEL_VALUE.fullmatch(value):
+        problems.append(
+            f"ownership.value={value!r} is not a label value: give 1 to 63 letters, digits, '-', '_' or '.',"
+            " starting and ending with a letter or digit."
+        )
+    return problems
+
+
+def labels_of(obj):
+    return ((obj or {}).get("metadata") or {}).get("labels") or {}
+
+
+class Owner:
+    """Who the objects belong to: the mark (a label and its value) and the field manager of the applies.
+
+    judge() says what an object read from the API server is to the owner:
+    MISSING, MARKED, EARLIER (made by an earlier version, before the mark)
+    or FOREIGN.
+    """
+
+    MISSING, MARKED, EARLIER, FOREIGN = "missing", "marked", "earlier", "foreign"
+
+    def __init__(self, label, value, field_manager):
+        self.label, self.value, self.field_manager = label, value, field_manager
+
+    @property
+    def mark(self):
+        return f"{self.label}={self.value}"
+
+    def marks(self, obj):
+        return labels_of(obj).get(self.label) == self.value
+
+    def applied_before(self, obj):
+        """A server-side apply of the owner's field manager: what an earlier version left on what it applied."""
+        entries = ((obj or {}).get("metadata") or {}).get("managedFields") or []
+        return any(e.get("manager") == self.field_manager and e.get("operation") == "Apply" for e in entries)
+
+    def created_before(self, obj, definition):
+        """Every label the definition gives (the mark aside): how an earlier version's created objects look."""
+        wanted = {key: value for key, value in labels_of(definition).items() if key != self.label}
+        held = labels_of(obj)
+        return bool(wanted) and all(held.get(key) == value for key, value in wanted.items())
+
+    def judge(self, obj, created_from=None):
+        """created_from: the definition an object is created from (the Secret, a volume claim), not applied."""
+        if not obj:
+            return self.MISSING
+        if self.marks(obj):
+            return self.MARKED
+        if self.applied_before(obj) or (created_from is not None and self.created_before(obj, created_from)):
+            return self.EARLIER
+        return self.FOREIGN
+
+
+def check_ownership(definitions, owner, namespace):
+    """Refuse, before any request, an object without the mark or outside the namespace."""
+    for index, definition in enumerate(definitions):
+        metadata = definition["metadata"]
+        if definition["kind"] == "Namespace":
+            if metadata["name"] != namespace:
+                raise DeployError(
+                    f"definitions[{index}] is Namespace {metadata['name']}, not ownership.namespace={namespace}:"
+                    " the module manages the objects of one namespace."
+                )
+        elif metadata.get("namespace") != namespace:
+            raise DeployError(
+                f"definitions[{index}] ({where(definition)}) is not in ownership.namespace={namespace}: give every"
+                " object metadata.namespace, the namespace the module manages."
+            )
+        if not owner.marks(definition):
+            raise DeployError(
+                f"definitions[{index}] ({where(definition)}) does not carry the label {owner.mark}: every object"
+                " applied carries it, so that state=absent can tell what is the deployer's."
+            )
+
+
+def claims_of(definitions):
+    """The volume claims the StatefulSets of definitions make: name -> the claim template they come from."""
+    claims = {}
+    for definition in definitions:
+        if definition["kind"] != "StatefulSet":
+            continue
+        spec = definition.get("spec") or {}
+        replicas = spec.get("replicas", 1)
+        for template in spec.get("volumeClaimTemplates") or []:
+            for ordinal in range(replicas if isinstance(replicas, int) else 1):
+                name = f"{template['metadata']['name']}-{definition['metadata']['name']}-{ordinal}"
+                claims[name] = {
+                    "apiVersion": "v1",
+                    "kind": "PersistentVolumeClaim",
+                    "metadata": {
+                        "name": name,
+                        "namespace": definition["metadata"]["namespace"],
+                        "labels": labels_of(template),
+                    },
+                }
+    return claims
+
+
+def foreign_objects(objects, owner, created=None):
+    """The objects of a namespace's listing that are not the owner's: what deleting the namespace would destroy.
+
+    created: (kind, name) -> definition of what the owner creates rather than
+    applies (the Secret, the volume claims). Left out as not objects of their
+    own: what the control plane gives every namespace, events, and what has
+    an owner reference or is the Endpoints of a Service (judged by that
+    owner or Service, which the listing holds too).
+    """
+    created = created or {}
+    services = {o["metadata"]["name"] for o in objects if o.get("kind") == "Service"}
+    foreign = []
+    for obj in objects:
+        kind, metadata = obj.get("kind"), obj.get("metadata") or {}
+        name = metadata.get("name")
+        if kind in DERIVED_KINDS or (kind, name) in NAMESPACE_DEFAULTS or metadata.get("ownerReferences"):
+            continue
+        if kind == "Endpoints" and name in services:
+            continue
+        if owner.judge(obj, created.get((kind, name))) == Owner.FOREIGN:
+            foreign.append(obj)
+    return foreign
+
+
+def named(objects):
+    """Up to NAMED_AT_MOST objects as 'Kind namespace/name', and how many more."""
+    names = [where(obj) for obj in objects[:NAMED_AT_MOST]]
+    more = len(objects) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more else "")
+
+
+def visible(obj):
+    """An object as a result or diff may show it: no managedFields, a Secret's values hidden."""
+    shown = copy.deepcopy(obj)
+    (shown.get("metadata") or {}).pop("managedFields", None)
+    if shown.get("kind") == "Secret":
+        shown["data"] = dict.fromkeys(sorted((shown.get("data") or {}).keys()), NOT_SHOWN)
+        shown.pop("stringData", None)
+    return shown
+
+
+def status_of(error):
+    return getattr(error, "status", None)
+
+
 class Deployer:
     """One deploy: the Secret check or creation and the apply of every definition, in order.
 
@@ -80,9 +289,13 @@ class Deployer:
     perform_action is kubernetes.core's runner.perform_action (or a test's stand-in).
     """
 
-    def __init__(self, svc, perform_action, check_mode=False, diff=False, hidden_fields=None, password=None):
+    def __init__(
+        self, svc, perform_action, check_mode=False, diff=False, hidden_fields=None, password=None, get_waiter=None
+    ):
         self.svc = svc
         self.perform_action = perform_action
+        # kubernetes.core's waiter.get_waiter, to wait until a deleted object is gone.
+        self.get_waiter = get_waiter
         self.check_mode = check_mode
         self.diff = diff
         self.hidden_fields = DEFAULT_HIDDEN_FIELDS if hidden_fields is None else hidden_fields
@@ -92,15 +305,131 @@ class Deployer:
         self.changed = False
         # Namespaces this run creates; in check mode their objects cannot be dry-run.
         self.new_namespaces = set()
+        # With state=absent: what was deleted, and what was kept and why.
+        self.deleted = []
+        self.kept = []
 
     def result(self, **extra):
-        result = {"changed": self.changed, "objects": self.objects, **extra}
+        result = {"changed": self.changed, "objects": self.objects, "deleted": self.deleted, "kept": self.kept, **extra}
         if self.diff:
             result["diff"] = self.diffs
         return result
 
     def fail(self, msg):
         raise DeployError(msg, self.result())
+
+    # -- reading
+    def read(self, definition):
+        """The object definition names, as the API server holds it (a dict), or None."""
+        try:
+            resource = self.svc.find_resource(definition["kind"], definition["apiVersion"], fail=True)
+            existing = self.svc.retrieve(resource, definition)
+        except Exception as error:  # kubernetes.core's CoreException
+            self.fail(f"reading {where(definition)} failed: {error}")
+        return existing.to_dict() if existing else None
+
+    def namespace_contents(self, namespace):
+        """Every object of the namespace, of every kind that can be listed; and the kinds that could not be."""
+        objects, unreadable = [], []
+        try:
+            resources = self.svc.client.resources.search()
+        except Exception as error:  # discovery: an aggregated API that does not answer
+            return objects, [f"the kinds the API server serves: {error}"]
+        for resource in resources:
+            # A ResourceList (the client's view of each kind's list) answers for its kind: the kind itself is listed.
+            if type(resource).__name__ == "ResourceList":
+                continue
+            if not (getattr(resource, "namespaced", False) and getattr(resource, "preferred", False)):
+                continue
+            if (
+                "list" not in (resource.verbs or [])
+                or resource.kind in DERIVED_KINDS
+                or resource.group in DERIVED_GROUPS
+            ):
+                continue
+            try:
+                listing = self.svc.client.get(resource, namespace=namespace).to_dict()
+            except Exception as error:  # the client's ApiException family
+                unreadable.append(f"{resource.kind} ({status_of(error) or error})")
+                continue
+            for item in listing.get("items") or []:
+                item.setdefault("kind", resource.kind)
+                item.setdefault("apiVersion", resource.group_version)
+                objects.append(item)
+        return objects, unreadable
+
+    # -- ownership
+    def claim_namespace(self, owner, ownership, created):
+        """Judge the namespace before anything is written: refuse one that is someone else's."""
+        namespace = ownership["namespace"]
+        existing = self.read({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
+        judgement = owner.judge(existing)
+        if judgement != Owner.FOREIGN:
+            return judgement
+        what = "it may be someone else's"
+        if ownership["adopt_namespace"]:
+            contents, unreadable = self.namespace_contents(namespace)
+            foreign = foreign_objects(contents, owner, created)
+            if not foreign and not unreadable:
+                return judgement
+            if foreign:
+                what = f"it holds {named(foreign)}, so it is not adopted"
+            else:
+                what = f"what it holds could not all be listed ({'; '.join(unreadable)}), so it is not adopted"
+        hint = ownership["hint"] or (
+            "Give a namespace that does not exist yet, or, to take over an empty one, set ownership.adopt_namespace."
+        )
+        self.fail(
+            f"Namespace {namespace} exists and was not created by this deployer (it has no label {owner.mark});"
+            f" {what}. Nothing was applied or relabelled. {hint}"
+        )
+
+    def refuse_foreign(self, definitions, owner):
+        """Refuse, before anything is written, an object of the list that exists without the owner's mark."""
+        foreign = []
+        for definition in definitions:
+            if definition["kind"] != "Namespace":
+                existing = self.read(definition)
+                if owner.judge(existing) == Owner.FOREIGN:
+                    foreign.append(existing)
+        if foreign:
+            self.fail(
+                f"{named(foreign)} already exist{'s' if len(foreign) == 1 else ''} without the label {owner.mark}:"
+                " the deployer did not make them and does not take them over. Nothing was applied. Delete or rename"
+                " them if they may go, or deploy to another namespace."
+            )
+
+    def mark(self, existing, field_manager, force_conflicts):
+        """Give an object of an earlier version the mark (a server-side apply of that label alone)."""
+        self.changed = True
+        body = {
+            "apiVersion": existing["apiVersion"],
+            "kind": existing["kind"],
+            "metadata": {
+                "name": existing["metadata"]["name"],
+                "namespace": existing["metadata"].get("namespace"),
+                "labels": {self.owner.label: self.owner.value},
+            },
+        }
+        if self.diff:
+            after = copy.deepcopy(existing)
+            after["metadata"].setdefault("labels", {})[self.owner.label] = self.owner.value
+            self.diffs.append({"before": visible(existing), "after": visible(after), "before_header": where(existing)})
+        if self.check_mode:
+            return
+        try:
+            resource = self.svc.find_resource(existing["kind"], existing["apiVersion"], fail=True)
+            # The answer holds the Secret's values: it is not kept.
+            self.svc.client.apply(
+                resource,
+                body,
+                body["metadata"]["namespace"],
+                server_side=True,
+                field_manager=field_manager,
+                force_conflicts=force_conflicts,
+            )
+        except Exception as error:  # kubernetes.core's CoreException, or the client's
+            self.fail(f"labelling {where(existing)} {self.owner.mark} failed: {error}")
 
     # -- the Secret
     def read_secret(self, definition):
@@ -176,12 +505,35 @@ class Deployer:
                 }
             )
 
-    def run(self, definitions, field_manager, force_conflicts=False, secret=None):
-        """Check or create the Secret and apply the definitions in order; the module's result."""
+    def prepare(self, definitions, field_manager, secret, ownership):
+        """The checks of both states that need no request; the objects created rather than applied."""
         check_definitions(definitions)
+        problems = ownership_problems(ownership)
+        if problems:
+            raise DeployError(" ".join(problems))
+        self.owner = Owner(ownership["label"], ownership["value"], field_manager)
+        listed = definitions + ([secret["definition"]] if secret else [])
+        check_ownership(listed, self.owner, ownership["namespace"])
+        created = {("PersistentVolumeClaim", name): claim for name, claim in claims_of(definitions).items()}
+        if secret:
+            created[("Secret", secret["definition"]["metadata"]["name"])] = secret["definition"]
+        return created
+
+    def run(self, definitions, field_manager, force_conflicts=False, secret=None, ownership=None):
+        """Check the ownership, check or create the Secret and apply the definitions in order; the module's result."""
+        created = self.prepare(definitions, field_manager, secret, ownership)
+        if self.claim_namespace(self.owner, ownership, created) != Owner.MISSING:
+            self.refuse_foreign(definitions, self.owner)
         create_after = None
         if secret:
             existing = self.read_secret(secret["definition"])
+            judgement = self.owner.judge(existing, secret["definition"])
+            if judgement == Owner.FOREIGN:
+                self.fail(
+                    f"{where(secret['definition'])} exists without the label {self.owner.mark} and is not the one"
+                    " this deployer creates: its values are not used. Nothing was applied. Delete or rename it if"
+                    " it may go."
+                )
             if existing is not None:
                 missing = missing_keys(existing, secret["keys"])
                 if missing:
@@ -190,6 +542,8 @@ class Deployer:
                         " Put the missing keys back, or delete the Secret with what was initialised from it."
                     )
                     self.fail(f"{where(secret['definition'])} has no {', '.join(missing)}: {why}")
+                if judgement == Owner.EARLIER:
+                    self.mark(existing, field_manager, force_conflicts)
             else:
                 namespace = secret["definition"]["metadata"].get("namespace")
                 create_after = next(
@@ -206,4 +560,84 @@ class Deployer:
             self.apply(definition, field_manager, force_conflicts)
             if create_after == index:
                 self.create_secret(secret)
+        return self.result()
+
+    # -- state=absent
+    def delete(self, existing, timeout):
+        """Delete the object that was judged (a precondition on its uid) and wait until it is gone."""
+        self.changed = True
+        self.deleted.append(where(existing))
+        if self.diff:
+            self.diffs.append({"before": visible(existing), "after": {}, "before_header": where(existing)})
+        if self.check_mode:
+            return
+        metadata = existing["metadata"]
+        try:
+            resource = self.svc.find_resource(existing["kind"], existing["apiVersion"], fail=True)
+            self.svc.client.delete(
+                resource,
+                name=metadata["name"],
+                namespace=metadata.get("namespace"),
+                body={"apiVersion": "v1", "kind": "DeleteOptions", "preconditions": {"uid": metadata["uid"]}},
+            )
+        except Exception as error:  # the client's ApiException family, kubernetes.core's CoreException
+            if status_of(error) != 404:  # already gone
+                self.fail(f"deleting {where(existing)} failed: {error}")
+        gone, _instance, _elapsed = self.get_waiter(self.svc.client, resource, state="absent").wait(
+            timeout=timeout, sleep=1, name=metadata["name"], namespace=metadata.get("namespace")
+        )
+        if not gone:
+            self.fail(f"{where(existing)} was not gone after {timeout} s")
+
+    def keep(self, existing, reason, foreign=True):
+        self.kept.append({"object": where(existing), "reason": reason, "foreign": foreign})
+
+    def remove(self, definitions, field_manager, secret=None, ownership=None, delete_data=False, timeout=300):
+        """Delete the owner's objects of definitions, last applied first; with delete_data also the Secret, the
+        volume claims and the namespace. Every judgement is made before the first deletion."""
+        created = self.prepare(definitions, field_manager, secret, ownership)
+        owner, namespace = self.owner, ownership["namespace"]
+        namespace_object = self.read({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
+        if namespace_object is None:
+            return self.result()
+        doomed = []
+        for definition in reversed(definitions):
+            if definition["kind"] == "Namespace":
+                continue
+            existing = self.read(definition)
+            judgement = owner.judge(existing)
+            if judgement == Owner.FOREIGN:
+                self.keep(existing, f"it has no label {owner.mark}: the deployer did not make it")
+            elif judgement != Owner.MISSING:
+                doomed.append(existing)
+        data = []
+        for definition in created.values():
+            existing = self.read(definition)
+            judgement = owner.judge(existing, definition)
+            if judgement == Owner.FOREIGN:
+                self.keep(existing, f"it has no label {owner.mark} and not the labels the deployer gives it")
+            elif judgement != Owner.MISSING:
+                data.append(existing)
+        if not delete_data:
+            for existing in data:
+                self.keep(existing, "it holds the data (delete_data is false)", foreign=False)
+            self.keep(namespace_object, "it holds the data (delete_data is false)", foreign=False)
+        elif owner.judge(namespace_object) == Owner.FOREIGN:
+            doomed += data
+            self.keep(namespace_object, f"the deployer did not create it (it has no label {owner.mark})")
+        else:
+            contents, unreadable = self.namespace_contents(namespace)
+            foreign = foreign_objects(contents, owner, created)
+            if foreign or unreadable:
+                doomed += data
+                if foreign:
+                    why = f"it holds {named(foreign)}, which the deployer did not make"
+                else:
+                    why = f"what it holds could not all be listed ({'; '.join(unreadable)})"
+                self.keep(namespace_object, why)
+            else:
+                # The data goes with the namespace.
+                doomed.append(namespace_object)
+        for existing in doomed:
+            self.delete(existing, timeout)
         return self.result()

@@ -19,6 +19,17 @@ description:
     are never returned, shown in a diff or logged; an existing Secret is never changed.
   - Returns each object as the API server now holds it, its status included, so a caller can judge a rollout from
     this answer without asking again.
+  - Every object is the caller's by a mark, the label of O(ownership) (checked on each definition before any
+    request). The module creates the namespace of O(ownership.namespace) or uses one that carries the mark; it refuses
+    a namespace that exists without it (unless O(ownership.adopt_namespace) is set and the namespace is empty), a
+    system namespace (C(default), C(kube-*)), and an object of O(definitions) that exists without the mark, all before
+    anything is written.
+  - With O(state=absent), deletes only the objects of O(definitions) that carry the mark, last first, and waits until
+    each is gone; with O(delete_data) also the Secret of O(secret), the StatefulSets' volume claims and the namespace,
+    the namespace only when it holds nothing else (other objects are named in RV(kept)).
+  - Objects of an earlier version carry no mark; they are recognised by the server-side apply entry of the field
+    manager of O(server_side_apply) (the Secret and the volume claims, which are created, by every label of their
+    definition). With O(state=present) each gets the mark.
 author:
   - sre.minikube maintainers (@sre-minikube)
 requirements:
@@ -32,6 +43,7 @@ attributes:
     details:
       - Every object is sent as a server-side dry run, so the answer is what the API server would hold.
       - Objects of a Namespace the run would create cannot be dry-run; they are reported as to be created.
+      - With O(state=absent) nothing is deleted; RV(deleted) and RV(kept) say what would be.
       - A missing O(secret) is reported as to be created; nothing is sent for it.
   diff_mode:
     support: full
@@ -40,6 +52,51 @@ attributes:
   platform:
     platforms: posix
 options:
+  state:
+    description:
+      - V(present) applies O(definitions); V(absent) deletes those of them that carry the mark of O(ownership).
+    type: str
+    choices: [present, absent]
+    default: present
+  ownership:
+    description: Whose the objects are, and the namespace they live in.
+    type: dict
+    required: true
+    suboptions:
+      namespace:
+        description:
+          - The namespace every object of O(definitions) lives in (or is). Never C(default) or C(kube-*).
+        type: str
+        required: true
+      label:
+        description: The key of the label that marks the objects as the caller's.
+        type: str
+        required: true
+      value:
+        description: Its value.
+        type: str
+        required: true
+      adopt_namespace:
+        description:
+          - Take over O(ownership.namespace) when it exists without the mark, provided it holds nothing but what
+            Kubernetes puts in every namespace. Once adopted it carries the mark.
+        type: bool
+        default: false
+      hint:
+        description: Text added to the refusal of a namespace that exists without the mark (what the user can do).
+        type: str
+        default: ""
+  delete_data:
+    description:
+      - With O(state=absent), also delete the Secret of O(secret), the volume claims of the StatefulSets of
+        O(definitions) and the namespace, each only when it is the caller's; the namespace only when nothing else
+        is left in it.
+    type: bool
+    default: false
+  wait_timeout:
+    description: With O(state=absent), seconds to wait for each deleted object to be gone.
+    type: int
+    default: 300
   kubeconfig:
     description:
       - Path to the kubeconfig file.
@@ -58,7 +115,9 @@ options:
     elements: dict
     required: true
   server_side_apply:
-    description: The server-side apply's settings, as for M(kubernetes.core.k8s).
+    description:
+      - The server-side apply's settings, as for M(kubernetes.core.k8s).
+      - With O(state=absent) only O(server_side_apply.field_manager) is used, to recognise an earlier version's objects.
     type: dict
     required: true
     suboptions:
@@ -109,6 +168,10 @@ EXAMPLES = r"""
   sre.minikube.k8s_deploy:
     context: sre-minikube
     definitions: "{{ objects }}"
+    ownership: &ownership
+      namespace: invoice
+      label: sre.minikube/owner
+      value: app_deploy
     server_side_apply:
       field_manager: sre.minikube.app_deploy
       force_conflicts: true
@@ -122,6 +185,19 @@ EXAMPLES = r"""
         type: Opaque
       keys: [postgres-password, invoice-app-password]
   register: applied
+
+- name: Remove them, the data and the namespace too, leaving anything that does not carry the mark
+  sre.minikube.k8s_deploy:
+    context: sre-minikube
+    state: absent
+    delete_data: true
+    definitions: "{{ objects }}"
+    ownership: *ownership
+    server_side_apply:
+      field_manager: sre.minikube.app_deploy
+    secret:
+      definition: "{{ credentials }}"
+      keys: [postgres-password]
 """
 
 RETURN = r"""
@@ -132,6 +208,26 @@ objects:
   type: list
   elements: dict
   returned: always
+deleted:
+  description: With O(state=absent), each object deleted (in check mode, to be deleted), as C(Kind namespace/name).
+  type: list
+  elements: str
+  returned: always
+  sample: [Deployment invoice/invoice-app, Namespace invoice]
+kept:
+  description:
+    - With O(state=absent), each object found but not deleted, and why; C(foreign) when that is something the
+      caller did not make (the object itself, or what a namespace holds), not data kept on purpose.
+  type: list
+  elements: dict
+  returned: always
+  sample:
+    - object: ConfigMap invoice/notes
+      reason: "it has no label sre.minikube/owner=app_deploy: the deployer did not make it"
+      foreign: true
+    - object: Secret invoice/postgres-credentials
+      reason: it holds the data (delete_data is false)
+      foreign: false
 diff:
   description: With C(--diff), one before/after entry per object that changes.
   type: list
@@ -148,12 +244,27 @@ try:
     from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
     from ansible_collections.kubernetes.core.plugins.module_utils.k8s.runner import perform_action
     from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import K8sService
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.waiter import get_waiter
 except ImportError as error:
     K8S_CORE_IMPORT_ERROR = error
 else:
     K8S_CORE_IMPORT_ERROR = None
 
 ARGUMENT_SPEC = {
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "ownership": {
+        "type": "dict",
+        "required": True,
+        "options": {
+            "namespace": {"type": "str", "required": True},
+            "label": {"type": "str", "required": True},
+            "value": {"type": "str", "required": True},
+            "adopt_namespace": {"type": "bool", "default": False},
+            "hint": {"type": "str", "default": ""},
+        },
+    },
+    "delete_data": {"type": "bool", "default": False},
+    "wait_timeout": {"type": "int", "default": 300},
     "kubeconfig": {"type": "path"},
     "context": {"type": "str"},
     "definitions": {"type": "list", "elements": "dict", "required": True},
@@ -204,14 +315,34 @@ def main():
     try:
         svc = K8sService(get_api_client(module=module), module)
         deployer = Deployer(
-            svc, perform_action, check_mode=module.check_mode, diff=module._diff, hidden_fields=params["hidden_fields"]
+            svc,
+            perform_action,
+            check_mode=module.check_mode,
+            diff=module._diff,
+            hidden_fields=params["hidden_fields"],
+            get_waiter=get_waiter,
         )
-        result = deployer.run(
-            params["definitions"],
-            params["server_side_apply"]["field_manager"],
-            params["server_side_apply"]["force_conflicts"],
-            secret,
-        )
+        field_manager = params["server_side_apply"]["field_manager"]
+        if params["state"] == "absent":
+            result = deployer.remove(
+                params["definitions"],
+                field_manager,
+                secret,
+                params["ownership"],
+                delete_data=params["delete_data"],
+                timeout=params["wait_timeout"],
+            )
+            for kept in result["kept"]:
+                if kept["foreign"]:
+                    module.warn(f"Kept {kept['object']}: {kept['reason']}.")
+        else:
+            result = deployer.run(
+                params["definitions"],
+                field_manager,
+                params["server_side_apply"]["force_conflicts"],
+                secret,
+                params["ownership"],
+            )
     except DeployError as error:
         module.fail_json(msg=str(error), **error.result)
     except Exception as error:  # kubernetes.core's CoreException: no client for this kubeconfig or context

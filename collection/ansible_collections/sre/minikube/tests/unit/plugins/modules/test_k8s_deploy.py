@@ -15,17 +15,34 @@ import copy
 import json
 
 import pytest
+from ansible.module_utils import basic
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import K8SClient
 from ansible_collections.sre.minikube.plugins.module_utils import k8s_deploy as utils
 from ansible_collections.sre.minikube.plugins.modules import k8s_deploy
 from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import run_module
 from kubernetes.client.rest import ApiException
-from kubernetes.dynamic.exceptions import NotFoundError, UnprocessibleEntityError
+from kubernetes.dynamic.exceptions import ConflictError, ForbiddenError, NotFoundError, UnprocessibleEntityError
 from kubernetes.dynamic.resource import ResourceInstance
 
-NAMESPACED = {"Secret", "ConfigMap", "Deployment", "Service"}
+NAMESPACED = {"Secret", "ConfigMap", "Deployment", "Service", "StatefulSet", "PersistentVolumeClaim", "Endpoints"}
 KEYS = ["postgres-password", "invoice-app-password", "payment-provider-password"]
 MANAGER = "sre.minikube.app_deploy"
+LABEL = "sre.minikube/owner"
+OWNER = "app_deploy"
+MARK = {LABEL: OWNER}
+OWNERSHIP = {"namespace": "invoice", "label": LABEL, "value": OWNER}
+# (kind, apiVersion) of the fake API server's listable namespaced kinds, as discovery reports them.
+DISCOVERED = [
+    ("ConfigMap", "v1"),
+    ("Secret", "v1"),
+    ("Service", "v1"),
+    ("Endpoints", "v1"),
+    ("PersistentVolumeClaim", "v1"),
+    ("Event", "v1"),
+    ("Deployment", "apps/v1"),
+    ("StatefulSet", "apps/v1"),
+    ("PodMetrics", "metrics.k8s.io/v1beta1"),
+]
 
 
 class Response:
@@ -42,6 +59,17 @@ def api_error(cls, status, message):
     return cls(error)
 
 
+def merged(base, patch):
+    """What a server-side apply of patch makes of base: mappings merged, anything else replaced."""
+    result = copy.deepcopy(base)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
 class Cluster:
     """Objects by (kind, namespace, name); each request is logged as (verb, kind, name, dry run)."""
 
@@ -50,18 +78,21 @@ class Cluster:
         self.requests = []
         self.version = 0
         self.refuse = set()
+        # Kinds whose listing the fake refuses (403).
+        self.unlistable = set()
 
     def key(self, kind, namespace, name):
         return (kind, namespace if kind in NAMESPACED else None, name)
 
-    def stored(self, body, previous=None):
+    def stored(self, body, previous=None, manager=MANAGER, operation="Apply"):
         self.version += 1
         obj = copy.deepcopy(body)
         meta = obj.setdefault("metadata", {})
         meta["uid"] = (previous or {}).get("metadata", {}).get("uid") or f"uid-{self.version}"
         meta["resourceVersion"] = str(self.version)
         meta["generation"] = (previous or {}).get("metadata", {}).get("generation", 0) + 1
-        meta["managedFields"] = [{"manager": MANAGER, "operation": "Apply"}]
+        entries = [e for e in (previous or {}).get("metadata", {}).get("managedFields", []) if e["manager"] != manager]
+        meta["managedFields"] = [*entries, {"manager": manager, "operation": operation}]
         if obj["kind"] == "Deployment":
             obj["status"] = {"observedGeneration": meta["generation"], "replicas": obj["spec"]["replicas"]}
         if "stringData" in obj:
@@ -81,6 +112,16 @@ class Cluster:
     def namespace_missing(self, kind, namespace):
         return kind in NAMESPACED and ("Namespace", None, namespace) not in self.objects
 
+    def put(self, obj, manager="kubectl-create", operation="Update"):
+        """An object made by someone (by default not the deployer: created, not applied by its field manager)."""
+        meta = obj["metadata"]
+        self.objects[self.key(obj["kind"], meta.get("namespace"), meta["name"])] = self.stored(
+            obj, manager=manager, operation=operation
+        )
+
+    def names(self, kind):
+        return sorted(name for k, _ns, name in self.objects if k == kind)
+
 
 class Resource:
     """One kind of the fake API server, with the dynamic client's resource methods."""
@@ -88,12 +129,47 @@ class Resource:
     def __init__(self, cluster, kind, api_version):
         self.cluster, self.kind, self.group_version = cluster, kind, api_version
 
+    @property
+    def group(self):
+        return self.group_version.rpartition("/")[0]
+
+    namespaced = True
+    preferred = True
+    verbs = ("get", "list", "create", "delete")
+
     def get(self, name=None, namespace=None, **_params):
-        self.cluster.requests.append(("get", self.kind, name, False))
+        self.cluster.requests.append(("get" if name else "list", self.kind, name, False))
+        if name is None:
+            if self.kind in self.cluster.unlistable:
+                raise api_error(ForbiddenError, 403, f"{self.kind} is forbidden")
+            items = [
+                {k: v for k, v in copy.deepcopy(o).items() if k not in ("kind", "apiVersion")}
+                for (kind, ns, _n), o in self.cluster.objects.items()
+                if kind == self.kind and ns == namespace
+            ]
+            return ResourceInstance(
+                None, {"apiVersion": self.group_version, "kind": f"{self.kind}List", "items": items}
+            )
         found = self.cluster.objects.get(self.cluster.key(self.kind, namespace, name))
         if found is None:
             raise api_error(NotFoundError, 404, f"{self.kind} {name} not found")
         return ResourceInstance(None, copy.deepcopy(found))
+
+    def delete(self, name=None, namespace=None, body=None, **params):
+        dry_run = params.get("dry_run") == "All"
+        self.cluster.requests.append(("delete", self.kind, name, dry_run))
+        key = self.cluster.key(self.kind, namespace, name)
+        found = self.cluster.objects.get(key)
+        if found is None:
+            raise api_error(NotFoundError, 404, f"{self.kind} {name} not found")
+        if found["metadata"]["uid"] != body["preconditions"]["uid"]:
+            raise api_error(ConflictError, 409, f"Precondition failed: UID in precondition: {body}")
+        if not dry_run:
+            del self.cluster.objects[key]
+            if self.kind == "Namespace":
+                for other in [k for k in self.cluster.objects if k[1] == name]:
+                    del self.cluster.objects[other]
+        return ResourceInstance(None, {"kind": "Status", "status": "Success"})
 
     def apply(self, body, namespace=None, server_side=False, field_manager=None, force_conflicts=None, **params):
         dry_run = params.get("dry_run") == "All"
@@ -106,6 +182,7 @@ class Resource:
             raise api_error(NotFoundError, 404, f'namespaces "{namespace}" not found')
         key = self.cluster.key(self.kind, namespace, name)
         previous = self.cluster.objects.get(key)
+        body = merged(Cluster.declared(previous), body) if previous is not None else body
         if previous is not None and Cluster.declared(previous) == body:
             return Response(previous)
         obj = self.cluster.stored(body, previous)
@@ -118,7 +195,7 @@ class Resource:
         self.cluster.requests.append(("create", self.kind, body["metadata"]["name"], dry_run))
         if self.cluster.namespace_missing(self.kind, namespace):
             raise api_error(NotFoundError, 404, f'namespaces "{namespace}" not found')
-        obj = self.cluster.stored(body)
+        obj = self.cluster.stored(body, manager="OpenAPI-Generator", operation="Update")
         if not dry_run:
             self.cluster.objects[self.cluster.key(self.kind, namespace, body["metadata"]["name"])] = obj
         return Response(obj)
@@ -130,6 +207,18 @@ class Resources:
 
     def get(self, prefix=None, api_version=None, kind=None, **_other):
         return Resource(self.cluster, kind, api_version)
+
+    def search(self, **_filters):
+        """Discovery: every kind and its list, as the dynamic client's search() with no filter answers."""
+        kinds = [Resource(self.cluster, kind, api_version) for kind, api_version in DISCOVERED]
+        return kinds + [ResourceList(self.cluster, f"{kind}List", api_version) for kind, api_version in DISCOVERED]
+
+
+class ResourceList(Resource):
+    """The client's list view of a kind: its attributes are the kind's, but it cannot be listed."""
+
+    def get(self, **_params):
+        raise TypeError("ResourceList.get() missing 1 required positional argument: 'body'")
 
 
 class DynamicClient:
@@ -149,25 +238,47 @@ def cluster(monkeypatch, patched_module):
     return fake
 
 
-def namespace(name="invoice"):
-    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": {"team": "a"}}}
+def namespace(name="invoice", labels=None):
+    labels = dict(MARK, team="a") if labels is None else labels
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
 
 
-def config_map(value="1", ns="invoice"):
+def config_map(value="1", ns="invoice", name="config", labels=None):
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": {"name": "config", "namespace": ns},
+        "metadata": {"name": name, "namespace": ns, "labels": dict(MARK) if labels is None else labels},
         "data": {"A": value},
     }
 
 
-def deployment(replicas=3, ns="invoice"):
+def deployment(replicas=3, ns="invoice", labels=None):
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"name": "invoice-app", "namespace": ns},
+        "metadata": {"name": "invoice-app", "namespace": ns, "labels": dict(MARK) if labels is None else labels},
         "spec": {"replicas": replicas},
+    }
+
+
+def statefulset(labels=None):
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "postgres", "namespace": "invoice", "labels": dict(MARK) if labels is None else labels},
+        "spec": {
+            "replicas": 1,
+            "volumeClaimTemplates": [{"metadata": {"name": "data", "labels": {"app": "postgres"}}}],
+        },
+    }
+
+
+def claim(labels=None):
+    """Postgres's volume claim, as the StatefulSet controller makes it from the template (never applied)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "data-postgres-0", "namespace": "invoice", "labels": labels or {"app": "postgres"}},
     }
 
 
@@ -175,7 +286,7 @@ SECRET = {
     "definition": {
         "apiVersion": "v1",
         "kind": "Secret",
-        "metadata": {"name": "postgres-credentials", "namespace": "invoice", "labels": {"app": "postgres"}},
+        "metadata": {"name": "postgres-credentials", "namespace": "invoice", "labels": {"app": "postgres", **MARK}},
         "type": "Opaque",
     },
     "keys": KEYS,
@@ -183,14 +294,16 @@ SECRET = {
 }
 
 
-def args(definitions, check=False, diff=False, secret="the credentials"):
+def args(definitions, check=False, diff=False, secret="the credentials", **options):
     """The module's arguments; secret: the credentials Secret (SECRET), None for none, or another dict."""
     secret = SECRET if secret == "the credentials" else secret
     result = {
         "definitions": definitions,
+        "ownership": dict(OWNERSHIP),
         "server_side_apply": {"field_manager": MANAGER, "force_conflicts": True},
         "_ansible_check_mode": check,
         "_ansible_diff": diff,
+        **options,
     }
     if secret is not None:
         result["secret"] = secret
@@ -203,7 +316,11 @@ def passwords(cluster):
 
 
 def writes(cluster):
-    return [(verb, kind, name) for verb, kind, name, dry_run in cluster.requests if verb != "get" and not dry_run]
+    return [
+        (verb, kind, name)
+        for verb, kind, name, dry_run in cluster.requests
+        if verb not in ("get", "list") and not dry_run
+    ]
 
 
 def test_a_first_run_creates_the_secret_after_its_namespace_and_never_returns_its_values(cluster):
@@ -230,7 +347,7 @@ def test_a_first_run_creates_the_secret_after_its_namespace_and_never_returns_it
 
 
 def test_without_its_namespace_in_the_list_the_secret_is_created_first(cluster):
-    cluster.objects[("Namespace", None, "invoice")] = cluster.stored(namespace())
+    cluster.put(namespace(), manager=MANAGER, operation="Apply")
     result, failed = run_module(k8s_deploy.main, args([config_map()]))
     assert not failed
     assert writes(cluster) == [("create", "Secret", "postgres-credentials"), ("apply", "ConfigMap", "config")]
@@ -293,7 +410,7 @@ MISSING_KEYS = [
 
 @pytest.mark.parametrize(("held", "named"), MISSING_KEYS)
 def test_a_secret_that_lacks_a_key_refuses_the_run_before_anything_is_applied(cluster, held, named):
-    cluster.objects[("Namespace", None, "invoice")] = cluster.stored(namespace())
+    cluster.put(namespace(), manager=MANAGER, operation="Apply")
     secret = dict(SECRET["definition"], data={key: "c2VjcmV0" for key in held})
     cluster.objects[("Secret", "invoice", "postgres-credentials")] = cluster.stored(secret)
     result, failed = run_module(k8s_deploy.main, args([namespace(), config_map()]))
@@ -303,7 +420,7 @@ def test_a_secret_that_lacks_a_key_refuses_the_run_before_anything_is_applied(cl
 
 
 def test_without_a_hint_the_refusal_says_what_to_do(cluster):
-    cluster.objects[("Namespace", None, "invoice")] = cluster.stored(namespace())
+    cluster.put(namespace(), manager=MANAGER, operation="Apply")
     cluster.objects[("Secret", "invoice", "postgres-credentials")] = cluster.stored(dict(SECRET["definition"], data={}))
     secret = {key: value for key, value in SECRET.items() if key != "hint"}
     result, failed = run_module(k8s_deploy.main, args([namespace()], secret=secret))
@@ -360,3 +477,297 @@ def test_malformed_options_are_refused_before_any_request(cluster, change, words
     result, failed = run_module(k8s_deploy.main, {**args([namespace(), config_map()]), **change})
     assert failed and words in result["msg"]
     assert cluster.requests == []
+
+
+# -- ownership: the namespace and the objects it holds
+
+
+def deploy(cluster, **options):
+    return run_module(k8s_deploy.main, args([namespace(), config_map(), deployment()], **options))
+
+
+def foreign_namespace(cluster, *contents):
+    """A namespace someone else made (kubectl create), with what it holds."""
+    cluster.put(namespace(labels={"team": "b"}))
+    for obj in contents:
+        cluster.put(obj)
+
+
+def ns_labels(cluster):
+    return cluster.objects[("Namespace", None, "invoice")]["metadata"]["labels"]
+
+
+REFUSED_NAMESPACES = [
+    # (what is in the cluster before, adopt_namespace, words of the refusal)
+    ("foreign, empty", (), False, "it may be someone else's"),
+    ("foreign, with a ConfigMap", (config_map(name="notes", labels={}),), False, "no label sre.minikube/owner"),
+    ("foreign, with a ConfigMap, adopt", (config_map(name="notes", labels={}),), True, "holds ConfigMap invoice/notes"),
+]
+
+
+@pytest.mark.parametrize(("case", "contents", "adopt", "words"), REFUSED_NAMESPACES)
+def test_an_existing_namespace_of_someone_else_is_refused_and_not_relabelled(cluster, case, contents, adopt, words):
+    foreign_namespace(cluster, *contents)
+    before = copy.deepcopy(cluster.objects)
+    ownership = dict(OWNERSHIP, adopt_namespace=adopt, hint="Use another app_deploy_namespace.")
+    result, failed = deploy(cluster, ownership=ownership)
+    assert failed, case
+    assert result["msg"].startswith("Namespace invoice exists and was not created by this deployer")
+    assert words in result["msg"] and result["msg"].endswith("Use another app_deploy_namespace.")
+    assert writes(cluster) == [] and cluster.objects == before
+
+
+def test_an_empty_namespace_of_someone_else_is_adopted_when_asked_and_then_carries_the_mark(cluster):
+    # What the control plane puts in every namespace does not count.
+    default_account = {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {"name": "default", "namespace": "invoice"},
+    }
+    root_ca = config_map(name="kube-root-ca.crt", labels={})
+    foreign_namespace(cluster, root_ca, default_account)
+    result, failed = deploy(cluster, ownership=dict(OWNERSHIP, adopt_namespace=True))
+    assert not failed and result["changed"] is True
+    assert ns_labels(cluster) == {"team": "a", **MARK}
+    result, failed = deploy(cluster)
+    assert not failed and result["changed"] is False
+
+
+@pytest.mark.parametrize("system", ["default", "kube-system", "kube-public", "kube-node-lease"])
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_a_system_namespace_is_refused_before_any_request(cluster, system, state):
+    definitions = [namespace(system), config_map(ns=system)]
+    secret = {"definition": dict(SECRET["definition"], metadata={"name": "s", "namespace": system, "labels": MARK})}
+    secret["keys"] = KEYS
+    result, failed = run_module(
+        k8s_deploy.main,
+        args(definitions, secret=secret, state=state, delete_data=True, ownership=dict(OWNERSHIP, namespace=system)),
+    )
+    assert failed and f"ownership.namespace='{system}' is a system namespace" in result["msg"]
+    assert cluster.requests == []
+
+
+UNMARKED_DEFINITIONS = [
+    ([namespace(labels={"team": "a"})], "definitions[0] (Namespace invoice) does not carry the label"),
+    ([namespace(), config_map(labels={"a": "b"})], "definitions[1] (ConfigMap invoice/config) does not carry"),
+    ([namespace(), config_map(ns="other")], "definitions[1] (ConfigMap other/config) is not in ownership.namespace"),
+    ([namespace("other")], "definitions[0] is Namespace other, not ownership.namespace=invoice"),
+]
+
+
+@pytest.mark.parametrize(("definitions", "message"), UNMARKED_DEFINITIONS)
+def test_an_object_without_the_mark_or_outside_the_namespace_is_refused_before_any_request(
+    cluster, definitions, message
+):
+    result, failed = run_module(k8s_deploy.main, args(definitions, secret=None))
+    assert failed and message in result["msg"]
+    assert cluster.requests == []
+
+
+def test_an_object_of_the_list_that_someone_else_made_is_not_taken_over(cluster):
+    deploy(cluster)
+    cluster.put(config_map("theirs", labels={"team": "b"}))
+    before = copy.deepcopy(cluster.objects)
+    cluster.requests.clear()
+    result, failed = deploy(cluster)
+    assert failed
+    assert result["msg"].startswith("ConfigMap invoice/config already exists without the label sre.minikube/owner")
+    assert writes(cluster) == [] and cluster.objects == before
+
+
+def strip_marks(cluster):
+    """What an earlier version left: the same objects, applied by the same field manager, without the mark."""
+    for obj in cluster.objects.values():
+        obj["metadata"].get("labels", {}).pop(LABEL, None)
+
+
+def test_what_an_earlier_version_applied_or_created_is_recognised_and_marked(cluster):
+    deploy(cluster)
+    values = passwords(cluster)
+    strip_marks(cluster)
+    result, failed = deploy(cluster, diff=True)
+    assert not failed and result["changed"] is True
+    assert {k: o["metadata"]["labels"].get(LABEL) for k, o in cluster.objects.items()} == dict.fromkeys(
+        cluster.objects, OWNER
+    )
+    assert passwords(cluster) == values
+    shown = json.dumps(result)
+    assert not [v for v in values.values() if v in shown or base64.b64encode(v.encode()).decode() in shown]
+    result, failed = deploy(cluster)
+    assert not failed and result["changed"] is False
+
+
+def test_a_secret_of_the_same_name_that_is_not_the_deployers_is_refused(cluster):
+    cluster.put(namespace(), manager=MANAGER, operation="Apply")
+    cluster.put(dict(SECRET["definition"], metadata={**SECRET["definition"]["metadata"], "labels": {}}, data={}))
+    result, failed = deploy(cluster)
+    assert failed and "Secret invoice/postgres-credentials exists without the label" in result["msg"]
+    assert writes(cluster) == []
+
+
+# -- state=absent
+
+
+def deployed(cluster):
+    """A deploy with Postgres: the objects, the Secret and the claim its StatefulSet made."""
+    definitions = [namespace(), config_map(), statefulset(), deployment()]
+    result, failed = run_module(k8s_deploy.main, args(definitions))
+    assert not failed
+    cluster.put(claim(), manager="kube-controller-manager")
+    return definitions
+
+
+def remove(cluster, definitions, check=False, **options):
+    cluster.requests.clear()
+    return run_module(
+        k8s_deploy.main, args(definitions, check=check, diff=True, state="absent", wait_timeout=5, **options)
+    )
+
+
+def kept(result):
+    return {k["object"]: k["foreign"] for k in result["kept"]}
+
+
+ABSENT = [
+    # (what else is in the namespace, delete_data, deleted, kept (foreign or not), what is left)
+    (
+        "nothing else, keeping the data",
+        [],
+        False,
+        ["Deployment invoice/invoice-app", "StatefulSet invoice/postgres", "ConfigMap invoice/config"],
+        {
+            "PersistentVolumeClaim invoice/data-postgres-0": False,
+            "Secret invoice/postgres-credentials": False,
+            "Namespace invoice": False,
+        },
+        ["data-postgres-0", "invoice", "postgres-credentials"],
+    ),
+    (
+        "nothing else but what Kubernetes adds, with the data",
+        [
+            config_map(name="kube-root-ca.crt", labels={}),
+            {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "invoice-app", "namespace": "invoice"}},
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "invoice-app", "namespace": "invoice", "labels": MARK},
+            },
+            {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e.1", "namespace": "invoice"}},
+            {
+                "apiVersion": "metrics.k8s.io/v1beta1",
+                "kind": "PodMetrics",
+                "metadata": {"name": "invoice-app-1", "namespace": "invoice"},
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "made", "namespace": "invoice", "ownerReferences": [{"kind": "Deployment"}]},
+            },
+        ],
+        True,
+        [
+            "Deployment invoice/invoice-app",
+            "StatefulSet invoice/postgres",
+            "ConfigMap invoice/config",
+            "Namespace invoice",
+        ],
+        {},
+        [],
+    ),
+    (
+        "a ConfigMap of someone else, with the data",
+        [config_map(name="notes", labels={})],
+        True,
+        [
+            "Deployment invoice/invoice-app",
+            "StatefulSet invoice/postgres",
+            "ConfigMap invoice/config",
+            "PersistentVolumeClaim invoice/data-postgres-0",
+            "Secret invoice/postgres-credentials",
+        ],
+        {"Namespace invoice": True},
+        ["invoice", "notes"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "others", "delete_data", "deleted", "kept_objects", "left"), ABSENT)
+def test_absent_deletes_only_what_carries_the_mark(cluster, case, others, delete_data, deleted, kept_objects, left):
+    definitions = deployed(cluster)
+    for obj in others:
+        cluster.put(obj)
+    result, failed = remove(cluster, definitions, delete_data=delete_data)
+    assert not failed, result
+    assert result["deleted"] == deleted, case
+    assert kept(result) == kept_objects
+    assert (
+        sorted(
+            name
+            for _k, _ns, name in cluster.objects
+            if _k not in ("Endpoints", "Event", "PodMetrics", "Service") and name not in ("kube-root-ca.crt", "made")
+        )
+        == left
+    )
+    assert {verb for verb, *_rest in writes(cluster)} <= {"delete"}
+
+
+def test_absent_keeps_an_object_of_the_same_name_that_someone_else_made(cluster, monkeypatch):
+    warned = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda _module, message: warned.append(message))
+    definitions = deployed(cluster)
+    del cluster.objects[("ConfigMap", "invoice", "config")]
+    cluster.put(config_map("theirs", labels={"team": "b"}))
+    result, failed = remove(cluster, definitions, delete_data=True)
+    assert not failed
+    assert cluster.objects[("ConfigMap", "invoice", "config")]["data"] == {"A": "theirs"}
+    assert kept(result) == {"ConfigMap invoice/config": True, "Namespace invoice": True}
+    assert "Namespace invoice" not in result["deleted"]
+    assert "Kept ConfigMap invoice/config: it has no label sre.minikube/owner=app_deploy" in " ".join(warned)
+
+
+def test_absent_in_a_namespace_it_did_not_create_never_deletes_the_namespace(cluster):
+    foreign_namespace(cluster, config_map(labels={}))
+    result, failed = remove(cluster, [namespace(), config_map()], delete_data=True)
+    assert not failed and result["changed"] is False and writes(cluster) == []
+    assert kept(result) == {"ConfigMap invoice/config": True, "Namespace invoice": True}
+    assert ("Namespace", None, "invoice") in cluster.objects
+
+
+def test_absent_removes_what_an_earlier_version_left_without_the_mark(cluster):
+    definitions = deployed(cluster)
+    strip_marks(cluster)
+    result, failed = remove(cluster, definitions, delete_data=True)
+    assert not failed and result["deleted"][-1] == "Namespace invoice"
+    assert cluster.objects == {}
+
+
+def test_absent_keeps_the_namespace_when_a_kind_cannot_be_listed(cluster):
+    definitions = deployed(cluster)
+    cluster.unlistable.add("Secret")
+    result, failed = remove(cluster, definitions, delete_data=True)
+    assert not failed
+    assert kept(result) == {"Namespace invoice": True}
+    assert ("Namespace", None, "invoice") in cluster.objects
+
+
+def test_absent_in_check_mode_deletes_nothing_and_says_what_it_would(cluster):
+    definitions = deployed(cluster)
+    before = copy.deepcopy(cluster.objects)
+    result, failed = remove(cluster, definitions, check=True, delete_data=True)
+    assert not failed and result["changed"] is True
+    assert result["deleted"][-1] == "Namespace invoice" and cluster.objects == before and writes(cluster) == []
+    secret_diff = [d for d in result["diff"] if d["before_header"] == "Secret invoice/postgres-credentials"]
+    assert secret_diff == [] or set(secret_diff[0]["before"]["data"].values()) == {utils.NOT_SHOWN}
+
+
+def test_absent_without_the_namespace_does_nothing(cluster):
+    result, failed = remove(cluster, [namespace(), config_map()], delete_data=True)
+    assert not failed and result["changed"] is False and result["deleted"] == [] and writes(cluster) == []
+
+
+def test_a_namespace_whose_contents_cannot_all_be_listed_is_not_adopted(cluster):
+    foreign_namespace(cluster)
+    cluster.unlistable.add("Secret")
+    result, failed = deploy(cluster, ownership=dict(OWNERSHIP, adopt_namespace=True))
+    assert failed and "what it holds could not all be listed (Secret (403))" in result["msg"]
+    assert writes(cluster) == [] and ns_labels(cluster) == {"team": "b"}
