@@ -9,12 +9,11 @@ let through.
 
 from __future__ import annotations
 
-import os
 import pathlib
 import re
 import subprocess
-import sys
 
+import local_playbook
 import pytest
 import yaml
 
@@ -89,26 +88,8 @@ CASES = [
 
 
 def run_role(tmp_path: pathlib.Path, role: str, variables: dict) -> subprocess.CompletedProcess:
-    (tmp_path / "input.yml").write_text(yaml.safe_dump(variables))
-    (tmp_path / "play.yml").write_text(
-        f"- hosts: localhost\n  gather_facts: false\n  vars_files: [input.yml]\n  roles: [{role}]\n"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
-    env.update(
-        ANSIBLE_ROLES_PATH=str(TOP / "roles"),
-        ANSIBLE_COLLECTIONS_PATH=str(TOP / "collection"),
-        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_LOCALHOST_WARNING="false",
-    )
-    return subprocess.run(
-        ["ansible-playbook", "-i", "localhost,", "-c", "local", "play.yml"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    play = f"- hosts: localhost\n  gather_facts: false\n  vars_files: [input.yml]\n  roles: [{role}]\n"
+    return local_playbook.run(tmp_path, play, variables)
 
 
 @pytest.mark.parametrize(("role", "task", "variables", "sentences"), CASES)

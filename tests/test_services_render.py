@@ -17,8 +17,8 @@ import os
 import pathlib
 import secrets
 import subprocess
-import sys
 
+import local_playbook
 import pytest
 import yaml
 
@@ -69,24 +69,7 @@ def render(tmp_path: pathlib.Path, services: list[dict], **extra) -> tuple[subpr
         "app_deploy_render_dir": str(out),
     }
     variables.update(extra)
-    (tmp_path / "input.yml").write_text(yaml.safe_dump(variables))
-    (tmp_path / "play.yml").write_text(PLAYBOOK)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
-    env.update(
-        ANSIBLE_ROLES_PATH=str(TOP / "roles"),
-        ANSIBLE_COLLECTIONS_PATH=str(TOP / "collection"),
-        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_LOCALHOST_WARNING="false",
-    )
-    run = subprocess.run(
-        ["ansible-playbook", "-i", "localhost,", "-c", "local", "play.yml"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = local_playbook.run(tmp_path, PLAYBOOK, variables)
     objects = {}
     for path in sorted(out.glob("*.yaml")) if out.exists() else []:
         for obj in yaml.safe_load_all(path.read_text()):
@@ -419,23 +402,7 @@ VERIFY_PLAYBOOK = """
     ids=["unknown-caller", "no-public-service", "no-ledger-service"],
 )
 def test_verify_refuses_a_bad_list_before_it_calls_the_cluster(tmp_path, services, message):
-    (tmp_path / "input.yml").write_text(yaml.safe_dump({"verify_services": services}))
-    (tmp_path / "play.yml").write_text(VERIFY_PLAYBOOK)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
-    env.update(
-        ANSIBLE_ROLES_PATH=str(TOP / "roles"),
-        ANSIBLE_COLLECTIONS_PATH=str(TOP / "collection"),
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_LOCALHOST_WARNING="false",
-    )
-    run = subprocess.run(
-        ["ansible-playbook", "-i", "localhost,", "-c", "local", str(tmp_path / "play.yml")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-    )
+    run = local_playbook.run(tmp_path, VERIFY_PLAYBOOK, {"verify_services": services})
     assert run.returncode != 0
     assert "Check the settings that a type cannot express" in run.stdout, run.stdout
     assert message in run.stdout + run.stderr, run.stdout + run.stderr

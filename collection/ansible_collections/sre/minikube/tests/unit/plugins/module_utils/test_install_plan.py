@@ -118,7 +118,7 @@ def test_every_wrong_setting_is_named():
 
 
 def test_a_refused_value_is_shown_with_its_control_characters():
-    (problem,) = install_plan.settings_problems(**dict(GOOD, version="v1.38.1\n"))
+    (problem,) = install_plan.settings_problems(**{**GOOD, "version": "v1.38.1\n"})
     assert "(got 'v1.38.1\\n')" in problem
 
 

@@ -1,0 +1,38 @@
+"""Runs a play on localhost with this checkout's roles and collection, as the tests under tests/ do."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import yaml
+
+TOP = pathlib.Path(__file__).resolve().parent.parent
+
+
+def run(workdir: pathlib.Path, play: str, variables: dict) -> subprocess.CompletedProcess:
+    """Writes the variables to input.yml and the play to play.yml in workdir, then runs ansible-playbook there.
+
+    The user's ANSIBLE_* settings are left out, so that only the checkout's roles and collection are found.
+    """
+    (workdir / "input.yml").write_text(yaml.safe_dump(variables))
+    (workdir / "play.yml").write_text(play)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env.update(
+        ANSIBLE_ROLES_PATH=str(TOP / "roles"),
+        ANSIBLE_COLLECTIONS_PATH=str(TOP / "collection"),
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCALHOST_WARNING="false",
+    )
+    return subprocess.run(
+        ["ansible-playbook", "-i", "localhost,", "-c", "local", "play.yml"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
