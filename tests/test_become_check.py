@@ -240,6 +240,32 @@ def test_the_check_reads_the_install_directory_the_install_stage_writes(host, mo
         assert f"the install stage writes minikube into {locked}, which you cannot write" in message
 
 
+STAGE_BINARY = [
+    # (extra vars, the minikube the cluster, build, dns, verify and clean stages run)
+    ([], "/usr/local/bin/minikube"),
+    (["-e", "sre_minikube_install_dir=/opt/a"], "/opt/a/minikube"),
+    (["-e", "minikube_install_dir=/opt/b"], "/opt/b/minikube"),
+    (["-e", "sre_minikube_install_dir=/opt/a", "-e", "minikube_install_dir=/opt/b"], "/opt/b/minikube"),
+]
+
+
+@pytest.mark.parametrize(("extra", "binary"), STAGE_BINARY)
+def test_the_later_stages_run_the_minikube_of_the_install_directory_the_check_reads(extra, binary):
+    """Without the install stage in the run, the stages find minikube where that stage would put it."""
+    env = dict(os.environ, ANSIBLE_CONFIG=str(TOP / "ansible.cfg"))
+    run = subprocess.run(
+        ["ansible", "localhost", "-m", "ansible.builtin.debug", "-a", "var=sre_minikube_binary", *extra],
+        cwd=TOP,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f'"sre_minikube_binary": "{binary}"' in run.stdout, run.stdout
+
+
 def test_without_a_terminal_it_refuses_and_says_why(host):
     host.install_dir = host.root_owned()
 
