@@ -63,15 +63,23 @@ func (s *MemoryStore) ClaimNext(_ context.Context, skip []string) (Claim, bool, 
 	return Claim{}, false, nil
 }
 
+// find returns the entry of the invoice id, or nil; the caller holds s.mu.
+func (s *MemoryStore) find(id string) *entry {
+	i := slices.IndexFunc(s.entries, func(e entry) bool { return e.invoice.InvoiceId == id })
+	if i < 0 {
+		return nil
+	}
+	return &s.entries[i]
+}
+
 // Settle implements Store.
 func (s *MemoryStore) Settle(_ context.Context, c Claim, paid bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := slices.IndexFunc(s.entries, func(e entry) bool { return e.invoice.InvoiceId == c.Invoice.InvoiceId })
-	if i < 0 {
+	e := s.find(c.Invoice.InvoiceId)
+	if e == nil {
 		return fmt.Errorf("settle %q: no such invoice", c.Invoice.InvoiceId)
 	}
-	e := &s.entries[i]
 	if paid {
 		e.invoice.IsPaid = true
 		e.claimToken = ""
@@ -88,11 +96,10 @@ func (s *MemoryStore) Settle(_ context.Context, c Claim, paid bool) error {
 func (s *MemoryStore) Reject(_ context.Context, c Claim, reason string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := slices.IndexFunc(s.entries, func(e entry) bool { return e.invoice.InvoiceId == c.Invoice.InvoiceId })
-	if i < 0 {
+	e := s.find(c.Invoice.InvoiceId)
+	if e == nil {
 		return fmt.Errorf("reject %q: no such invoice", c.Invoice.InvoiceId)
 	}
-	e := &s.entries[i]
 	if e.claimToken != c.Token || e.invoice.IsPaid {
 		return fmt.Errorf("reject %q: %w", c.Invoice.InvoiceId, ErrClaimLost)
 	}
