@@ -17,17 +17,11 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=SCRIPTDIR/versions.env
-. "$here/versions.env"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
-cache=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}/base-images
+cache=$cache_root/base-images
 mkdir -p "$cache"
-
-say() { printf 'base-images: %s\n' "$*" >&2; }
-die() {
-	say "ERROR: $*"
-	exit 1
-}
 
 "$here/docker-up.sh"
 
@@ -50,7 +44,7 @@ version_of() {
 ensure_debootstrap() {
 	command -v debootstrap >/dev/null 2>&1 && return 0
 	command -v apt-get >/dev/null 2>&1 || die "debootstrap is missing and this is not a Debian-like machine"
-	say "installing debootstrap=$DEBOOTSTRAP_VERSION from Debian"
+	log "installing debootstrap=$DEBOOTSTRAP_VERSION from Debian"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		-o DPkg::Lock::Timeout=600 "debootstrap=$DEBOOTSTRAP_VERSION" >"$cache/apt.log" 2>&1 ||
 		die "apt-get install debootstrap failed (see $cache/apt.log); update DEBOOTSTRAP_VERSION in tests/harness/versions.env if Debian moved on"
@@ -62,7 +56,7 @@ make_tarball() {
 	ensure_debootstrap
 	work=$(mktemp -d "$cache/work.XXXXXX")
 	rootfs="$work/rootfs"
-	say "$suite: debootstrap (log: $work.log)"
+	log "$suite: debootstrap (log: $work.log)"
 	if ! nice -n 10 debootstrap --variant=minbase --include="$BASE_IMAGES_PACKAGES" \
 		"$suite" "$rootfs" "$DEBIAN_MIRROR" >"$work.log" 2>&1; then
 		tail -n 20 "$work.log" >&2
@@ -84,7 +78,7 @@ build_suite() {
 	current=$(docker image inspect --format '{{ index .Config.Labels "sre-minikube.base-image.version" }}' \
 		"$repo:$release" 2>/dev/null || echo none)
 	if [ "$current" = "$version" ]; then
-		say "$repo:$release is up to date ($version)"
+		log "$repo:$release is up to date ($version)"
 		return 0
 	fi
 	start=$(date +%s)
@@ -100,7 +94,7 @@ build_suite() {
 	# Prove the image is usable before anyone relies on it.
 	docker run --rm "$repo:$release" sh -c 'python3 --version && sudo --version | head -n 1' >/dev/null ||
 		die "$repo:$release: python3 or sudo does not run inside the image"
-	say "$repo:$release ($suite, $version) built in $(($(date +%s) - start))s"
+	log "$repo:$release ($suite, $version) built in $(($(date +%s) - start))s"
 }
 
 suites=("$@")

@@ -20,10 +20,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=versions.env
-. "$here/versions.env"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
-cache=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}/cluster
+cache=$cache_root/cluster
 k8s_version=$CLUSTER_KUBERNETES_VERSION
 etcd_version=$CLUSTER_ETCD_VERSION
 kwok_version=$CLUSTER_KWOK_VERSION
@@ -38,17 +38,11 @@ print_paths() {
 	printf 'CLUSTER_KWOK_BIN=%s\n' "$kwok_dir/bin"
 }
 
-# --paths: only say where the binaries are (or will be), build nothing.
+# --paths: only log where the binaries are (or will be), build nothing.
 if [ "${1:-}" = "--paths" ]; then
 	print_paths
 	exit 0
 fi
-
-log() { printf 'cluster-build: %s\n' "$*" >&2; }
-die() {
-	log "error: $*"
-	exit 1
-}
 
 # Go's standard install location, in case the calling shell lacks it on PATH.
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then

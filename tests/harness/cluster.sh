@@ -10,8 +10,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
-cache_root=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}
 export SRE_MINIKUBE_CACHE=$cache_root
 name=${SRE_CLUSTER_NAME:-sre-minikube}
 nodes=${SRE_CLUSTER_NODES:-3}
@@ -30,11 +31,6 @@ export KWOK_WORKDIR=$run_root/kwok
 kwok_cluster_dir=$KWOK_WORKDIR/clusters/$name
 kwok_kubeconfig=$kwok_cluster_dir/kubeconfig.yaml
 
-log() { printf 'cluster: %s\n' "$*" >&2; }
-die() {
-	log "error: $*"
-	exit 1
-}
 usage() {
 	sed -n 's/^# Usage: //p' "${BASH_SOURCE[0]}" >&2
 	exit 2

@@ -14,13 +14,11 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-# shellcheck source=versions.env
-. "$here/versions.env"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 repo=sre-minikube-test/dns-resolver
 dockerfile="$root/molecule/dns_resolver/Dockerfile"
-
-say() { printf 'dns-images: %s\n' "$*" >&2; }
 
 "$here/docker-up.sh"
 "$here/base-images.sh" bookworm >&2
@@ -37,11 +35,11 @@ digest=$(
 for target in networkmanager resolved; do
 	pinned="$repo:$target-$digest"
 	if docker image inspect "$pinned" >/dev/null 2>&1; then
-		say "$pinned is up to date"
+		log "$pinned is up to date"
 	else
 		start=$(date +%s)
-		log=$(mktemp)
-		say "building $pinned"
+		build_log=$(mktemp)
+		log "building $pinned"
 		if ! nice -n 10 docker build --quiet --target "$target" \
 			--build-arg "BASE_IMAGE=$DNS_RESOLVER_BASE_IMAGE" \
 			--build-arg "SYSTEMD_VERSION=$DNS_RESOLVER_SYSTEMD_VERSION" \
@@ -49,14 +47,13 @@ for target in networkmanager resolved; do
 			--build-arg "DNSMASQ_VERSION=$DNS_RESOLVER_DNSMASQ_VERSION" \
 			--build-arg "IPROUTE2_VERSION=$DNS_RESOLVER_IPROUTE2_VERSION" \
 			--label "sre-minikube.dns-resolver.digest=$digest" \
-			--tag "$pinned" --file "$dockerfile" "$root/molecule/dns_resolver" >"$log" 2>&1; then
-			tail -n 30 "$log" >&2
-			rm -f "$log"
-			say "ERROR: building $pinned failed; if apt cannot find a version, update the dns_resolver section of tests/harness/versions.env"
-			exit 1
+			--tag "$pinned" --file "$dockerfile" "$root/molecule/dns_resolver" >"$build_log" 2>&1; then
+			tail -n 30 "$build_log" >&2
+			rm -f "$build_log"
+			die "building $pinned failed; if apt cannot find a version, update the dns_resolver section of tests/harness/versions.env"
 		fi
-		rm -f "$log"
-		say "built $pinned in $(($(date +%s) - start))s"
+		rm -f "$build_log"
+		log "built $pinned in $(($(date +%s) - start))s"
 	fi
 	docker tag "$pinned" "$repo:$target"
 	key=$(printf '%s' "$target" | tr '[:lower:]' '[:upper:]')

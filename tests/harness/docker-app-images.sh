@@ -16,14 +16,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-# shellcheck source=SCRIPTDIR/versions.env
-. "$here/versions.env"
-
-say() { printf 'docker-app-images: %s\n' "$*" >&2; }
-die() {
-	say "ERROR: $*"
-	exit 1
-}
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 apps=("$@")
 if [ "${#apps[@]}" -eq 0 ]; then
@@ -59,10 +53,10 @@ proxy=$("$here/docker-go-proxy.sh" start "${dirs[@]}")
 for app in "${apps[@]}"; do
 	ref="$APPS_IMAGE_NAMESPACE/$app:src-$(awk -v app="$app" '$1 == app {print $2}' <<<"$digests")"
 	if docker image inspect "$ref" >/dev/null 2>&1; then
-		say "$ref exists"
+		log "$ref exists"
 	else
 		start=$(date +%s)
-		say "building $ref"
+		log "building $ref"
 		if ! nice -n 10 docker build --network host --build-arg "GOPROXY=$proxy" --build-arg "APP=$app" \
 			-t "$ref" -f "$repo/apps/Dockerfile" "$repo/apps" \
 			>"${TMPDIR:-/tmp}/docker-build-$app.log" 2>&1; then
@@ -71,7 +65,7 @@ for app in "${apps[@]}"; do
 		fi
 		# A build can report success without an image; trust only inspect.
 		docker image inspect "$ref" >/dev/null 2>&1 || die "$ref is missing after its build"
-		say "$ref built in $(($(date +%s) - start))s"
+		log "$ref built in $(($(date +%s) - start))s"
 	fi
 	echo "$ref"
 done

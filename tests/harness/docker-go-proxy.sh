@@ -17,20 +17,14 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=SCRIPTDIR/versions.env
-. "$here/versions.env"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
-state=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}/go-proxy
+state=$cache_root/go-proxy
 pidfile="$state/server.pid"
 url="http://127.0.0.1:$GO_MODULE_PROXY_PORT"
 # A module every image build of the apps needs: proof the server is ours.
 probe_path="github.com/gin-gonic/gin/@v/list"
-
-say() { printf 'docker-go-proxy: %s\n' "$*" >&2; }
-die() {
-	say "ERROR: $*"
-	exit 1
-}
 
 serving() { python3 - "$url/$probe_path" <<'PY'; }
 import sys
@@ -65,7 +59,7 @@ start() {
 	if serving; then
 		return 0
 	fi
-	say "serving $cache on $url"
+	log "serving $cache on $url"
 	setsid python3 -m http.server "$GO_MODULE_PROXY_PORT" --bind 127.0.0.1 --directory "$cache" \
 		>"$state/server.log" 2>&1 </dev/null 9>&- &
 	echo "$!" >"$pidfile"

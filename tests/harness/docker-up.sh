@@ -22,19 +22,13 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=SCRIPTDIR/versions.env
-. "$here/versions.env"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
-cache=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}
+cache=$cache_root
 timeout=${DOCKER_UP_TIMEOUT:-90}
 log_dir="$cache/docker"
 log_file="$log_dir/dockerd.log"
-
-say() { printf 'docker-up: %s\n' "$*" >&2; }
-die() {
-	say "ERROR: $*"
-	exit 1
-}
 
 daemon_answers() { docker info >/dev/null 2>&1; }
 
@@ -103,7 +97,7 @@ ensure_runc_wrapper() {
 	local pid
 	pid=$(harness_dockerd_pid) || return 0
 	if [ "$(install_runc_wrapper)" = changed ] || [ "$(default_runtime)" != "$wrapper_runtime" ]; then
-		say "dockerd (pid $pid): default runtime $wrapper_runtime (CAP_SYS_RESOURCE is not in this machine's bounding set), reloading"
+		log "dockerd (pid $pid): default runtime $wrapper_runtime (CAP_SYS_RESOURCE is not in this machine's bounding set), reloading"
 		kill -HUP "$pid"
 		local waited=0
 		until [ "$(default_runtime)" = "$wrapper_runtime" ]; do
@@ -145,29 +139,29 @@ if ! command -v dockerd >/dev/null 2>&1; then
 	# pattern selects it (and its version) by a regular expression.
 	version_re=$(printf '%s' "$DOCKER_ENGINE_VERSION" | sed -e 's/[.+~^$*]/\\&/g')
 	engine="?and(?name(^docker[.]io\$),?version(^$version_re))"
-	say "installing Debian's Docker engine $DOCKER_ENGINE_VERSION"
+	log "installing Debian's Docker engine $DOCKER_ENGINE_VERSION"
 	start=$(date +%s)
 	export DEBIAN_FRONTEND=noninteractive
 	apt_opts="-o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confold"
 	# shellcheck disable=SC2086 # apt_opts is a list of words
 	apt-get install -y -q --no-install-recommends $apt_opts "$engine" >"$log_dir/apt.log" 2>&1 ||
-		say "apt-get install failed (see $log_dir/apt.log)"
+		log "apt-get install failed (see $log_dir/apt.log)"
 	if ! command -v dockerd >/dev/null 2>&1; then
 		# A stale package list is the usual cause: refresh once and retry.
 		# shellcheck disable=SC2086
-		apt-get update -q $apt_opts >>"$log_dir/apt.log" 2>&1 || say "apt-get update failed (see $log_dir/apt.log)"
+		apt-get update -q $apt_opts >>"$log_dir/apt.log" 2>&1 || log "apt-get update failed (see $log_dir/apt.log)"
 		# shellcheck disable=SC2086
 		apt-get install -y -q --no-install-recommends $apt_opts "$engine" >>"$log_dir/apt.log" 2>&1 ||
-			say "apt-get install failed (see $log_dir/apt.log)"
+			log "apt-get install failed (see $log_dir/apt.log)"
 	fi
 	# A pattern that matches no version installs nothing and still exits 0.
 	command -v dockerd >/dev/null 2>&1 ||
 		die "Debian offers no Docker engine $DOCKER_ENGINE_VERSION* (see $log_dir/apt.log); if Debian moved on, update DOCKER_ENGINE_VERSION in tests/harness/versions.env"
-	say "installed the Docker engine in $(($(date +%s) - start))s"
+	log "installed the Docker engine in $(($(date +%s) - start))s"
 fi
 case "$(package_version_of "$(command -v dockerd)")" in
 "" | "$DOCKER_ENGINE_VERSION"*) ;; # a dockerd not from Debian is the user's choice
-*) say "warning: dockerd is $(package_version_of "$(command -v dockerd)"), not the pinned $DOCKER_ENGINE_VERSION" ;;
+*) log "warning: dockerd is $(package_version_of "$(command -v dockerd)"), not the pinned $DOCKER_ENGINE_VERSION" ;;
 esac
 command -v docker >/dev/null 2>&1 || die "dockerd is installed but the docker client is not on PATH"
 
@@ -178,10 +172,10 @@ fi
 
 if ! pgrep -x dockerd >/dev/null 2>&1; then
 	if needs_runc_wrapper; then
-		say "CAP_SYS_RESOURCE is not in this machine's bounding set: dockerd's default runtime is $wrapper_runtime"
+		log "CAP_SYS_RESOURCE is not in this machine's bounding set: dockerd's default runtime is $wrapper_runtime"
 		install_runc_wrapper >/dev/null
 	fi
-	say "starting dockerd (log: $log_file)"
+	log "starting dockerd (log: $log_file)"
 	# setsid: the daemon outlives the make target that started it. It keeps
 	# none of the caller's open files: a lock held by whoever ran the target
 	# (flock on the test lock) would otherwise stay held as long as dockerd runs.
@@ -203,6 +197,6 @@ until daemon_answers; do
 	sleep 1
 	waited=$((waited + 1))
 done
-say "Docker daemon answers after ${waited}s: $(docker version --format 'server {{.Server.Version}}')"
+log "Docker daemon answers after ${waited}s: $(docker version --format 'server {{.Server.Version}}')"
 # Started with the wrapper already registered; make sure it took effect.
 ensure_runc_wrapper

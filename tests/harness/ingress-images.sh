@@ -23,9 +23,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-prog=ingress-images
-# shellcheck source=real-cluster-lib.sh
-. "$here/real-cluster-lib.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+real_cluster_setup
 
 standin=$here/ingress-standin
 # A name under the reserved .test domain: these images exist only locally.

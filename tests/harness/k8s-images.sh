@@ -20,9 +20,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-prog=k8s-images
-# shellcheck source=real-cluster-lib.sh
-. "$here/real-cluster-lib.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+real_cluster_setup
 
 k8s_version=$CLUSTER_KUBERNETES_VERSION
 arch=amd64

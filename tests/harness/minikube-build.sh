@@ -18,8 +18,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=versions.env
-. "$here/versions.env"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 # The product's pinned release is the one tested: read, never repeated.
 version=$(sed -n 's/^minikube_install_version: *"\{0,1\}\(v[0-9][0-9.]*\)"\{0,1\} *$/\1/p' \
@@ -29,19 +29,13 @@ if [ -z "$version" ]; then
 	exit 1
 fi
 
-cache=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}/minikube/$version
+cache=$cache_root/minikube/$version
 bin=$cache/minikube
 
 if [ "${1:-}" = "--paths" ]; then
 	printf 'MINIKUBE_BIN=%s\n' "$bin"
 	exit 0
 fi
-
-log() { printf 'minikube-build: %s\n' "$*" >&2; }
-die() {
-	log "error: $*"
-	exit 1
-}
 
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
 	export PATH=$PATH:/usr/local/go/bin

@@ -11,9 +11,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-prog=netpol-images
-# shellcheck source=real-cluster-lib.sh
-. "$here/real-cluster-lib.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+real_cluster_setup
 
 version=$REAL_CLUSTER_KUBE_ROUTER_VERSION
 bin_dir=$real_cache/kube-router-$version/bin

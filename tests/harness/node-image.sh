@@ -17,9 +17,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-prog=node-image
-# shellcheck source=real-cluster-lib.sh
-. "$here/real-cluster-lib.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+real_cluster_setup
 
 context=$here/node-image
 crictl_dir=$real_cache/crictl-$REAL_CLUSTER_CRICTL_VERSION/bin

@@ -11,9 +11,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-prog=postgres-image
-# shellcheck source=real-cluster-lib.sh
-. "$here/real-cluster-lib.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+real_cluster_setup
 
 context=$here/postgres-image
 trixie_image=sre-minikube-test/debian:13

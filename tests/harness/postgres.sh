@@ -19,18 +19,12 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=SCRIPTDIR/versions.env
-. "$here/versions.env"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 major=${POSTGRES_VERSION%%.*}
 bin=/usr/lib/postgresql/$major/bin
 package=postgresql-$major
-
-say() { printf 'postgres: %s\n' "$*" >&2; }
-die() {
-	say "ERROR: $*"
-	exit 1
-}
 
 # Run a server command as the postgres user when we are root.
 as_owner() {
@@ -58,7 +52,7 @@ ensure_installed() {
 	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 		die "$package $POSTGRES_VERSION is not installed (found '${version:-none}'); install it or run as root on Debian"
 	fi
-	say "installing $package=$POSTGRES_VERSION"
+	log "installing $package=$POSTGRES_VERSION"
 	# A fresh machine may have no package lists yet: refresh them once.
 	if ! apt_install "$package=$POSTGRES_VERSION"; then
 		apt-get update -q -o DPkg::Lock::Timeout=600 >&2 || die "apt-get update failed"
@@ -110,7 +104,7 @@ up() {
 		--auth-host scram-sha-256 --auth-local peer --encoding UTF8 --locale C.UTF-8 >"$dir/initdb.log" 2>&1 ||
 		die "initdb failed: $(tail -n 20 "$dir/initdb.log")"
 	start_server "$dir"
-	say "serving on 127.0.0.1:$(cat "$dir/port") from $dir"
+	log "serving on 127.0.0.1:$(cat "$dir/port") from $dir"
 	echo "$dir"
 }
 

@@ -12,10 +12,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-prog=real-cluster-selftest
 export REAL_CLUSTER_PROFILE=${REAL_CLUSTER_SELFTEST_PROFILE:-sre-real-selftest}
-# shellcheck source=real-cluster-lib.sh
-. "$here/real-cluster-lib.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+real_cluster_setup
 
 profile=$REAL_CLUSTER_PROFILE
 addons=${REAL_CLUSTER_SELFTEST_ADDONS:-1}

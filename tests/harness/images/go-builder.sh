@@ -9,16 +9,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-harness=$(dirname "$here")
-# shellcheck source=SCRIPTDIR/../versions.env
-. "$harness/versions.env"
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 
-cache=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}/go-builder
-say() { printf 'go-builder: %s\n' "$*" >&2; }
-die() {
-	say "ERROR: $*"
-	exit 1
-}
+cache=$cache_root/go-builder
 
 "$harness/base-images.sh" bookworm
 
@@ -29,7 +23,7 @@ version="go$GO_TOOLCHAIN_VERSION-$base_version-$dockerfile_digest"
 current=$(docker image inspect --format '{{ index .Config.Labels "sre-minikube.go-builder.version" }}' \
 	"$GO_BUILDER_IMAGE" 2>/dev/null || echo none)
 if [ "$current" = "$version" ]; then
-	say "$GO_BUILDER_IMAGE is up to date ($version)"
+	log "$GO_BUILDER_IMAGE is up to date ($version)"
 	exit 0
 fi
 
@@ -38,7 +32,7 @@ context="$cache/go$GO_TOOLCHAIN_VERSION"
 if [ ! -x "$context/go/bin/go" ]; then
 	command -v go >/dev/null 2>&1 || die "a Go toolchain on PATH is needed to fetch the toolchain module"
 	module="golang.org/toolchain@v0.0.1-go$GO_TOOLCHAIN_VERSION.linux-amd64"
-	say "fetching $module from the Go module proxy"
+	log "fetching $module from the Go module proxy"
 	zip=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go mod download -json "$module" |
 		python3 -c 'import json, sys; print(json.load(sys.stdin)["Zip"])')
 	[ -s "$zip" ] || die "go mod download $module gave no zip"
@@ -75,4 +69,4 @@ docker build --quiet \
 	-f "$here/go-builder.Dockerfile" -t "$GO_BUILDER_IMAGE" "$context" >/dev/null
 docker run --rm "$GO_BUILDER_IMAGE" go version | grep -q "go$GO_TOOLCHAIN_VERSION " ||
 	die "$GO_BUILDER_IMAGE does not run go $GO_TOOLCHAIN_VERSION"
-say "$GO_BUILDER_IMAGE ($version) built in $(($(date +%s) - start))s"
+log "$GO_BUILDER_IMAGE ($version) built in $(($(date +%s) - start))s"

@@ -16,13 +16,11 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-harness=$(dirname "$here")
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 top=$(cd "$harness/../.." && pwd)
-# shellcheck source=SCRIPTDIR/../versions.env
-. "$harness/versions.env"
 
 archive=${1:?usage: node-go-builder.sh ARCHIVE}
-say() { printf 'node-go-builder: %s\n' "$*" >&2; }
 
 "$here/go-builder.sh" >&2
 
@@ -46,7 +44,7 @@ if ! docker image inspect "$image" >/dev/null 2>&1; then
 		--build-arg BASE="$GO_BUILDER_IMAGE" \
 		--build-arg GOPROXY="$("$harness/docker-go-proxy.sh" url)" \
 		-f "$here/node-go-builder.Dockerfile" -t "$image" "$context" >/dev/null
-	say "built $image in $(($(date +%s) - start)) s"
+	log "built $image in $(($(date +%s) - start)) s"
 fi
 
 # docker save names the image after the reference it is given; the archive
@@ -80,4 +78,4 @@ with tarfile.open(path, "w") as dst:
         dst.addfile(member, io.BytesIO(data))
 PY
 mv "$archive.tmp" "$archive"
-say "saved $image as $GO_BUILDER_IMAGE in $archive"
+log "saved $image as $GO_BUILDER_IMAGE in $archive"

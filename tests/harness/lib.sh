@@ -1,19 +1,19 @@
-# Shared by the real cluster's harness scripts (real-cluster.sh,
-# node-image.sh, k8s-images.sh); sourced, never run. The sourcing script sets
-# `here` (this directory) and `prog` (its log prefix) first.
+# The harness scripts' one library; sourced, never run. A script beside it
+# sources it with
+#   here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+#   . "$here/lib.sh"          (from images/: . "$here/../lib.sh")
+# It reads versions.env and sets `harness` (this directory), `cache_root`
+# (the machine's cache of built tools and images) and `prog` (the prefix of
+# log lines: the script's name without .sh, unless the script set it first).
+# The real cluster's scripts call real_cluster_setup after sourcing it.
 # shellcheck shell=bash
 
-: "${here:?set here before sourcing real-cluster-lib.sh}" "${prog:?set prog before sourcing real-cluster-lib.sh}"
-# shellcheck source=versions.env
-. "$here/versions.env"
+harness=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+prog=${prog:-$(basename "$0" .sh)}
+# shellcheck source=SCRIPTDIR/versions.env
+. "$harness/versions.env"
 
 cache_root=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}
-# Binaries built from Go modules for the node and the images, one directory
-# per tool and version; the images themselves live in Docker.
-real_cache=$cache_root/real-cluster
-# minikube's own home: its caches (Kubernetes binaries, images), profiles,
-# machines and the kubeconfig of the real cluster.
-export MINIKUBE_HOME=${REAL_CLUSTER_MINIKUBE_HOME:-$real_cache/home}
 
 log() { printf '%s: %s\n' "$prog" "$*" >&2; }
 die() {
@@ -36,12 +36,24 @@ use_go() {
 	export GOFLAGS="${GOFLAGS:-} -trimpath"
 }
 
-# Scratch space of this run, made here in the calling shell so that the
-# directories that command substitutions create in it go too, however the
-# run ends. Builds move their results out of it (same file system).
-mkdir -p "$real_cache"
-run_scratch=$(mktemp -d "$real_cache/.scratch.XXXXXX")
-trap 'rm -rf "$run_scratch"' EXIT
+# The real cluster (real-cluster.sh and what it builds) from here on.
+
+# Binaries built from Go modules for the node and the images, one directory
+# per tool and version; the images themselves live in Docker.
+real_cache=$cache_root/real-cluster
+
+# real_cluster_setup: point minikube at the real cluster's home and make the
+# scratch space of this run, in the calling shell so that the directories
+# that command substitutions create in it go too, however the run ends.
+# Builds move their results out of it (same file system).
+real_cluster_setup() {
+	# minikube's own home: its caches (Kubernetes binaries, images),
+	# profiles, machines and the kubeconfig of the real cluster.
+	export MINIKUBE_HOME=${REAL_CLUSTER_MINIKUBE_HOME:-$real_cache/home}
+	mkdir -p "$real_cache"
+	run_scratch=$(mktemp -d "$real_cache/.scratch.XXXXXX")
+	trap 'rm -rf "$run_scratch"' EXIT
+}
 
 # new_scratch LABEL: print a new temporary directory of this run.
 new_scratch() {
@@ -143,10 +155,10 @@ docker_build() {
 }
 
 # The Kubernetes and etcd binaries of the harness's build (cluster-build.sh).
-kube_bin() { "$here/cluster-build.sh" --paths | sed -n 's/^CLUSTER_KUBERNETES_BIN=//p'; }
-etcd_bin() { "$here/cluster-build.sh" --paths | sed -n 's/^CLUSTER_ETCD_BIN=//p'; }
+kube_bin() { "$harness/cluster-build.sh" --paths | sed -n 's/^CLUSTER_KUBERNETES_BIN=//p'; }
+etcd_bin() { "$harness/cluster-build.sh" --paths | sed -n 's/^CLUSTER_ETCD_BIN=//p'; }
 # The real minikube binary (minikube-build.sh).
-minikube_bin() { "$here/minikube-build.sh" --paths | sed -n 's/^MINIKUBE_BIN=//p'; }
+minikube_bin() { "$harness/minikube-build.sh" --paths | sed -n 's/^MINIKUBE_BIN=//p'; }
 
 # drop_older_builds REF: remove the other tags of REF's repository (earlier
 # builds), except those a container still uses.
