@@ -77,6 +77,7 @@ def write(output: Path, release: str | None = None) -> bool:
 
 
 def release_version(text: str) -> str:
+    """Argparse type: a release version such as v1.38.1 (the release mirror takes it too)."""
     if not VERSION_RE.fullmatch(text):
         raise argparse.ArgumentTypeError(f"not a release version (vX.Y.Z): {text!r}")
     return text

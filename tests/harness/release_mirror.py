@@ -37,7 +37,6 @@ import http.server
 import json
 import os
 import platform
-import re
 import signal
 import socket
 import subprocess
@@ -59,17 +58,9 @@ ASSETS = (
     "minikube-darwin-arm64",
     "minikube-windows-amd64.exe",
 )
-VERSION_RE = re.compile(r"v[0-9]+\.[0-9]+\.[0-9]+")
 # platform.machine() -> the CPU name of minikube's Linux assets.
 HOST_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
 START_TIMEOUT_SECONDS = 10
-
-
-def release_version(text: str) -> str:
-    """Argparse type: a release version such as v1.38.1."""
-    if not VERSION_RE.fullmatch(text):
-        raise argparse.ArgumentTypeError(f"not a release version (vX.Y.Z): {text!r}")
-    return text
 
 
 def real_release(binary: Path) -> tuple[str, str]:
@@ -77,7 +68,7 @@ def real_release(binary: Path) -> tuple[str, str]:
     version = subprocess.run(
         [str(binary), "version", "--short"], capture_output=True, text=True, check=True, timeout=60
     ).stdout.strip()
-    if not VERSION_RE.fullmatch(version):
+    if not build_double.VERSION_RE.fullmatch(version):
         raise SystemExit(f"{binary} reports {version!r}, not a release version")
     arch = HOST_ARCH.get(platform.machine().lower())
     if arch is None:
@@ -292,14 +283,18 @@ def main(argv: list[str] | None = None) -> int:
         if name in ("start", "serve"):
             sub.add_argument(
                 "--interrupt",
-                type=release_version,
+                type=build_double.release_version,
                 action="append",
                 default=[],
                 help="cut this version's downloads short",
             )
         if name == "start":
             sub.add_argument(
-                "--release", type=release_version, action="append", required=True, help="a version to publish"
+                "--release",
+                type=build_double.release_version,
+                action="append",
+                required=True,
+                help="a version to publish",
             )
             sub.add_argument(
                 "--real", type=Path, help="publish this real minikube as this host's asset of the version it reports"
