@@ -1,3 +1,7 @@
+# The test cluster: a real control plane with kwok's simulated nodes
+# (tests/harness/cluster.sh), under the minikube test double, app_deploy's
+# scenario, the verify stage's end-to-end test and the benchmark.
+
 ##@ Test cluster (docs/test-cluster.md)
 
 # The harness reads SRE_CLUSTER_NAME, SRE_CLUSTER_NODES, SRE_CLUSTER_CONTEXT,
@@ -24,11 +28,3 @@ test-cluster: ## Test the cluster harness: two clusters, no-op re-up, loopback o
 	tests/harness/cluster-selftest.sh
 
 TEST_TARGETS += test-cluster
-
-##@ Role app_deploy (docs/app_deploy.md)
-
-.PHONY: test-app-deploy
-test-app-deploy: $(VENV_STAMP) ## Molecule scenario app_deploy on its own test cluster
-	molecule test -s app_deploy
-
-TEST_TARGETS += test-app-deploy

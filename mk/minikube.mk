@@ -1,12 +1,12 @@
 # The real minikube binary (built from source), the contract the roles rely
-# on (tests/minikube_contract) and the recordings of the real binary that
-# the test double is held to.
+# on (tests/minikube_contract), the recordings of the real binary that the
+# test double is held to, and the double's own tests (tests/doubles).
 
 ##@ minikube: the real binary and its contract (docs/minikube-double.md)
 
 MINIKUBE_CONTRACT_DIR := tests/minikube_contract
 
-.PHONY: minikube-build minikube-record test-minikube-contract
+.PHONY: minikube-build minikube-record test-minikube-contract test-minikube-double
 minikube-build: ## Build the real minikube (the product's pinned version) from the Go module proxy, once per machine
 	@start=$$(date +%s); \
 	tests/harness/minikube-build.sh >/dev/null; \
@@ -20,7 +20,12 @@ test-minikube-contract: $(VENV_STAMP) docker-up minikube-build cluster-build ## 
 	python -m pytest -p no:cacheprovider -q $(MINIKUBE_CONTRACT_DIR); \
 	echo "test-minikube-contract: took $$(( $$(date +%s) - start ))s"
 
-TEST_TARGETS += test-minikube-contract
+test-minikube-double: $(VENV_STAMP) docker-up cluster-build ## pytest: the minikube test double (its state, control plane and cluster cases)
+	@start=$$(date +%s); \
+	python -m pytest tests/doubles -q; \
+	echo "test-minikube-double: pytest took $$(( $$(date +%s) - start ))s"
+
+TEST_TARGETS += test-minikube-contract test-minikube-double
 
 .PHONY: test-minikube-contract-real
 test-minikube-contract-real: $(VENV_STAMP) ## The contract suite with its cluster cases on a real minikube cluster too (make real-cluster-up)

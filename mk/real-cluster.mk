@@ -38,8 +38,7 @@ real-cluster-netpol: ## Enforce NetworkPolicies on the real profile (kube-router
 	$(REAL_CLUSTER_SH) netpol
 
 # The runc wrapper is part of every container start on the test machines
-# (docker-up.sh); its unit tests are quick and run with `make test`. The
-# real cluster itself is not part of `make test`.
+# (docker-up.sh); its unit tests are quick and run with `make test`.
 .PHONY: test-runc-wrapper
 test-runc-wrapper: $(VENV_STAMP) ## Unit tests of the harness dockerd's runc wrapper (tests/harness/runc-wrapper.py)
 	python -m pytest -q -p no:cacheprovider tests/harness/runc-wrapper-test.py
