@@ -22,12 +22,7 @@ top=$(cd "$here/../.." && pwd)
 . "$here/versions.env"
 
 # The product's pinned release is the one tested: read, never repeated.
-version=$(sed -n 's/^minikube_install_version: *"\{0,1\}\(v[0-9][0-9.]*\)"\{0,1\} *$/\1/p' \
-	"$top/roles/minikube_install/defaults/main.yml")
-if [ -z "$version" ]; then
-	echo "minikube-build: cannot read minikube_install_version from roles/minikube_install/defaults/main.yml" >&2
-	exit 1
-fi
+version=$(python3 "$top/tools/product_facts.py" minikube-version) || exit 1
 
 cache=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}/minikube/$version
 bin=$cache/minikube
