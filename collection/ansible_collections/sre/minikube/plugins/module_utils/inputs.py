@@ -141,6 +141,17 @@ RULES = {
             rf"{_PRINTABLE}+",
         ),
         Rule(
+            "absolute_path",
+            "an absolute path without control characters (no newline, tab or NUL), starting with '/' (e.g. /etc/hosts)",
+            rf"/{_PRINTABLE}*",
+        ),
+        Rule(
+            "interface_name",
+            "a network interface name: 1 to 15 letters, digits, '_', '.' and '-', starting with a letter or digit"
+            " (e.g. br-1a2b3c4d5e6f)",
+            r"[A-Za-z0-9][A-Za-z0-9_.-]{0,14}",
+        ),
+        Rule(
             "text",
             "one line of text without control characters (no newline, tab or NUL)",
             rf"{_PRINTABLE}*",
