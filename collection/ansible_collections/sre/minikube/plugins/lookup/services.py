@@ -11,7 +11,7 @@ version_added: 1.0.0
 description:
   - Reads C(services.yml) of the services' build context (the C(apps) directory) and returns its list of services,
     each a dict (C(name), C(port), C(component), C(callers), C(public), C(database), C(env)).
-  - Without a term it reads the stack's own list, found through the collection (not through the role that asks):
+  - Without a term it reads the stack's own list, found through the collection (not through the role that asks) as
     the built collection's C(playbooks/apps/services.yml), or in a clone, whose collection lies in
     C(collection/ansible_collections/sre/minikube), C(apps/services.yml) at the clone's top.
   - Fails, naming the file and what is wrong, when there is no such file or it holds no C(services) list of
