@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import pathlib
 
 import pytest
 from ansible.errors import AnsibleLookupError
@@ -49,10 +50,8 @@ def test_the_collections_own_list_first(tmp_path):
 
 def test_this_clone():
     """The lookup without a term reads the list at the top of this clone."""
-    top = os.path.dirname(services.COLLECTION_DIR)
-    for _ in range(3):
-        top = os.path.dirname(top)
-    expected = services.read(os.path.join(top, "apps", "services.yml"))
+    top = pathlib.Path(services.COLLECTION_DIR).parents[3]
+    expected = services.read(str(top / "apps" / "services.yml"))
     assert LookupModule().run([], variables={})[0] == expected
     assert "invoice-app" in services.names(expected)
 
