@@ -111,7 +111,7 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint and antsibull-
 .PHONY: unit
 unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render and the roles' input checks
 	python -m pytest -q -p no:cacheprovider tests/test_python_check.py tests/test_become_check.py tests/test_services_render.py \
-		tests/test_role_inputs.py
+		tests/test_role_inputs.py tests/test_resolver_backends.py
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 
 .PHONY: sanity

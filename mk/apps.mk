@@ -5,8 +5,8 @@ include tests/harness/versions.env
 # The services, each a Go module of its own (apps/services.yml lists them),
 # and the module of the packages they share (apps/common, taken by each
 # service through a replace directive).
-APPS_SERVICES := $(shell python3 -c 'import sys, yaml; print(*(s["name"] for s in yaml.safe_load(open(sys.argv[1]))["services"]))' apps/services.yml)
-APPS_DIRS = $(or $(addprefix apps/,$(APPS_SERVICES)),$(error no service read from apps/services.yml (python3 with PyYAML reads it)))
+APPS_SERVICES := $(shell python3 tools/product_facts.py services)
+APPS_DIRS = $(or $(addprefix apps/,$(APPS_SERVICES)),$(error no service read from apps/services.yml (tools/product_facts.py services, python3 with PyYAML)))
 APPS_MODULES = apps/common $(APPS_DIRS)
 APPS_E2E := tests/e2e/apps
 APPS_PYTEST := python -m pytest -p no:cacheprovider -q

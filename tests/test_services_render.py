@@ -17,13 +17,17 @@ import os
 import pathlib
 import secrets
 import subprocess
+import sys
 
 import local_playbook
 import pytest
 import yaml
 
 TOP = pathlib.Path(__file__).resolve().parent.parent
-SERVICES = yaml.safe_load((TOP / "apps" / "services.yml").read_text())["services"]
+sys.path.insert(0, str(TOP / "tools"))
+import product_facts  # noqa: E402
+
+SERVICES = product_facts.services()
 NAMESPACE = "invoice"
 
 PLAYBOOK = """

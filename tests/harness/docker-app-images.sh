@@ -21,8 +21,7 @@ repo=$(cd "$here/../.." && pwd)
 
 apps=("$@")
 if [ "${#apps[@]}" -eq 0 ]; then
-	mapfile -t apps < <(python3 -c 'import sys, yaml; print(*(s["name"] for s in yaml.safe_load(open(sys.argv[1]))["services"]), sep="\n")' \
-		"$repo/apps/services.yml")
+	mapfile -t apps < <(python3 "$repo/tools/product_facts.py" services)
 	[ "${#apps[@]}" -gt 0 ] || die "no service read from apps/services.yml (see the error above)"
 fi
 dirs=()

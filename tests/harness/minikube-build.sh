@@ -22,9 +22,7 @@ top=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 
 # The product's pinned release is the one tested: read, never repeated.
-version=$(sed -n 's/^minikube_install_version: *"\{0,1\}\(v[0-9][0-9.]*\)"\{0,1\} *$/\1/p' \
-	"$top/roles/minikube_install/defaults/main.yml")
-[ -n "$version" ] || die "cannot read minikube_install_version from roles/minikube_install/defaults/main.yml"
+version=$(python3 "$top/tools/product_facts.py" minikube-version) || exit 1
 
 cache=$cache_root/minikube/$version
 bin=$cache/minikube

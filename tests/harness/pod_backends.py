@@ -60,7 +60,10 @@ APPS_DIR = Path(os.environ.get("SRE_POD_BACKENDS_APPS_DIR") or TOP / "apps")
 # The services, as apps/services.yml declares them: each app's directory, and
 # the database of each service with one (its name with '_' for '-', as
 # roles/app_deploy names it on the server).
-SERVICES = yaml.safe_load((APPS_DIR / "services.yml").read_text())["services"]
+sys.path.insert(0, str(TOP / "tools"))
+import product_facts  # noqa: E402
+
+SERVICES = product_facts.services(APPS_DIR / "services.yml")
 APPS = {service["name"]: APPS_DIR / service["name"] for service in SERVICES}
 DATABASES = {s["name"]: s["name"].replace("-", "_") for s in SERVICES if s.get("database")}
 POSTGRES_SH = HERE / "postgres.sh"

@@ -18,16 +18,14 @@ import contract
 import pytest
 
 sys.path.insert(0, os.path.join(contract.TOP, "collection"))
+sys.path.insert(0, os.path.join(contract.TOP, "tools"))
 
+import product_facts  # noqa: E402
 from ansible_collections.sre.minikube.plugins.module_utils import platform as mk_platform  # noqa: E402
 
 
 def pinned_version() -> str:
-    defaults = os.path.join(contract.TOP, "roles", "minikube_install", "defaults", "main.yml")
-    with open(defaults, encoding="utf-8") as handle:
-        match = re.search(r'^minikube_install_version:\s*"?(v[0-9.]+)"?\s*$', handle.read(), re.MULTILINE)
-    assert match, f"no minikube_install_version in {defaults}"
-    return match.group(1)
+    return product_facts.minikube_version()
 
 
 def pinned_checksums(version: str) -> set[str]:

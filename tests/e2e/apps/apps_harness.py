@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -23,12 +24,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import yaml
-
 REPO = Path(__file__).resolve().parents[3]
 HARNESS = REPO / "tests" / "harness"
 # The services' names, as apps/services.yml declares them (each a directory of apps/).
-APPS = tuple(s["name"] for s in yaml.safe_load((REPO / "apps" / "services.yml").read_text())["services"])
+sys.path.insert(0, str(REPO / "tools"))
+import product_facts  # noqa: E402
+
+APPS = tuple(product_facts.service_names())
 SEEDED = {"I1": ("12.15", "EUR"), "I2": ("10.25", "GBP"), "I3": ("66.13", "DKK")}
 
 

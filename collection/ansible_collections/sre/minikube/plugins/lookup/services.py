@@ -11,8 +11,9 @@ version_added: 1.0.0
 description:
   - Reads C(services.yml) of the services' build context (the C(apps) directory) and returns its list of services,
     each a dict (C(name), C(port), C(component), C(callers), C(public), C(database), C(env)).
-  - Without a term it looks where the stack keeps the file, relative to the role that asks (C(role_path)), first at the
-    top of a clone (C(apps/services.yml)), then in the installed collection (C(playbooks/apps/services.yml)).
+  - Without a term it reads the stack's own list, found through the collection (not through the role that asks) as
+    the built collection's C(playbooks/apps/services.yml), or in a clone, whose collection lies in
+    C(collection/ansible_collections/sre/minikube), C(apps/services.yml) at the clone's top.
   - Fails, naming the file and what is wrong, when there is no such file or it holds no C(services) list of
     named entries. The roles check every entry's values themselves (they also take a list given directly).
 author:
@@ -46,40 +47,9 @@ _raw:
       env: {}
 """
 
-import os  # noqa: E402
-
-import yaml  # noqa: E402
 from ansible.errors import AnsibleLookupError  # noqa: E402
 from ansible.plugins.lookup import LookupBase  # noqa: E402
-
-FILE = "services.yml"
-# Where the build context is, relative to a role of the stack: a clone keeps
-# roles/ beside apps/, the collection artifact keeps it as playbooks/apps.
-ROLE_RELATIVE = (("..", "..", "apps"), ("..", "..", "playbooks", "apps"))
-
-
-def candidates(terms, role_path):
-    """The services.yml files to try, in order."""
-    if terms:
-        return [os.path.join(terms[0], FILE)]
-    if not role_path:
-        raise AnsibleLookupError("services: name the build context (the apps directory) outside a role")
-    return [os.path.normpath(os.path.join(role_path, *parts, FILE)) for parts in ROLE_RELATIVE]
-
-
-def read(path):
-    """The list of services in PATH, or an AnsibleLookupError saying what is wrong."""
-    with open(path, encoding="utf-8") as handle:
-        try:
-            document = yaml.safe_load(handle)
-        except yaml.YAMLError as error:
-            raise AnsibleLookupError(f"services: {path} is not YAML: {error}") from None
-    services = document.get("services") if isinstance(document, dict) else None
-    if not isinstance(services, list) or not all(
-        isinstance(entry, dict) and isinstance(entry.get("name"), str) for entry in services
-    ):
-        raise AnsibleLookupError(f"services: {path} must hold `services:`, a list of entries each with a name")
-    return services
+from ansible_collections.sre.minikube.plugins.module_utils import services  # noqa: E402
 
 
 class LookupModule(LookupBase):
@@ -87,8 +57,8 @@ class LookupModule(LookupBase):
         self.set_options(var_options=variables, direct=kwargs)
         if len(terms) > 1:
             raise AnsibleLookupError(f"services: give at most one build context, not {terms!r}")
-        tried = candidates(terms, (variables or {}).get("role_path"))
-        for path in tried:
-            if os.path.isfile(path):
-                return [read(path)]
-        raise AnsibleLookupError(f"services: no services list at {' or '.join(tried)}")
+        try:
+            path = services.context_file(terms[0]) if terms else services.default_file()
+            return [services.read(path)]
+        except services.ServicesFileError as error:
+            raise AnsibleLookupError(f"services: {error}") from None

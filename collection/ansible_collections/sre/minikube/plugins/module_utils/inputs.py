@@ -15,8 +15,10 @@ from __future__ import annotations
 import ipaddress
 import re
 
-_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
-_DNS_NAME = rf"(?=.{{1,253}}\Z){_LABEL}(\.{_LABEL})*"
+# The DNS-1123 label, the one place it is written: Kubernetes names and
+# namespaces, DNS names, label key prefixes (module_utils/k8s_deploy.py).
+DNS_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
+_DNS_NAME = rf"(?=.{{1,253}}\Z){DNS_LABEL}(\.{DNS_LABEL})*"
 _COMPONENT = r"[a-z0-9]+([._-]+[a-z0-9]+)*"
 # host[:port][/path]
 _REGISTRY = rf"{_COMPONENT}(:[0-9]{{1,5}})?(/{_COMPONENT})*"
@@ -71,7 +73,7 @@ RULES = {
             "dns_label",
             "a DNS-1123 label: 1 to 63 lower-case letters, digits and '-', starting and ending with a letter or digit"
             " (e.g. invoice)",
-            _LABEL,
+            DNS_LABEL,
         ),
         Rule(
             "dns_name",
@@ -141,6 +143,17 @@ RULES = {
             rf"{_PRINTABLE}+",
         ),
         Rule(
+            "absolute_path",
+            "an absolute path without control characters (no newline, tab or NUL), starting with '/' (e.g. /etc/hosts)",
+            rf"/{_PRINTABLE}*",
+        ),
+        Rule(
+            "interface_name",
+            "a network interface name: 1 to 15 letters, digits, '_', '.' and '-', starting with a letter or digit"
+            " (e.g. br-1a2b3c4d5e6f)",
+            r"[A-Za-z0-9][A-Za-z0-9_.-]{0,14}",
+        ),
+        Rule(
             "text",
             "one line of text without control characters (no newline, tab or NUL)",
             rf"{_PRINTABLE}*",
@@ -179,7 +192,7 @@ RULES = {
         Rule(
             "namespaced_name",
             "namespace/name: a DNS-1123 label, '/', then a lower-case DNS name (e.g. ingress-nginx/controller)",
-            rf"{_LABEL}/{_DNS_NAME}",
+            rf"{DNS_LABEL}/{_DNS_NAME}",
         ),
     )
 }

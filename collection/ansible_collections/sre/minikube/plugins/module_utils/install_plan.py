@@ -8,9 +8,10 @@ install directory or its nearest existing parent, the installed binary's
 version, the minikube that PATH runs first, Docker) and this file makes the
 decisions: the settings' checks (each value matched as a whole, before
 anything runs), the release asset, its URL and the checksum to verify it
-against (never one fetched over plain http), whether writing needs privilege escalation, how the
-installed version compares with the requested one, and the messages that
-say what to change.
+against (never one fetched over plain http), how the installed version
+compares with the requested one, and the messages that say what to change.
+Whether writing the binary needs privilege escalation is the privilege
+check's decision (module_utils/privileges.py, write_access), asked here.
 
 The functions take what they look at as arguments (a ``runner`` for
 commands, plain values for the rest) so that the unit tests drive them with
@@ -25,7 +26,7 @@ import subprocess
 
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, together
 from ansible_collections.sre.minikube.plugins.module_utils.platform import UnsupportedPlatformError, describe
-from ansible_collections.sre.minikube.plugins.module_utils.privileges import can_write, nearest_existing
+from ansible_collections.sre.minikube.plugins.module_utils.privileges import write_access
 
 _VERSION = re.compile(r"v[0-9]+\.[0-9]+\.[0-9]+")
 # A base URL is printable ASCII (percent-encode the rest): no space, tab,
@@ -214,23 +215,24 @@ def release(platform_facts, version, base_url, sha256, checksums):
 # ---------------------------------------------------------------- install directory
 
 
-def locate(install_dir, exists=None, isdir=None, writable=None):
+def locate(install_dir, uid, exists=None, isdir=None, writable=None):
     """Where the binary goes and whether writing there needs privilege escalation.
 
     ``install_dir`` is already expanded (``~`` resolved for the connecting
-    user). A missing directory is created in its nearest existing parent,
-    so that parent's permissions decide. Raises PlanError when the path
-    exists but is not a directory.
+    user, whose id is ``uid``). Escalation is needed exactly when the
+    privilege check's write_access() says the user cannot write there (a
+    missing directory counts as created in its nearest existing parent).
+    Raises PlanError when the path exists but is not a directory.
     """
-    exists, isdir, writable = exists or os.path.exists, isdir or os.path.isdir, writable or can_write
+    exists, isdir = exists or os.path.exists, isdir or os.path.isdir
     path = install_dir.rstrip("/") or "/"
     if exists(path) and not isdir(path):
         raise PlanError(f"minikube_install_dir {install_dir} exists on this host but is not a directory.")
-    nearest = nearest_existing(path, exists)
+    access = write_access(path, uid, writable=writable, exists=exists)
     return {
         "dir": path,
-        "exists": nearest == path,
-        "become": not writable(nearest),
+        "exists": access["nearest"] == path,
+        "become": not access["writable"],
         "binary": os.path.join(path, "minikube"),
     }
 
@@ -337,7 +339,7 @@ def plan(params, system, machine, environ, runner=None):
         raise PlanError(str(error)) from None
     result = {"platform": platform_facts}
     result.update(release(platform_facts, params["version"], params["base_url"], params["sha256"], params["checksums"]))
-    place = locate(os.path.expanduser(params["dir"]))
+    place = locate(os.path.expanduser(params["dir"]), os.geteuid())
 
     # The two commands a re-run cannot do without run side by side.
     minikube = Minikube(place["binary"], runner)

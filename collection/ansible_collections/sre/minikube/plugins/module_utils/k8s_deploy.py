@@ -54,6 +54,8 @@ import re
 import secrets
 import string
 
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import DNS_LABEL, RULES
+
 # The generated values: letters and digits, safe inside a URL.
 PASSWORD_CHARACTERS = string.ascii_letters + string.digits
 # Bookkeeping of the API server, left out of the returned objects and diffs.
@@ -61,7 +63,7 @@ DEFAULT_HIDDEN_FIELDS = ["metadata.managedFields"]
 # Shown in place of each generated value in a diff.
 NOT_SHOWN = "(generated, not shown)"
 # A namespace name (a DNS-1123 label).
-NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
+NAMESPACE_NAME = RULES["dns_label"].pattern
 # Objects every namespace gets from the control plane.
 NAMESPACE_DEFAULTS = {("ServiceAccount", "default"), ("ConfigMap", "kube-root-ca.crt")}
 # Kinds that are records or views of other objects, not objects of their own.
@@ -109,7 +111,7 @@ def missing_keys(secret_object, keys):
 
 # -- ownership: pure judgements on objects as the API server holds them
 LABEL_NAME = r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
-LABEL_KEY = re.compile(r"([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?" + LABEL_NAME)
+LABEL_KEY = re.compile(rf"({DNS_LABEL}(\.{DNS_LABEL})*/)?" + LABEL_NAME)
 LABEL_VALUE = re.compile(LABEL_NAME)
 
 

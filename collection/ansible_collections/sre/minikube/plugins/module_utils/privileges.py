@@ -10,8 +10,8 @@ Three callers ask the same question and must give the same answer:
 - tools/become_check.py, which runs before ansible-playbook to ask for the
   sudo password once, and loads this file by its path (it imports the
   standard library only, for that reason);
-- the install plan (module_utils/install_plan.py), whose decision to
-  escalate uses the same look at the install directory.
+- the install plan (module_utils/install_plan.py), which escalates when
+  write_access() says the connecting user cannot write the install directory.
 
 The settings themselves (the install directory, dns_resolver_become) come
 from the same variables the stages read (playbooks/vars/install.yml), so
@@ -80,14 +80,15 @@ def can_write(directory):
     return os.path.isdir(directory) and os.access(directory, os.W_OK | os.X_OK)
 
 
-def write_access(install_dir, uid, writable=None):
+def write_access(install_dir, uid, writable=None, exists=None):
     """Who the connecting user is and whether they can create files in ``install_dir`` (``~`` expanded).
 
     Root writes anywhere; anyone else needs write access to the directory,
     or to its nearest existing parent when it is missing (the install stage
-    creates it there).
+    creates it there). ``writable`` and ``exists`` stand in for the file
+    system's answers (can_write, os.path.exists) in tests.
     """
-    nearest = nearest_existing(install_dir.rstrip("/") or "/")
+    nearest = nearest_existing(install_dir.rstrip("/") or "/", exists)
     return {
         "uid": uid,
         "root": uid == 0,

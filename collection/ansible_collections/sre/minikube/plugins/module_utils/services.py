@@ -1,6 +1,10 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What can be wrong with a list of services (apps/services.yml's shape).
+"""The stack's list of services (apps/services.yml): where it is, how it is read, what can be wrong with it.
+
+This file is the list's one reader: the services lookup (the roles' default
+lists), tools/product_facts.py (make and the test harness) and the tests
+call read() and default_file(); nothing else opens services.yml.
 
 One entry: name (a DNS-1123 label: the directory, image, Deployment, Service
 and pod label), port (1-65535), component (a label value), callers (the other
@@ -15,7 +19,23 @@ and the SQL that creates them quotes them (quote_identifier()) all the same.
 
 from __future__ import annotations
 
+import os
+
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import RULES
+
+try:
+    import yaml
+except ImportError:  # a module that imports this file on a host without PyYAML never reads the list
+    yaml = None
+
+FILE = "services.yml"
+# The collection's directory: plugins/module_utils/services.py lies two levels below it.
+COLLECTION_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Where the stack's build context is, relative to the collection: the built
+# collection holds it as playbooks/apps (collection/build-artifact.sh copies
+# apps/ there); a clone keeps the collection in collection/ansible_collections/
+# sre/minikube and apps/ at its top.
+CONTEXTS = (("playbooks", "apps"), ("..", "..", "..", "..", "apps"))
 
 LABEL = RULES["dns_label"]
 ENV_NAME = RULES["env_name"]
@@ -229,3 +249,57 @@ def problems(services, where="services", reserved=()):
     for entry in services:
         found.extend(_entry_problems(entry, f"{where} entry {entry['name']}", names, reserved))
     return found
+
+
+class ServicesFileError(ValueError):
+    """A services.yml that is missing, not YAML, or holds no list of named services; the message names the file."""
+
+
+def default_files(collection_dir=None):
+    """The stack's services.yml files, in the order they are tried: the collection's own, then the clone's."""
+    top = collection_dir or COLLECTION_DIR
+    return [os.path.normpath(os.path.join(top, *parts, FILE)) for parts in CONTEXTS]
+
+
+def default_file(collection_dir=None):
+    """The stack's services.yml, found through the collection (see CONTEXTS); ServicesFileError when none is."""
+    tried = default_files(collection_dir)
+    for path in tried:
+        if os.path.isfile(path):
+            return path
+    raise ServicesFileError(f"no services list at {' or '.join(tried)}")
+
+
+def context_file(context):
+    """The services.yml of a build context (a directory holding the apps)."""
+    return os.path.join(context, FILE)
+
+
+def read(path=None):
+    """The list of services in PATH (by default the stack's own, default_file()), in the file's order.
+
+    Raises ServicesFileError, naming the file, when it is missing, is not
+    YAML or holds no ``services:`` list of entries each with a name. The
+    entries' values are problems()'s to judge.
+    """
+    path = path or default_file()
+    if yaml is None:
+        raise ServicesFileError(f"reading {path} needs PyYAML, which this Python lacks")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = yaml.safe_load(handle)
+    except OSError as error:
+        raise ServicesFileError(f"cannot read {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise ServicesFileError(f"{path} is not YAML: {error}") from None
+    found = document.get("services") if isinstance(document, dict) else None
+    if not isinstance(found, list) or not all(
+        isinstance(entry, dict) and isinstance(entry.get("name"), str) for entry in found
+    ):
+        raise ServicesFileError(f"{path} must hold `services:`, a list of entries each with a name")
+    return found
+
+
+def names(services):
+    """The services' names, in order: each is the app's directory under the build context and its image."""
+    return [entry["name"] for entry in services]

@@ -1,44 +1,59 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The services lookup: where it finds services.yml and what it refuses."""
+"""The services list: where it is found (through the collection), how it is read, what the lookup refuses."""
 
 from __future__ import annotations
+
+import os
+import pathlib
 
 import pytest
 from ansible.errors import AnsibleLookupError
 from ansible_collections.sre.minikube.plugins.lookup.services import LookupModule
+from ansible_collections.sre.minikube.plugins.module_utils import services
 
 GOOD = "services:\n  - {name: a, port: 1}\n  - {name: b, port: 2, callers: [a]}\n"
+# The collection's place in a clone, below the clone's top.
+IN_CLONE = os.path.join("collection", "ansible_collections", "sre", "minikube")
 
 
-def layout(root, where, text=GOOD):
-    """A tree with a role at roles/r and services.yml at WHERE (relative to root)."""
-    (root / "roles" / "r").mkdir(parents=True)
+def tree(root, where, text=GOOD):
+    """A collection at root/IN_CLONE, and services.yml at WHERE (relative to root); the collection's directory."""
+    collection = root / IN_CLONE
+    collection.mkdir(parents=True)
     if where is not None:
         target = root / where
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
-    return root / "roles" / "r"
+    return collection
 
 
 @pytest.mark.parametrize(
     "where",
     [
         pytest.param("apps/services.yml", id="clone"),
-        pytest.param("playbooks/apps/services.yml", id="installed-collection"),
+        pytest.param(os.path.join(IN_CLONE, "playbooks", "apps", "services.yml"), id="built-collection"),
     ],
 )
-def test_found_beside_the_role(tmp_path, where):
-    role = layout(tmp_path, where)
-    got = LookupModule().run([], variables={"role_path": str(role)})
-    assert got == [[{"name": "a", "port": 1}, {"name": "b", "port": 2, "callers": ["a"]}]]
+def test_found_through_the_collection(tmp_path, where):
+    collection = tree(tmp_path, where)
+    assert services.default_file(str(collection)) == str(tmp_path / where)
+    assert services.names(services.read(services.default_file(str(collection)))) == ["a", "b"]
 
 
-def test_clone_first(tmp_path):
-    role = layout(tmp_path, "apps/services.yml")
-    (tmp_path / "playbooks" / "apps").mkdir(parents=True)
-    (tmp_path / "playbooks" / "apps" / "services.yml").write_text("services: [{name: other}]\n")
-    assert LookupModule().run([], variables={"role_path": str(role)})[0][0]["name"] == "a"
+def test_the_collections_own_list_first(tmp_path):
+    collection = tree(tmp_path, "apps/services.yml", "services: [{name: other}]\n")
+    (collection / "playbooks" / "apps").mkdir(parents=True)
+    (collection / "playbooks" / "apps" / "services.yml").write_text(GOOD)
+    assert services.read(services.default_file(str(collection)))[0]["name"] == "a"
+
+
+def test_this_clone():
+    """The lookup without a term reads the list at the top of this clone."""
+    top = pathlib.Path(services.COLLECTION_DIR).parents[3]
+    expected = services.read(str(top / "apps" / "services.yml"))
+    assert LookupModule().run([], variables={})[0] == expected
+    assert "invoice-app" in services.names(expected)
 
 
 def test_given_context(tmp_path):
@@ -47,19 +62,32 @@ def test_given_context(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text, terms, variables, message",
+    "text, message",
     [
-        pytest.param(None, [], "role", "no services list at", id="missing"),
-        pytest.param("services: {a: 1}\n", [], "role", "must hold `services:`", id="not-a-list"),
-        pytest.param("- {name: a}\n", [], "role", "must hold `services:`", id="bare-list"),
-        pytest.param("services:\n  - {port: 1}\n", [], "role", "each with a name", id="entry-without-name"),
-        pytest.param("services: [\n", [], "role", "is not YAML", id="not-yaml"),
-        pytest.param(GOOD, [], None, "outside a role", id="no-role-no-term"),
-        pytest.param(GOOD, ["x", "y"], "role", "at most one build context", id="two-terms"),
+        pytest.param(None, "no services list at", id="missing"),
+        pytest.param("services: {a: 1}\n", "must hold `services:`", id="not-a-list"),
+        pytest.param("- {name: a}\n", "must hold `services:`", id="bare-list"),
+        pytest.param("services:\n  - {port: 1}\n", "each with a name", id="entry-without-name"),
+        pytest.param("services: [\n", "is not YAML", id="not-yaml"),
     ],
 )
-def test_refused(tmp_path, text, terms, variables, message):
-    role = layout(tmp_path, None if text is None else "apps/services.yml", text or "")
-    variables = {"role_path": str(role)} if variables == "role" else {}
-    with pytest.raises(AnsibleLookupError, match=message):
-        LookupModule().run(terms, variables=variables)
+def test_refused(tmp_path, text, message):
+    collection = tree(tmp_path, None if text is None else "apps/services.yml", text or "")
+    with pytest.raises(services.ServicesFileError, match=message):
+        services.read(services.default_file(str(collection)))
+
+
+@pytest.mark.parametrize(
+    "terms, text, message",
+    [
+        pytest.param(["x", "y"], GOOD, "at most one build context", id="two-terms"),
+        pytest.param(["CONTEXT"], None, "cannot read", id="context-without-list"),
+        pytest.param(["CONTEXT"], "services: []\n- a\n", "is not YAML", id="context-not-yaml"),
+    ],
+)
+def test_lookup_refused(tmp_path, terms, text, message):
+    if text is not None:
+        (tmp_path / "services.yml").write_text(text)
+    terms = [str(tmp_path) if term == "CONTEXT" else term for term in terms]
+    with pytest.raises(AnsibleLookupError, match="services: .*" + message):
+        LookupModule().run(terms, variables={})

@@ -38,6 +38,12 @@ RULE_CASES = [
     ),
     ("address", ["127.0.0.1", "::1", "localhost", "node.test"], ["fe80::1%lo", "localhost\n", "a b", "", "-x"]),
     ("file_name", ["minikube-test", "a.conf", ".x"], [".", "..", "a/b", "a\n", "a b", "", "a" * 256]),
+    ("absolute_path", ["/etc/hosts", "/", "/srv/a b"], ["etc/hosts", "", "/etc/hosts\n", "/a\tb", "-x"]),
+    (
+        "interface_name",
+        ["eth0", "br-1a2b3c4d5e6f", "mk-cluster", "wlp0s20f3"],
+        ["eth0\n", "", "-eth0", "eth0:1", "a/b", "a b", "a" * 16, "lo\nx"],
+    ),
     ("path", ["/usr/local/bin", "/Users/me/Application Support/x"], ["/a\n", "/a\x00b", "", "/a\tb"]),
     ("text", ["", "a b c", "x=y"], ["a\n", "\r", "a\x7f"]),
     ("word", ["docker", "/opt/cni.yaml", "a=b"], ["--driver=none", "-x", "a b", "a\n", ""]),

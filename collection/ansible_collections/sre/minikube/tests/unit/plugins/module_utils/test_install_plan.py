@@ -248,20 +248,22 @@ def test_release_refused(platform, version, checksums, words):
 # ---------------------------------------------------------------- install directory
 
 LOCATIONS = [
-    # (existing paths, writable paths, install dir, dir, exists, become)
-    ({"/", "/usr", "/usr/local", "/usr/local/bin"}, {"/tmp"}, "/usr/local/bin", "/usr/local/bin", True, True),
-    ({"/", "/home", "/home/u", "/home/u/bin"}, {"/home/u/bin"}, "/home/u/bin/", "/home/u/bin", True, False),
-    ({"/", "/home", "/home/u"}, {"/home/u"}, "/home/u/.local/bin", "/home/u/.local/bin", False, False),
-    ({"/", "/opt"}, set(), "/opt/a/b/c", "/opt/a/b/c", False, True),
-    ({"/"}, {"/"}, "/srv/bin", "/srv/bin", False, False),
-    ({"/"}, set(), "/", "/", True, True),
+    # (uid, existing paths, writable paths, install dir, dir, exists, become)
+    (1000, {"/", "/usr", "/usr/local", "/usr/local/bin"}, {"/tmp"}, "/usr/local/bin", "/usr/local/bin", True, True),
+    (1000, {"/", "/home", "/home/u", "/home/u/bin"}, {"/home/u/bin"}, "/home/u/bin/", "/home/u/bin", True, False),
+    (1000, {"/", "/home", "/home/u"}, {"/home/u"}, "/home/u/.local/bin", "/home/u/.local/bin", False, False),
+    (1000, {"/", "/opt"}, set(), "/opt/a/b/c", "/opt/a/b/c", False, True),
+    (1000, {"/"}, {"/"}, "/srv/bin", "/srv/bin", False, False),
+    (1000, {"/"}, set(), "/", "/", True, True),
+    # Root writes anywhere, as the privilege check says (write_access).
+    (0, {"/", "/usr", "/usr/local", "/usr/local/bin"}, set(), "/usr/local/bin", "/usr/local/bin", True, False),
 ]
 
 
-@pytest.mark.parametrize(("existing", "writable", "install_dir", "where", "exists", "become"), LOCATIONS)
-def test_locate(existing, writable, install_dir, where, exists, become):
+@pytest.mark.parametrize(("uid", "existing", "writable", "install_dir", "where", "exists", "become"), LOCATIONS)
+def test_locate(uid, existing, writable, install_dir, where, exists, become):
     found = install_plan.locate(
-        install_dir, exists=existing.__contains__, isdir=existing.__contains__, writable=writable.__contains__
+        install_dir, uid, exists=existing.__contains__, isdir=existing.__contains__, writable=writable.__contains__
     )
     assert found == {"dir": where, "exists": exists, "become": become, "binary": os.path.join(where, "minikube")}
 
@@ -270,7 +272,7 @@ def test_locate_refuses_a_file(tmp_path):
     target = tmp_path / "bin"
     target.write_text("not a directory")
     with pytest.raises(PlanError, match="exists on this host but is not a directory"):
-        install_plan.locate(str(target))
+        install_plan.locate(str(target), 1000)
 
 
 # ---------------------------------------------------------------- PATH
