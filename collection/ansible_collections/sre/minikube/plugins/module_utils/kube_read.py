@@ -78,8 +78,8 @@ def _get(api_client, path, path_params, query, timeout):
 
     The client's typed API classes (AppsV1Api...) load a model class for every
     object they may return, which costs most of a read; the answer is parsed
-    as JSON here anyway. Clients without param_serialize (before the
-    kubernetes 33 generator) have no such cost: they use the API classes.
+    as JSON here anyway. A client without param_serialize (an older
+    generator) uses the API classes.
     """
     method, url, headers, body, post_params = api_client.param_serialize(
         method="GET",
