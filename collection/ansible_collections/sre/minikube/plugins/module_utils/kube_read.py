@@ -22,14 +22,38 @@ except ImportError:  # the modules report the missing library first
         """Stands in for the client's exception class, which is then never raised."""
 
 
-# kind: (API class, method that reads one, method that lists, whether namespaced)
+# kind: (API class, method that reads one, method that lists, whether namespaced, the list's path)
 KINDS = {
-    "Deployment": ("AppsV1Api", "read_namespaced_deployment", "list_namespaced_deployment", True),
-    "Pod": ("CoreV1Api", "read_namespaced_pod", "list_namespaced_pod", True),
-    "Service": ("CoreV1Api", "read_namespaced_service", "list_namespaced_service", True),
-    "Ingress": ("NetworkingV1Api", "read_namespaced_ingress", "list_namespaced_ingress", True),
-    "NetworkPolicy": ("NetworkingV1Api", "read_namespaced_network_policy", "list_namespaced_network_policy", True),
-    "Node": ("CoreV1Api", "read_node", "list_node", False),
+    "Deployment": (
+        "AppsV1Api",
+        "read_namespaced_deployment",
+        "list_namespaced_deployment",
+        True,
+        "/apis/apps/v1/namespaces/{namespace}/deployments",
+    ),
+    "Pod": ("CoreV1Api", "read_namespaced_pod", "list_namespaced_pod", True, "/api/v1/namespaces/{namespace}/pods"),
+    "Service": (
+        "CoreV1Api",
+        "read_namespaced_service",
+        "list_namespaced_service",
+        True,
+        "/api/v1/namespaces/{namespace}/services",
+    ),
+    "Ingress": (
+        "NetworkingV1Api",
+        "read_namespaced_ingress",
+        "list_namespaced_ingress",
+        True,
+        "/apis/networking.k8s.io/v1/namespaces/{namespace}/ingresses",
+    ),
+    "NetworkPolicy": (
+        "NetworkingV1Api",
+        "read_namespaced_network_policy",
+        "list_namespaced_network_policy",
+        True,
+        "/apis/networking.k8s.io/v1/namespaces/{namespace}/networkpolicies",
+    ),
+    "Node": ("CoreV1Api", "read_node", "list_node", False, "/api/v1/nodes"),
 }
 
 
@@ -49,21 +73,49 @@ def _status_message(data):
         return ""
 
 
+def _get(api_client, path, path_params, query, timeout):
+    """A GET of path by the client's own request layer: (status, body bytes), no typed model involved.
+
+    The client's typed API classes (AppsV1Api...) load a model class for every
+    object they may return, which costs most of a read; the answer is parsed
+    as JSON here anyway. A client without param_serialize (an older
+    generator) uses the API classes.
+    """
+    method, url, headers, body, post_params = api_client.param_serialize(
+        method="GET",
+        resource_path=path,
+        path_params=path_params,
+        query_params=query,
+        header_params={"Accept": "application/json"},
+        auth_settings=["BearerToken"],
+    )
+    answer = api_client.call_api(method, url, header_params=headers, body=body, post_params=post_params,
+                                 _request_timeout=timeout)  # fmt: skip
+    return answer.status, answer.read()
+
+
 def read(api_client, kind, namespace=None, name=None, label_selector=None, timeout=30):
     """One object (None when it does not exist) or the list of objects of a kind, as dicts."""
-    api_class, read_one, read_all, namespaced = KINDS[kind]
-    api = getattr(_k8s_client, api_class)(api_client)
+    api_class, read_one, read_all, namespaced, path = KINDS[kind]
     if name:
         where = f"{kind} {namespace}/{name}" if namespaced else f"{kind} {name}"
     else:
         where = f"the {kind} list" + (f" of namespace {namespace}" if namespaced else "")
-    args = ([name] if name else []) + ([namespace] if namespaced else [])
-    kwargs = {"_preload_content": False, "_request_timeout": timeout}
-    if label_selector and not name:
-        kwargs["label_selector"] = label_selector
+    selector = label_selector if label_selector and not name else None
     try:
-        answer = getattr(api, read_one if name else read_all)(*args, **kwargs)
-        status, data = answer.status, answer.data
+        if hasattr(api_client, "param_serialize"):
+            params = {"namespace": namespace} if namespaced else {}
+            if name:
+                path, params["name"] = path + "/{name}", name
+            status, data = _get(api_client, path, params, [("labelSelector", selector)] if selector else [], timeout)
+        else:
+            args = ([name] if name else []) + ([namespace] if namespaced else [])
+            kwargs = {"_preload_content": False, "_request_timeout": timeout}
+            if selector:
+                kwargs["label_selector"] = selector
+            api = getattr(_k8s_client, api_class)(api_client)
+            answer = getattr(api, read_one if name else read_all)(*args, **kwargs)
+            status, data = answer.status, answer.data
     except _ApiException as exc:
         status, data = exc.status, exc.body
     except Exception as exc:  # urllib3 and socket errors: the API server is not reachable

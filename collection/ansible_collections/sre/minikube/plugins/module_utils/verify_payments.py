@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import ipaddress
 import json
+import threading
 from urllib.parse import urlsplit
 
 from ansible_collections.sre.minikube.plugins.module_utils.exposure import check_exposure
@@ -273,12 +274,36 @@ class Verifier:
                 self.io.sleep(self.s["retry_delay"])
         raise AssertionError("unreachable")
 
+    def _pod_gets(self, pods, port, path):
+        """The GET of path on each pod, sent side by side: (pod, answer) in the pods' order.
+
+        Each port-forward spends most of its time waiting for the API server,
+        so the pods are asked at once, each on its own thread. A failure is
+        raised as the sequential order would meet it: the first pod's first.
+        """
+        outcomes = [(pod, None, None) for pod in pods]
+
+        def ask(index, pod):
+            try:
+                outcomes[index] = (pod, self._pod_get(pod, port, path), None)
+            except Exception as error:  # raised below, on the caller's thread, in the pods' order
+                outcomes[index] = (pod, None, error)
+
+        threads = [threading.Thread(target=ask, args=(index, pod)) for index, pod in enumerate(pods)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for _pod, _answer, error in outcomes:
+            if error is not None:
+                raise error
+        return [(pod, answer) for pod, answer, _error in outcomes]
+
     def each_pod(self, pods):
         """Every pod's invoices; in a real run, fails unless every one shows every invoice paid."""
         ns, port = self.s["namespace"], self.s["invoice_app_port"]
         seen = {}
-        for pod in pods:
-            answer = self._pod_get(pod, port, "/invoices")
+        for pod, answer in self._pod_gets(pods, port, "/invoices"):
             text, parsed = decode_body(answer)
             if answer.status != 200 or not _invoice_list(parsed):
                 raise VerifyError(f"GET /invoices on pod {ns}/{pod} answered {answer.status}: {text[:400]}")
@@ -316,8 +341,7 @@ class Verifier:
         ns, name, port = self.s["namespace"], self.s["payment_provider"], self.s["payment_provider_port"]
         pods = self.replicas(name)[1]
         answers = []
-        for pod in ready_pods(pods):
-            answer = self._pod_get(pod, port, "/payments")
+        for pod, answer in self._pod_gets(ready_pods(pods), port, "/payments"):
             text, parsed = decode_body(answer)
             answers.append(PodAnswer(pod, answer.status, text, parsed if isinstance(parsed, dict) else None))
         problem = ledger_problem(answers, invoices, ns)

@@ -221,7 +221,11 @@ class Transports:
         return read(self.client, kind, namespace, name, label_selector, self.timeout)
 
     def pod_get(self, pod, port, path):
-        return send(self.client, self.namespace, pod, port, prepare_request("GET", path, "localhost"), self.timeout)
+        # Opening a port-forward swaps its client's call_api for a moment, and
+        # the pods are asked side by side: each request gets a client of its
+        # own, on the same configuration.
+        client = type(self.client)(self.client.configuration)
+        return send(client, self.namespace, pod, port, prepare_request("GET", path, "localhost"), self.timeout)
 
     def ingress_request(self, address, port, host, method, path, body):
         deadline = Deadline(self.timeout)

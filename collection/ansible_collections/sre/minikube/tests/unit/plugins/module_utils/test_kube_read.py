@@ -208,3 +208,89 @@ def test_wait_available(plan, timeout, left, reads, pauses):
     assert len(cluster.reads) == reads
     assert {kind for kind, _target in cluster.reads} == {"Deployment"}
     assert cluster.pauses == pauses
+
+
+class RawAnswer:
+    def __init__(self, status, document):
+        self.status = status
+        self.body = json.dumps(document).encode()
+
+    def read(self):
+        return self.body
+
+
+@pytest.fixture
+def raw_client(monkeypatch):
+    """A real ApiClient whose requests are recorded; the typed API classes must not be touched."""
+    kubernetes = pytest.importorskip("kubernetes.client")
+    if not hasattr(kubernetes.ApiClient, "param_serialize"):
+        pytest.skip("this kubernetes client has no param_serialize")
+    monkeypatch.setattr(kube_read, "_k8s_client", None)
+    client = kubernetes.ApiClient(kubernetes.Configuration(host="https://api.example:8443"))
+    client.sent = []
+
+    def call_api(method, url, header_params=None, body=None, post_params=None, _request_timeout=None):
+        client.sent.append((method, url, header_params.get("Accept"), _request_timeout))
+        return client.answer
+
+    monkeypatch.setattr(client, "call_api", call_api)
+    return client
+
+
+# (read arguments, the URL asked)
+RAW_READS = [
+    pytest.param(
+        ("Deployment", "invoice", "invoice-app"),
+        "https://api.example:8443/apis/apps/v1/namespaces/invoice/deployments/invoice-app",
+        id="one-deployment",
+    ),
+    pytest.param(
+        ("Pod", "invoice", None, "app=invoice-app,tier=web"),
+        "https://api.example:8443/api/v1/namespaces/invoice/pods?labelSelector=app%3Dinvoice-app%2Ctier%3Dweb",
+        id="pods-by-selector",
+    ),
+    pytest.param(("Node",), "https://api.example:8443/api/v1/nodes", id="nodes"),
+    pytest.param(
+        ("NetworkPolicy", "invoice"),
+        "https://api.example:8443/apis/networking.k8s.io/v1/namespaces/invoice/networkpolicies",
+        id="policies",
+    ),
+    pytest.param(
+        ("Ingress", "invoice", "invoice-app", "ignored=for-one-object"),
+        "https://api.example:8443/apis/networking.k8s.io/v1/namespaces/invoice/ingresses/invoice-app",
+        id="one-ingress",
+    ),
+    pytest.param(("Service", "invoice"), "https://api.example:8443/api/v1/namespaces/invoice/services", id="services"),
+]
+
+
+@pytest.mark.parametrize(("arguments", "url"), RAW_READS)
+def test_reads_without_the_typed_api_classes(raw_client, arguments, url):
+    raw_client.answer = RawAnswer(200, {"items": [{"kind": "Thing"}], "kind": "Thing"})
+    found = read(raw_client, *arguments, timeout=7)
+    assert raw_client.sent == [("GET", url, "application/json", 7)]
+    assert found == (
+        {"items": [{"kind": "Thing"}], "kind": "Thing"} if len(arguments) > 2 and arguments[2] else [{"kind": "Thing"}]
+    )
+
+
+# (answer, result or error)
+RAW_ANSWERS = [
+    pytest.param(RawAnswer(404, {"message": "not found"}), None, id="missing-is-none"),
+    pytest.param(
+        RawAnswer(403, {"message": "forbidden: no"}),
+        "reading Deployment invoice/invoice-app failed: 403 forbidden: no",
+        id="refused",
+    ),
+]
+
+
+@pytest.mark.parametrize(("answer", "outcome"), RAW_ANSWERS)
+def test_raw_read_answers(raw_client, answer, outcome):
+    raw_client.answer = answer
+    if outcome is None:
+        assert read(raw_client, "Deployment", "invoice", "invoice-app") is None
+    else:
+        with pytest.raises(KubeReadError) as caught:
+            read(raw_client, "Deployment", "invoice", "invoice-app")
+        assert str(caught.value) == outcome

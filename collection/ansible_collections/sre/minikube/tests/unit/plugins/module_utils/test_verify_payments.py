@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from ansible_collections.sre.minikube.plugins.module_utils.pod_request import HttpResponse, PodRequestError
@@ -57,6 +58,8 @@ class Stack:
         self.ia_pods = faults.get("ia_pods", [pod(f"invoice-app-{c}", IA) for c in "abc"])
         self.pp_pods = [pod(f"payment-provider-{c}", PP) for c in "xyz"]
         self.transport_failures = faults.get("transport_failures", 0)
+        # The verifier asks the pods side by side, each on its own thread.
+        self.lock = threading.Lock()
 
     def invoices(self, unpaid=()):
         return [
@@ -107,9 +110,13 @@ class Stack:
         raise AssertionError(kind)
 
     def pod_get(self, name, port, path):
-        self.sent.append(("pod", name, port, path))
-        if self.transport_failures:
-            self.transport_failures -= 1
+        with self.lock:
+            self.sent.append(("pod", name, port, path))
+            unreachable = name in self.faults.get("unreachable", ())
+            flaky = not unreachable and self.transport_failures > 0
+            if flaky:
+                self.transport_failures -= 1
+        if unreachable or flaky:
             raise PodRequestError("the stream broke")
         if path == "/invoices":
             return answer(200, self.invoices(self.faults.get("unpaid_on", {}).get(name, ())))
@@ -175,8 +182,11 @@ def test_pays_once_and_proves_it():
     assert [s for s in stack.sent if s[0] == "ingress" and s[4] == "POST"] == [
         ("ingress", "192.168.49.2", 80, "invoice-app.test", "POST", "/invoices/pay")
     ]
-    assert [s[1] for s in stack.sent if s[0] == "pod" and s[3] == "/invoices"] == [f"invoice-app-{c}" for c in "abc"]
-    assert [s[1] for s in stack.sent if s[0] == "pod" and s[3] == "/payments"] == [
+    # Each pod once (asked side by side, so in any order).
+    assert sorted(s[1] for s in stack.sent if s[0] == "pod" and s[3] == "/invoices") == [
+        f"invoice-app-{c}" for c in "abc"
+    ]
+    assert sorted(s[1] for s in stack.sent if s[0] == "pod" and s[3] == "/payments") == [
         f"payment-provider-{c}" for c in "xyz"
     ]
     assert len([s for s in stack.sent if s[0] == "ingress" and s[4] == "GET"]) == 3
@@ -229,6 +239,24 @@ def test_read_retried_after_a_transport_error():
     stack = Stack(transport_failures=2)
     verify(stack)
     assert stack.sleeps == [2, 2]
+
+
+class MeetingStack(Stack):
+    """Each pod answers only once all three pods of its Deployment have been asked."""
+
+    def __init__(self):
+        super().__init__()
+        self.meetings = {path: threading.Barrier(3, timeout=5) for path in ("/invoices", "/payments")}
+
+    def pod_get(self, name, port, path):
+        self.meetings[path].wait()
+        return super().pod_get(name, port, path)
+
+
+def test_pods_are_asked_side_by_side():
+    # One after the other, the first pod would wait for the others and time out.
+    result = verify(MeetingStack())
+    assert result["paid"] == ["I1 12.15 EUR", "I2 10.25 GBP", "I3 66.13 DKK"]
 
 
 # (faults, settings, message expected in the failure)
@@ -284,10 +312,23 @@ FAILURES = [
         {"own_ledger": ["payment-provider-y"]}, {}, "The payment-provider pods disagree", id="ledgers-disagree"
     ),
     pytest.param(
-        {"transport_failures": 3},
+        {"unreachable": ["invoice-app-a"]},
         {},
         "GET /invoices on pod invoice/invoice-app-a port 8081 failed 3 time(s)",
         id="pod-unreachable",
+    ),
+    # The pods are asked side by side; the failure named is the first pod's, as in order.
+    pytest.param(
+        {"unreachable": ["invoice-app-c", "invoice-app-b"]},
+        {},
+        "GET /invoices on pod invoice/invoice-app-b port 8081 failed 3 time(s)",
+        id="first-unreachable-pod-named",
+    ),
+    pytest.param(
+        {"unreachable": ["payment-provider-z"]},
+        {},
+        "GET /payments on pod invoice/payment-provider-z port 8082 failed 3 time(s)",
+        id="ledger-pod-unreachable",
     ),
     pytest.param(
         {"api_server": "https://127.0.0.1:50123"},
