@@ -612,12 +612,16 @@ class Deployer:
                 )  # fmt: skip
             return latest[(kind, namespace, name)]
 
-        # Each in turn, Postgres first (the services are Ready only once it answers), with a timeout of its own.
-        self.pending = [
-            f"{kind} {namespace}/{name}"
+        # Each in turn, Postgres first (the services are Ready only once it answers), with a timeout of its own;
+        # one that was still short is read once more at the end, as it went on rolling out meanwhile.
+        short = [
+            target
             for workload in workloads
-            for kind, namespace, name in rollout.wait(read, [workload], timeout, clock=self.clock, pause=self.pause)
+            for target in rollout.wait(read, [workload], timeout, clock=self.clock, pause=self.pause)
         ]
+        if short:
+            short = rollout.wait(read, short, 0)
+        self.pending = [f"{kind} {namespace}/{name}" for kind, namespace, name in short]
         if not self.pending:
             return
         lines, events = [], {}

@@ -49,7 +49,7 @@ attributes:
       - Every object is sent as a server-side dry run, so the answer is what the API server would hold.
       - Objects of a Namespace the run would create cannot be dry-run; they are reported as to be created.
       - With O(state=absent) nothing is deleted; RV(deleted) and RV(kept) say what would be.
-      - O(wait) does not wait: nothing was rolled out.
+      - With O(wait) nothing is waited for, as nothing was rolled out.
       - A missing O(secret) is reported as to be created; nothing is sent for it.
   diff_mode:
     support: full

@@ -841,6 +841,11 @@ ROLLOUTS = [
         {"postgres": 1, "invoice-app": None}, 5, ["Deployment invoice/invoice-app"], {"StatefulSet": 1},
         id="never",
     ),
+    # Postgres is still short when its own wait ends, but rolls out while the Deployment is waited for.
+    pytest.param(
+        {"postgres": 4, "invoice-app": None}, 5, ["Deployment invoice/invoice-app"], {"StatefulSet": 4},
+        id="postgres-late",
+    ),
     pytest.param(
         {"postgres": None, "invoice-app": None}, 5,
         ["StatefulSet invoice/postgres", "Deployment invoice/invoice-app"], {}, id="neither",
