@@ -5,22 +5,24 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # How the modules that talk to the Kubernetes API themselves (pod_request,
-    # verify_payments) find the cluster: a kubeconfig and a context, read by
-    # the Python client as kubernetes.core's modules read them.
+    # How the modules that talk to the Kubernetes API find the cluster: a
+    # kubeconfig and a context, given to kubernetes.core's client factory
+    # (module_utils kube_client), so they are read as kubernetes.core's own
+    # modules read them.
     DOCUMENTATION = r"""
 requirements:
   - kubernetes (the Python client, as for kubernetes.core)
+  - the kubernetes.core collection (its client factory is used)
 options:
   kubeconfig:
     description:
       - Path to the kubeconfig file.
-      - When not given, the Python client's standard lookup applies
-        (E(KUBECONFIG), then C(~/.kube/config)).
+      - When not given, kubernetes.core's lookup applies (E(K8S_AUTH_KUBECONFIG), the in-cluster configuration,
+        E(KUBECONFIG), then C(~/.kube/config)).
     type: path
   context:
     description:
-      - Context of the kubeconfig to use. The current context when not given.
+      - Context of the kubeconfig to use (E(K8S_AUTH_CONTEXT) when not given). The current context when neither is.
     type: str
 attributes:
   platform:

@@ -36,6 +36,12 @@ carry it:
   the uid that was judged, and deletes the namespace only when nothing but
   its own objects is left in it.
 
+With a wait, once everything is applied the StatefulSets and Deployments
+of the list are judged from the apply's answer (rollout.rolled_out); those
+that have not rolled out are read again until they have or the timeout
+passes, and the failure names each with its replica counts, conditions and
+recent events (rollout.report), in the same process.
+
 Objects of an earlier version carry no mark. They are recognised once, by
 what that version left on them: an applied object by a server-side apply
 entry of the caller's field manager in its managedFields; the Secret and a
@@ -54,6 +60,7 @@ import re
 import secrets
 import string
 
+from ansible_collections.sre.minikube.plugins.module_utils import rollout
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import DNS_LABEL, RULES
 
 # The generated values: letters and digits, safe inside a URL.
@@ -292,9 +299,20 @@ class Deployer:
     """
 
     def __init__(
-        self, svc, perform_action, check_mode=False, diff=False, hidden_fields=None, password=None, get_waiter=None
+        self,
+        svc,
+        perform_action,
+        check_mode=False,
+        diff=False,
+        hidden_fields=None,
+        password=None,
+        get_waiter=None,
+        clock=None,
+        pause=None,
     ):
         self.svc = svc
+        # How a rollout wait tells and passes time (a test's stand-ins, or the real ones).
+        self.clock, self.pause = clock, pause
         self.perform_action = perform_action
         # kubernetes.core's waiter.get_waiter, to wait until a deleted object is gone.
         self.get_waiter = get_waiter
@@ -310,9 +328,18 @@ class Deployer:
         # With state=absent: what was deleted, and what was kept and why.
         self.deleted = []
         self.kept = []
+        # With a wait: the workloads that had not rolled out when it ended.
+        self.pending = []
 
     def result(self, **extra):
-        result = {"changed": self.changed, "objects": self.objects, "deleted": self.deleted, "kept": self.kept, **extra}
+        result = {
+            "changed": self.changed,
+            "objects": self.objects,
+            "deleted": self.deleted,
+            "kept": self.kept,
+            "pending": self.pending,
+            **extra,
+        }
         if self.diff:
             result["diff"] = self.diffs
         return result
@@ -521,8 +548,9 @@ class Deployer:
             created[("Secret", secret["definition"]["metadata"]["name"])] = secret["definition"]
         return created
 
-    def run(self, definitions, field_manager, force_conflicts=False, secret=None, ownership=None):
-        """Check the ownership, check or create the Secret and apply the definitions in order; the module's result."""
+    def run(self, definitions, field_manager, force_conflicts=False, secret=None, ownership=None, wait=None):
+        """Check the ownership, check or create the Secret, apply the definitions in order and, with wait (a dict of
+        timeout and hint), wait for their workloads to roll out; the module's result."""
         created = self.prepare(definitions, field_manager, secret, ownership)
         if self.claim_namespace(self.owner, ownership, created) != Owner.MISSING:
             self.refuse_foreign(definitions, self.owner)
@@ -562,7 +590,57 @@ class Deployer:
             self.apply(definition, field_manager, force_conflicts)
             if create_after == index:
                 self.create_secret(secret)
+        if wait and not self.check_mode:
+            self.wait_rolled_out(wait["timeout"], wait.get("hint") or "")
         return self.result()
+
+    # -- the rollout
+    def wait_rolled_out(self, timeout, hint=""):
+        """Wait for the workloads applied to roll out, in the order applied, up to timeout seconds each; fail with
+        the report of those that do not. Those the apply's answer shows rolled out are not read again."""
+        applied = {(obj.get("kind"), (obj.get("metadata") or {}).get("namespace"),
+                    (obj.get("metadata") or {}).get("name")): obj for obj in self.objects}  # fmt: skip
+        workloads = [key for key in applied if key[0] in rollout.WORKLOAD_KINDS]
+        latest = {}
+
+        def read(kind, namespace, name):
+            if (kind, namespace, name) not in latest:
+                latest[(kind, namespace, name)] = applied[(kind, namespace, name)]
+            else:
+                latest[(kind, namespace, name)] = self.read(
+                    {"apiVersion": rollout.WORKLOAD_KINDS[kind], "kind": kind,
+                     "metadata": {"name": name, "namespace": namespace}}
+                )  # fmt: skip
+            return latest[(kind, namespace, name)]
+
+        # Each in turn, Postgres first (the services are Ready only once it answers), with a timeout of its own;
+        # one that was still short is read once more at the end, as it went on rolling out meanwhile.
+        short = [
+            target
+            for workload in workloads
+            for target in rollout.wait(read, [workload], timeout, clock=self.clock, pause=self.pause)
+        ]
+        if short:
+            short = rollout.wait(read, short, 0)
+        self.pending = [f"{kind} {namespace}/{name}" for kind, namespace, name in short]
+        if not self.pending:
+            return
+        lines, events = [], {}
+        for kind, namespace, name in workloads:
+            if f"{kind} {namespace}/{name}" in self.pending:
+                if namespace not in events:
+                    events[namespace] = self.events(namespace)
+                lines += rollout.report(kind, namespace, name, latest.get((kind, namespace, name)),
+                                        events[namespace], timeout)  # fmt: skip
+        self.fail("\n".join(lines + ([hint] if hint else [])))
+
+    def events(self, namespace):
+        """The namespace's events (empty when they cannot be read: the report goes on without them)."""
+        try:
+            resource = self.svc.find_resource("Event", "v1", fail=True)
+            return self.svc.client.get(resource, namespace=namespace).to_dict().get("items") or []
+        except Exception:  # the client's ApiException family, kubernetes.core's CoreException
+            return []
 
     # -- state=absent
     def delete(self, existing, timeout):

@@ -10,7 +10,6 @@ once, so the code that checks objects reads them as they are documented
 from __future__ import annotations
 
 import json
-import time
 
 try:
     from kubernetes import client as _k8s_client
@@ -152,28 +151,3 @@ def read_deployment(read, namespace, name):
             "(ansible-playbook site.yml --tags deploy), or name the namespace the services run in."
         )
     return deployment
-
-
-def deployment_available(deployment):
-    """Whether a Deployment (a dict, or None when missing) has the condition Available=True."""
-    conditions = ((deployment or {}).get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Available" and c.get("status") == "True" for c in conditions)
-
-
-def wait_available(read, targets, timeout, interval=2.0, clock=None, pause=None):
-    """Wait until every Deployment of ``targets`` ("namespace/name") is Available; those that are not in the end.
-
-    Each is read at once, so that Deployments already Available cost one
-    read each and no wait; the others are read again every ``interval``
-    seconds until ``timeout`` seconds have passed. ``read`` is a callable
-    like ``read`` without its client: read(kind, namespace, name).
-    """
-    clock = clock or time.monotonic
-    pause = pause or time.sleep
-    deadline = clock() + timeout
-    pending = list(dict.fromkeys(targets))
-    while True:
-        pending = [t for t in pending if not deployment_available(read("Deployment", *t.split("/", 1)))]
-        if not pending or clock() >= deadline:
-            return pending
-        pause(min(interval, max(deadline - clock(), 0)))

@@ -2,6 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """One HTTP exchange with a pod's port through the API server's port-forward.
 
+The client it is given comes from kube_client, the collection's one client
+factory.
+
 The transport is the Kubernetes API itself (the pods/portforward subresource,
 spoken by the ``kubernetes`` Python client), so a request reaches one chosen
 pod, never a Service that load-balances, and needs no kubectl process and no
@@ -22,7 +25,6 @@ import time
 try:
     import websocket as _websocket
     from kubernetes import client as _k8s_client
-    from kubernetes import config as _k8s_config
     from kubernetes.client.rest import ApiException as _ApiException
     from kubernetes.stream import portforward as _portforward
 except ImportError as exc:  # reported by the module through missing_required_lib
@@ -296,31 +298,6 @@ def handshake_message(text):
     if len(parts) < 2 or not message:
         return text.strip()
     return f"{status}: {message}"
-
-
-# The options api_client_from_kubeconfig reads (documented by the doc
-# fragment sre.minikube.kubernetes).
-CONNECTION_ARGUMENT_SPEC = {
-    "kubeconfig": {"type": "path"},
-    "context": {"type": "str"},
-}
-
-
-def connection_checks(params):
-    """The input checks of CONNECTION_ARGUMENT_SPEC's options, for inputs.refuse()."""
-    return [
-        {"name": "kubeconfig", "value": params["kubeconfig"], "rule": "path", "optional": True},
-        {"name": "context", "value": params["context"], "rule": "text", "optional": True},
-    ]
-
-
-def api_client_from_kubeconfig(kubeconfig=None, context=None):
-    """Return an ApiClient for the kubeconfig (default lookup when None) and context."""
-    try:
-        return _k8s_config.new_client_from_config(config_file=kubeconfig or None, context=context or None)
-    except Exception as exc:  # ConfigException, OSError, YAML errors
-        where = kubeconfig or "the default kubeconfig ($KUBECONFIG or ~/.kube/config)"
-        raise PodRequestError(f"cannot load context {context or '(current)'} from {where}: {exc}") from None
 
 
 def decode_body(response):

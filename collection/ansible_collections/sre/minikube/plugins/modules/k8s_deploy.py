@@ -17,8 +17,13 @@ description:
     anything is applied. When it is missing, the module creates it with a random value per key (letters and digits)
     right after the Namespace it lives in is applied (first, when O(definitions) holds no such Namespace). The values
     are never returned, shown in a diff or logged; an existing Secret is never changed.
-  - Returns each object as the API server now holds it, its status included, so a caller can judge a rollout from
-    this answer without asking again.
+  - Returns each object as the API server now holds it, its status included.
+  - With O(wait), once everything is applied, waits until every StatefulSet and Deployment of O(definitions) has
+    rolled out (kubernetes.core's judgement of a ready Deployment and StatefulSet, and every wanted replica on the
+    latest pod template), each in the order applied and for at most O(wait_timeout) seconds. Those the apply's
+    answer shows rolled out are not read again. When one has not, the module fails with, for each such workload,
+    its replica counts, its conditions and the recent events about it and its pods, then O(wait_hint); RV(pending)
+    names them.
   - Every object is the caller's by a mark, the label of O(ownership) (checked on each definition before any
     request). The module creates the namespace of O(ownership.namespace) or uses one that carries the mark; it refuses
     a namespace that exists without it (unless O(ownership.adopt_namespace) is set and the namespace is empty), a
@@ -33,10 +38,10 @@ description:
 author:
   - sre.minikube maintainers (@sre-minikube)
 requirements:
-  - kubernetes (the Python client, as for kubernetes.core)
-  - the kubernetes.core collection (its client and service code are used)
+  - the kubernetes.core collection (its service code and rollout judgement are used)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - sre.minikube.kubernetes
 attributes:
   check_mode:
     support: full
@@ -44,13 +49,12 @@ attributes:
       - Every object is sent as a server-side dry run, so the answer is what the API server would hold.
       - Objects of a Namespace the run would create cannot be dry-run; they are reported as to be created.
       - With O(state=absent) nothing is deleted; RV(deleted) and RV(kept) say what would be.
+      - With O(wait) nothing is waited for, as nothing was rolled out.
       - A missing O(secret) is reported as to be created; nothing is sent for it.
   diff_mode:
     support: full
     details:
       - One entry per object that changes; the generated values of O(secret) show as C((generated, not shown)).
-  platform:
-    platforms: posix
 options:
   state:
     description:
@@ -93,20 +97,21 @@ options:
         is left in it.
     type: bool
     default: false
+  wait:
+    description:
+      - With O(state=present), wait until the StatefulSets and Deployments of O(definitions) have rolled out, and fail
+        with the reasons when they have not within O(wait_timeout).
+    type: bool
+    default: false
   wait_timeout:
-    description: With O(state=absent), seconds to wait for each deleted object to be gone.
+    description:
+      - Seconds to wait for the rollout (O(wait)), or, with O(state=absent), for each deleted object to be gone.
     type: int
     default: 300
-  kubeconfig:
-    description:
-      - Path to the kubeconfig file.
-      - When not given, kubernetes.core's lookup applies (E(K8S_AUTH_KUBECONFIG), E(KUBECONFIG), then
-        C(~/.kube/config)).
-    type: path
-  context:
-    description:
-      - Context of the kubeconfig to use. The current context when not given.
+  wait_hint:
+    description: Text added to the failure of a rollout that did not finish (what the user can check).
     type: str
+    default: ""
   definitions:
     description:
       - The objects to apply, in order (a Namespace before what lives in it). Each needs C(apiVersion), C(kind) and
@@ -184,6 +189,9 @@ EXAMPLES = r"""
           namespace: invoice
         type: Opaque
       keys: [postgres-password, invoice-app-password]
+    wait: true
+    wait_timeout: 300
+    wait_hint: Check that the images exist in the cluster.
   register: applied
 
 - name: Remove them, the data and the namespace too, leaving anything that does not carry the mark
@@ -228,6 +236,14 @@ kept:
     - object: Secret invoice/postgres-credentials
       reason: it holds the data (delete_data is false)
       foreign: false
+pending:
+  description:
+    - With O(wait), the StatefulSets and Deployments that had not rolled out when the wait ended, as
+      C(Kind namespace/name) (the module then fails); empty otherwise.
+  type: list
+  elements: str
+  returned: always
+  sample: [Deployment invoice/payment-provider]
 diff:
   description: With C(--diff), one before/after entry per object that changes.
   type: list
@@ -238,9 +254,14 @@ diff:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
 from ansible_collections.sre.minikube.plugins.module_utils.k8s_deploy import Deployer, DeployError
+from ansible_collections.sre.minikube.plugins.module_utils.kube_client import (
+    CONNECTION_ARGUMENT_SPEC,
+    KubeClientError,
+    client,
+    connection_checks,
+)
 
 try:
-    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
     from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
     from ansible_collections.kubernetes.core.plugins.module_utils.k8s.runner import perform_action
     from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import K8sService
@@ -264,9 +285,10 @@ ARGUMENT_SPEC = {
         },
     },
     "delete_data": {"type": "bool", "default": False},
+    "wait": {"type": "bool", "default": False},
     "wait_timeout": {"type": "int", "default": 300},
-    "kubeconfig": {"type": "path"},
-    "context": {"type": "str"},
+    "wait_hint": {"type": "str", "default": ""},
+    **CONNECTION_ARGUMENT_SPEC,
     "definitions": {"type": "list", "elements": "dict", "required": True},
     "server_side_apply": {
         "type": "dict",
@@ -302,9 +324,8 @@ def main():
     secret = params["secret"]
     refuse(
         module,
-        [
-            {"name": "kubeconfig", "value": params["kubeconfig"], "rule": "path", "optional": True},
-            {"name": "context", "value": params["context"], "rule": "text", "optional": True},
+        connection_checks(params)
+        + [
             {"name": "server_side_apply.field_manager", "value": params["server_side_apply"]["field_manager"],
              "rule": "word"},
             {"name": "secret.keys", "value": secret["keys"] if secret else [], "rule": "config_key", "elements": True},
@@ -312,8 +333,10 @@ def main():
     )  # fmt: skip
     if secret and not 16 <= secret["length"] <= 256:
         module.fail_json(msg=f"secret.length={secret['length']}: give 16 to 256 characters per generated value.")
+    if params["wait_timeout"] < 1:
+        module.fail_json(msg=f"wait_timeout={params['wait_timeout']}: give at least 1 second.")
     try:
-        svc = K8sService(get_api_client(module=module), module)
+        svc = K8sService(client(params["kubeconfig"], params["context"], dry_run=module.check_mode), module)
         deployer = Deployer(
             svc,
             perform_action,
@@ -342,11 +365,12 @@ def main():
                 params["server_side_apply"]["force_conflicts"],
                 secret,
                 params["ownership"],
+                wait={"timeout": params["wait_timeout"], "hint": params["wait_hint"]} if params["wait"] else None,
             )
     except DeployError as error:
         module.fail_json(msg=str(error), **error.result)
-    except Exception as error:  # kubernetes.core's CoreException: no client for this kubeconfig or context
-        module.fail_json(msg=f"cannot reach the API server: {error}")
+    except KubeClientError as error:
+        module.fail_json(msg=str(error))
     module.exit_json(**result)
 
 

@@ -15,9 +15,10 @@ description:
   - Fails before enabling anything when O(enabled) names an addon this minikube does not have, and names the ones
     it has.
   - A failed enable fails the module with minikube's exit reason, message and advice.
-  - With O(wait_for), then reads each named Deployment once and, for those not yet Available, again every two
-    seconds until they are or O(wait_timeout) has passed; RV(unavailable) lists those that are not. A re-run whose
-    Deployments are Available costs one read each, in the same process.
+  - With O(wait_for), then reads each named Deployment once and, for those that have not rolled out (kubernetes.core's
+    judgement of a ready Deployment, and every wanted replica on the latest pod template), again every two seconds
+    until they have or O(wait_timeout) has passed; RV(unavailable) lists those that have not. A re-run whose
+    Deployments have rolled out costs one read each, in the same process.
 author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
@@ -44,8 +45,8 @@ options:
     default: {}
   wait_for:
     description:
-      - Deployments, as C(namespace/name), that the addons run and that must be Available (condition
-        C(Available=True)) once they are enabled, such as C(ingress-nginx/ingress-nginx-controller).
+      - Deployments, as C(namespace/name), that the addons run and that must have rolled out (every wanted replica
+        updated and available) once they are enabled, such as C(ingress-nginx/ingress-nginx-controller).
       - In check mode, when an addon would be enabled, nothing is read (the Deployments do not exist yet).
     type: list
     elements: str
@@ -56,17 +57,16 @@ options:
     default: 360
   kubeconfig:
     description:
-      - Kubeconfig for the O(wait_for) reads; empty for the client's standard lookup (C($KUBECONFIG),
-        C(~/.kube/config)).
-    type: str
-    default: ""
+      - Kubeconfig for the O(wait_for) reads; when not given, kubernetes.core's lookup applies
+        (E(K8S_AUTH_KUBECONFIG), the in-cluster configuration, E(KUBECONFIG), then C(~/.kube/config)).
+    type: path
   context:
     description:
-      - Kubeconfig context for the O(wait_for) reads; the profile's name (the context minikube writes) when empty.
+      - Kubeconfig context for the O(wait_for) reads; the profile's name (the context minikube writes) when not given.
     type: str
-    default: ""
 requirements:
-  - kubernetes (the Python client), for O(wait_for)
+  - kubernetes (the Python client) and the kubernetes.core collection (its client factory and rollout judgement),
+    for O(wait_for)
 """
 
 EXAMPLES = r"""
@@ -104,7 +104,8 @@ addons:
   type: dict
   returned: success
 unavailable:
-  description: The O(wait_for) Deployments not Available when the wait ended (empty when all are, or none was read).
+  description:
+    - The O(wait_for) Deployments that had not rolled out when the wait ended (empty when all had, or none was read).
   type: list
   elements: str
   returned: success
@@ -118,6 +119,10 @@ import threading
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
+from ansible_collections.sre.minikube.plugins.module_utils.kube_client import (
+    CONNECTION_ARGUMENT_SPEC,
+    connection_checks,
+)
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     Minikube,
     MinikubeError,
@@ -141,10 +146,10 @@ class DeploymentReader:
 
     def load(self, kubeconfig, context):
         try:
+            from ansible_collections.sre.minikube.plugins.module_utils.kube_client import api_client
             from ansible_collections.sre.minikube.plugins.module_utils.kube_read import read
-            from ansible_collections.sre.minikube.plugins.module_utils.pod_request import api_client_from_kubeconfig
 
-            client = api_client_from_kubeconfig(kubeconfig, context)
+            client = api_client(kubeconfig, context)
             self.outcome = (lambda kind, namespace, name: read(client, kind, namespace, name), None)
         except Exception as error:  # reported by wait() when the reads are needed
             self.outcome = (None, error)
@@ -163,8 +168,7 @@ def main():
             "args": {"type": "dict", "default": {}},
             "wait_for": {"type": "list", "elements": "str", "default": []},
             "wait_timeout": {"type": "int", "default": 360},
-            "kubeconfig": {"type": "str", "default": ""},
-            "context": {"type": "str", "default": ""},
+            **CONNECTION_ARGUMENT_SPEC,
         },
         supports_check_mode=True,
     )
@@ -175,9 +179,8 @@ def main():
         + [
             {"name": "enabled", "value": params["enabled"], "rule": "dns_label", "elements": True},
             {"name": "args", "value": params["args"], "rule": "dns_label", "elements": True},
-            {"name": "kubeconfig", "value": params["kubeconfig"], "rule": "path", "optional": True},
-            {"name": "context", "value": params["context"], "rule": "text"},
-        ],
+        ]
+        + connection_checks(params),
     )
     bad_args = sorted(
         name
@@ -238,15 +241,19 @@ def main():
 
 
 def wait(module, params, reader):
-    """The wait_for Deployments that are not Available once the wait ends; fails when they cannot be read."""
-    from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError, wait_available
+    """The wait_for Deployments that have not rolled out once the wait ends; fails when they cannot be read."""
+    from ansible_collections.sre.minikube.plugins.module_utils import rollout
+    from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError
 
     read, error = reader.get()
     if error is None:
+        targets = [("Deployment", *target.split("/", 1)) for target in params["wait_for"]]
         try:
-            return wait_available(read, params["wait_for"], params["wait_timeout"])
+            pending = rollout.wait(read, targets, params["wait_timeout"])
         except KubeReadError as failure:
             error = failure
+        else:
+            return [f"{namespace}/{name}" for _kind, namespace, name in pending]
     module.fail_json(msg=f"could not read the addons' Deployments: {error}")
 
 

@@ -186,17 +186,20 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
-from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
+from ansible_collections.sre.minikube.plugins.module_utils.kube_client import (
     CONNECTION_ARGUMENT_SPEC,
+    KubeClientError,
+    api_client,
+    connection_checks,
+)
+from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
     HAS_KUBERNETES,
     KUBERNETES_IMPORT_ERROR,
     METHODS,
     SAFE_METHODS,
     PodRequestError,
     PortForwardChannel,
-    api_client_from_kubeconfig,
     changed_by,
-    connection_checks,
     decode_body,
     prepare_request,
     send,
@@ -254,9 +257,8 @@ def main():
 
     start = time.monotonic()
     try:
-        api_client = api_client_from_kubeconfig(params["kubeconfig"], params["context"])
         response = send(
-            api_client,
+            api_client(params["kubeconfig"], params["context"]),
             params["namespace"],
             params["pod"],
             params["port"],
@@ -264,7 +266,7 @@ def main():
             params["timeout"],
             channel=PortForwardChannel,
         )
-    except PodRequestError as exc:
+    except (KubeClientError, PodRequestError) as exc:
         module.fail_json(msg=f"{where} failed: {exc}", pod=target)
     elapsed = round(time.monotonic() - start, 3)
 

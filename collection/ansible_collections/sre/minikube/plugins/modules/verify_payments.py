@@ -193,15 +193,18 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
+from ansible_collections.sre.minikube.plugins.module_utils.kube_client import (
+    CONNECTION_ARGUMENT_SPEC,
+    KubeClientError,
+    api_client,
+    connection_checks,
+)
 from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError, read
 from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
-    CONNECTION_ARGUMENT_SPEC,
     HAS_KUBERNETES,
     KUBERNETES_IMPORT_ERROR,
     Deadline,
     PodRequestError,
-    api_client_from_kubeconfig,
-    connection_checks,
     http_exchange,
     prepare_request,
     send,
@@ -285,10 +288,10 @@ def main():
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(KUBERNETES_IMPORT_ERROR))
     verifier = None
     try:
-        client = api_client_from_kubeconfig(p["kubeconfig"], p["context"])
+        client = api_client(p["kubeconfig"], p["context"])
         verifier = Verifier(p, Transports(client, p["namespace"], p["timeout"]), module.check_mode)
         result = verifier.run()
-    except (VerifyError, KubeReadError, PodRequestError, LookupError) as exc:
+    except (VerifyError, KubeClientError, KubeReadError, PodRequestError, LookupError) as exc:
         module.fail_json(msg=str(exc), report=verifier.report if verifier else [])
     module.exit_json(**result)
 

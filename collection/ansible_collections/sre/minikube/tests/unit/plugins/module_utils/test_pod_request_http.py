@@ -357,14 +357,6 @@ def kubernetes():
     return pytest.importorskip("kubernetes")
 
 
-def test_missing_kubeconfig_names_the_file(kubernetes, tmp_path):
-    from ansible_collections.sre.minikube.plugins.module_utils.pod_request import api_client_from_kubeconfig
-
-    missing = tmp_path / "nope"
-    with pytest.raises(PodRequestError, match=f"cannot load context minikube from {missing}"):
-        api_client_from_kubeconfig(str(missing), "minikube")
-
-
 def test_refused_port_forward_becomes_a_pod_request_error(kubernetes, monkeypatch):
     from ansible_collections.sre.minikube.plugins.module_utils import pod_request
     from kubernetes.client.rest import ApiException

@@ -24,7 +24,16 @@ from kubernetes.client.rest import ApiException
 from kubernetes.dynamic.exceptions import ConflictError, ForbiddenError, NotFoundError, UnprocessibleEntityError
 from kubernetes.dynamic.resource import ResourceInstance
 
-NAMESPACED = {"Secret", "ConfigMap", "Deployment", "Service", "StatefulSet", "PersistentVolumeClaim", "Endpoints"}
+NAMESPACED = {
+    "Secret",
+    "ConfigMap",
+    "Deployment",
+    "Service",
+    "StatefulSet",
+    "PersistentVolumeClaim",
+    "Endpoints",
+    "Event",
+}
 KEYS = ["postgres-password", "invoice-app-password", "payment-provider-password"]
 MANAGER = "sre.minikube.app_deploy"
 LABEL = "sre.minikube/owner"
@@ -80,6 +89,8 @@ class Cluster:
         self.refuse = set()
         # Kinds whose listing the fake refuses (403).
         self.unlistable = set()
+        # Workload name -> reads after which its controller reports it rolled out (None: never).
+        self.rolls_out_after = {}
 
     def key(self, kind, namespace, name):
         return (kind, namespace if kind in NAMESPACED else None, name)
@@ -119,6 +130,28 @@ class Cluster:
             obj, manager=manager, operation=operation
         )
 
+    def progress(self, workload):
+        """One read of a workload: its rollout moves on, and is complete once the reads planned have been made."""
+        name = workload["metadata"]["name"]
+        if workload["kind"] not in ("Deployment", "StatefulSet") or name not in self.rolls_out_after:
+            return
+        left = self.rolls_out_after[name]
+        if left is None:
+            return
+        self.rolls_out_after[name] = left - 1
+        if left <= 1:
+            wanted = workload["spec"].get("replicas", 1)
+            workload["status"] = {
+                "observedGeneration": workload["metadata"]["generation"],
+                "replicas": wanted,
+                "updatedReplicas": wanted,
+                "readyReplicas": wanted,
+                "availableReplicas": wanted,
+                "currentRevision": "r1",
+                "updateRevision": "r1",
+                "conditions": [{"type": "Available", "status": "True"}],
+            }
+
     def names(self, kind):
         return sorted(name for k, _ns, name in self.objects if k == kind)
 
@@ -153,6 +186,7 @@ class Resource:
         found = self.cluster.objects.get(self.cluster.key(self.kind, namespace, name))
         if found is None:
             raise api_error(NotFoundError, 404, f"{self.kind} {name} not found")
+        self.cluster.progress(found)
         return ResourceInstance(None, copy.deepcopy(found))
 
     def delete(self, name=None, namespace=None, body=None, **params):
@@ -231,10 +265,10 @@ def cluster(monkeypatch, patched_module):
     """The fake API server, behind kubernetes.core's K8SClient (server-side dry run in check mode)."""
     fake = Cluster()
 
-    def get_api_client(module=None, **_kwargs):
-        return K8SClient(configuration=None, client=DynamicClient(fake), dry_run=module.check_mode)
+    def client(kubeconfig=None, context=None, dry_run=False):
+        return K8SClient(configuration=None, client=DynamicClient(fake), dry_run=dry_run)
 
-    monkeypatch.setattr(k8s_deploy, "get_api_client", get_api_client)
+    monkeypatch.setattr(k8s_deploy, "client", client)
     return fake
 
 
@@ -771,3 +805,113 @@ def test_a_namespace_whose_contents_cannot_all_be_listed_is_not_adopted(cluster)
     result, failed = deploy(cluster, ownership=dict(OWNERSHIP, adopt_namespace=True))
     assert failed and "what it holds could not all be listed (Secret (403))" in result["msg"]
     assert writes(cluster) == [] and ns_labels(cluster) == {"team": "b"}
+
+
+class Clock:
+    """The time the rollout wait reads and passes, without sleeping."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.pauses = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(utils.rollout, "time", fake)
+    return fake
+
+
+def workload_reads(cluster, kind):
+    return [name for verb, k, name, _dry in cluster.requests if verb == "get" and k == kind]
+
+
+# (reads until each workload has rolled out (None: never), timeout, not rolled out in the end, reads after the apply)
+ROLLOUTS = [
+    pytest.param({"postgres": 1, "invoice-app": 1}, 300, [], {"StatefulSet": 1, "Deployment": 1}, id="at-once"),
+    pytest.param({"postgres": 1, "invoice-app": 3}, 300, [], {"StatefulSet": 1, "Deployment": 3}, id="after-a-while"),
+    pytest.param(
+        {"postgres": 1, "invoice-app": None}, 5, ["Deployment invoice/invoice-app"], {"StatefulSet": 1},
+        id="never",
+    ),
+    # Postgres is still short when its own wait ends, but rolls out while the Deployment is waited for.
+    pytest.param(
+        {"postgres": 4, "invoice-app": None}, 5, ["Deployment invoice/invoice-app"], {"StatefulSet": 4},
+        id="postgres-late",
+    ),
+    pytest.param(
+        {"postgres": None, "invoice-app": None}, 5,
+        ["StatefulSet invoice/postgres", "Deployment invoice/invoice-app"], {}, id="neither",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("plan", "timeout", "pending", "reads"), ROLLOUTS)
+def test_the_wait_reads_the_workloads_until_they_roll_out(cluster, clock, plan, timeout, pending, reads):
+    cluster.rolls_out_after = dict(plan)
+    cluster.put(
+        {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "ev1", "namespace": "invoice",
+         "creationTimestamp": "2026-12-06T10:00:00Z"}, "type": "Warning", "reason": "FailedScheduling",
+         "message": "0/3 nodes are available: 3 Insufficient memory.", "lastTimestamp": "2026-12-06T10:00:00Z",
+         "involvedObject": {"kind": "Pod", "name": "invoice-app-6d9f-abcde"}}
+    )  # fmt: skip
+    definitions = [namespace(), statefulset(), deployment()]
+
+    result, failed = run_module(
+        k8s_deploy.main, args(definitions, wait=True, wait_timeout=timeout, wait_hint="Check the images.")
+    )
+
+    assert failed is bool(pending), result
+    assert result["pending"] == pending
+    applied = len([r for r in cluster.requests if r[0] == "apply"])
+    assert applied == 3
+    for kind in ("StatefulSet", "Deployment"):
+        # One read by the apply itself, then those of the wait.
+        assert len(workload_reads(cluster, kind)) - 1 >= reads.get(kind, 0)
+    if pending:
+        for where in pending:
+            kind, name = where.split(" ")
+            assert f"{kind} {name} is not rolled out and Available after {timeout}s." in result["msg"]
+        assert "replicas wanted" in result["msg"]
+        assert result["msg"].endswith("Check the images.")
+        assert ("FailedScheduling: 0/3 nodes are available" in result["msg"]) is (
+            "Deployment invoice/invoice-app" in pending
+        )
+        # Each workload that does not roll out is given the whole timeout.
+        assert sum(clock.pauses) >= timeout * len(pending)
+    else:
+        assert "msg" not in result or "rolled out" not in result["msg"]
+
+
+def test_a_rerun_of_rolled_out_workloads_reads_them_no_more(cluster, clock):
+    cluster.rolls_out_after = {"postgres": 1, "invoice-app": 1}
+    definitions = [namespace(), statefulset(), deployment()]
+    run_module(k8s_deploy.main, args(definitions, wait=True))
+    cluster.requests.clear()
+    clock.pauses.clear()
+
+    result, failed = run_module(k8s_deploy.main, args(definitions, wait=True))
+
+    assert not failed and result["changed"] is False and result["pending"] == [], cluster.requests
+    # The ownership check and the apply read each object once; the apply's answer shows them rolled out, so the
+    # wait reads nothing.
+    assert workload_reads(cluster, "Deployment") == ["invoice-app", "invoice-app"]
+    assert workload_reads(cluster, "StatefulSet") == ["postgres", "postgres"]
+    assert clock.pauses == []
+
+
+def test_check_mode_does_not_wait(cluster, clock):
+    cluster.rolls_out_after = {"postgres": None, "invoice-app": None}
+
+    result, failed = run_module(k8s_deploy.main, args([namespace(), statefulset(), deployment()], check=True,
+                                                      wait=True))  # fmt: skip
+
+    assert not failed and result["pending"] == []
+    assert clock.pauses == []

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from ansible.module_utils import basic
-from ansible_collections.sre.minikube.plugins.module_utils import context_hash, kube_read, pod_request
+from ansible_collections.sre.minikube.plugins.module_utils import context_hash, kube_client, kube_read, rollout
 from ansible_collections.sre.minikube.plugins.modules import (
     minikube_addons,
     minikube_images,
@@ -124,6 +124,17 @@ ADDON_WAITS = [
 ]
 
 
+def rollout_of(updated):
+    """The ingress controller's Deployment, with `updated` of its three replicas on the latest template."""
+    return {
+        "kind": "Deployment",
+        "metadata": {"generation": 2},
+        "spec": {"replicas": 3},
+        "status": {"observedGeneration": 2, "replicas": 3, "updatedReplicas": updated, "readyReplicas": 3,
+                   "availableReplicas": 3},
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize(("wanted", "check", "reads", "unavailable", "waited"), ADDON_WAITS)
 def test_addons_wait_for_their_deployments(minikube, monkeypatch, wanted, check, reads, unavailable, waited):
     minikube(Recorded("addons-list-json-running", answers=enable_answer("sre-real", "ingress")))
@@ -136,11 +147,11 @@ def test_addons_wait_for_their_deployments(minikube, monkeypatch, wanted, check,
     def read(api_client, kind, namespace, name):
         seen.append((api_client, kind, namespace, name))
         ready = len(seen) >= reads
-        return {"status": {"conditions": [{"type": "Available", "status": "True" if ready else "False"}]}}
+        return rollout_of(3 if ready else 1)
 
-    monkeypatch.setattr(pod_request, "api_client_from_kubeconfig", client)
+    monkeypatch.setattr(kube_client, "api_client", client)
     monkeypatch.setattr(kube_read, "read", read)
-    monkeypatch.setattr(kube_read.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(rollout.time, "sleep", lambda seconds: None)
     args = {
         "binary": BIN,
         "profile": "sre-real",
@@ -490,9 +501,9 @@ def test_addons_say_why_their_deployments_cannot_be_read(minikube, monkeypatch):
     minikube(Recorded("addons-list-json-running"))
 
     def no_context(kubeconfig, context):
-        raise pod_request.PodRequestError(f"cannot load context {context} from {kubeconfig}: no such context")
+        raise kube_client.KubeClientError(f"cannot load context {context} from {kubeconfig}: no such context")
 
-    monkeypatch.setattr(pod_request, "api_client_from_kubeconfig", no_context)
+    monkeypatch.setattr(kube_client, "api_client", no_context)
     args = {
         "binary": BIN,
         "profile": "sre-real",

@@ -71,7 +71,7 @@ def forward(monkeypatch, patched_module):
     FakeForward.opened = []
     fake = FakeForward()
     monkeypatch.setattr(pod_request, "PortForwardChannel", fake)
-    monkeypatch.setattr(pod_request, "api_client_from_kubeconfig", lambda kubeconfig, context: (kubeconfig, context))
+    monkeypatch.setattr(pod_request, "api_client", lambda kubeconfig, context: (kubeconfig, context))
     monkeypatch.setattr(pod_request, "HAS_KUBERNETES", True)
     return fake
 

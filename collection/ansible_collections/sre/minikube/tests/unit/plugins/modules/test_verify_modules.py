@@ -14,9 +14,7 @@ from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import ru
 def stack(monkeypatch, patched_module):
     made = Stack()
     monkeypatch.setattr(verify_payments, "HAS_KUBERNETES", True)
-    monkeypatch.setattr(
-        verify_payments, "api_client_from_kubeconfig", lambda kubeconfig, context: (kubeconfig, context)
-    )
+    monkeypatch.setattr(verify_payments, "api_client", lambda kubeconfig, context: (kubeconfig, context))
     monkeypatch.setattr(verify_payments, "Transports", lambda client, namespace, timeout: made)
     return made
 

@@ -1,0 +1,658 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The deployed stack as data: from the services list and the deploy settings to every manifest.
+
+build() takes the services (apps/services.yml's shape) and the settings of
+the deploy (the app_deploy role's variables, without their prefix) and
+returns, after checking every value it uses:
+
+- ``problems``: every value that breaks its rule, one sentence each naming
+  the variable; when there is one, nothing else is computed;
+- ``services``: each service's deploy model (image, callees, configuration,
+  database, password key);
+- ``definitions``: every object applied, in the order applied (deletion runs
+  in reverse): per kind, one object per service, then Postgres's;
+- ``secret`` and ``secret_keys``: the credentials Secret without values, and
+  the keys it must hold (created once by sre.minikube.k8s_deploy);
+- ``workloads``: what a rollout waits for, Postgres first;
+- ``images``: every image reference the workloads run.
+
+The services' own facts (names, ports, who calls whom) come from the list;
+each app listens where LISTEN_ADDR says, set from the same port its
+container and Service get.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import problems as input_problems
+from ansible_collections.sre.minikube.plugins.module_utils.services import (
+    database_name,
+    quote_identifier,
+    url_variable,
+)
+from ansible_collections.sre.minikube.plugins.module_utils.services import problems as service_problems
+
+# The uid and gid of every service's process (the images' nonroot user).
+SERVICE_UID = 65532
+# The database the services with `database: true` keep their state in: one
+# Postgres server, a database and a login role per such service. The
+# official image's interface is used: POSTGRES_PASSWORD, PGDATA and the
+# scripts of /docker-entrypoint-initdb.d.
+POSTGRES = {
+    "name": "postgres",
+    "component": "database",
+    "port": 5432,
+    "port_name": "postgres",
+    # The image's postgres user.
+    "uid": 999,
+    "init_config_map": "postgres-init",
+    "data_dir": "/var/lib/postgresql/data",
+}
+# The Secret with every database password: created once (never in a
+# manifest, never printed) and kept with the data.
+POSTGRES_SECRET = "postgres-credentials"
+POSTGRES_SUPERUSER_KEY = "postgres-password"
+# The cluster DNS (CoreDNS, as minikube and kubeadm label it).
+DNS_NAMESPACE = "kube-system"
+DNS_SELECTOR = {"k8s-app": "kube-dns"}
+RESTRICTED = {
+    "pod-security.kubernetes.io/enforce": "restricted",
+    "pod-security.kubernetes.io/enforce-version": "latest",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/warn-version": "latest",
+}
+
+# The settings build() reads, each with the rule its value must follow
+# (inputs.RULES) and whether it is checked only when deploying (not for a
+# removal, which renders nothing new).
+SETTING_RULES = [
+    ("namespace", "dns_label", False, False),
+    ("context", "text", False, False),
+    ("kubeconfig", "path", True, False),
+    ("ingress_controller_namespace", "dns_label", False, True),
+    ("ingress_host", "host_name", False, True),
+    ("ingress_class", "dns_name", False, True),
+    ("cpu_request", "quantity", False, True),
+    ("memory_request", "quantity", False, True),
+    ("memory_limit", "quantity", False, True),
+    ("postgres_image", "pinned_image", False, True),
+    ("postgres_storage", "quantity", False, True),
+    ("postgres_storage_class", "dns_name", True, True),
+    ("postgres_cpu_request", "quantity", False, True),
+    ("postgres_memory_request", "quantity", False, True),
+    ("postgres_memory_limit", "quantity", False, True),
+]
+
+
+def _whole_number(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def image_ref(images, name):
+    """(repository, tag) of a service from the images map; the repository defaults to the name."""
+    ref = images.get(name) if isinstance(images, dict) else None
+    ref = ref if isinstance(ref, dict) else {}
+    tag = ref.get("tag")
+    return str(ref.get("image") or name), "" if tag is None else str(tag)
+
+
+def problems(services, settings, prefix="app_deploy_"):
+    """Every value of SERVICES and SETTINGS that breaks its rule, one sentence each naming the variable."""
+    found = service_problems(services, where=f"{prefix}services", reserved=[POSTGRES["name"]])
+    present = settings.get("state", "present") == "present"
+    checks = [
+        {"name": prefix + key, "value": settings.get(key), "rule": rule, "optional": optional}
+        for key, rule, optional, deploying in SETTING_RULES
+        if present or not deploying
+    ]
+    if settings.get("render_dir") is not None:
+        checks.append({"name": f"{prefix}render_dir", "value": settings["render_dir"], "rule": "path"})
+    if present and isinstance(services, list):
+        for service in services:
+            if not (isinstance(service, dict) and isinstance(service.get("name"), str)):
+                continue
+            image, tag = image_ref(settings.get("images") or {}, service["name"])
+            where = f"{prefix}images[{service['name']!r}]"
+            checks.append({"name": f"{where}.tag", "value": tag, "rule": "image_tag"})
+            checks.append({"name": f"{where}.image", "value": image, "rule": "image_repository"})
+    found += input_problems(checks)
+    for key, unit in (("replicas", ""), ("wait_timeout", " (seconds)")):
+        number = _whole_number(settings.get(key))
+        if number is None or number < 1:
+            found.append(f"{prefix}{key}={settings.get(key)} must be at least 1{unit}.")
+    return found
+
+
+class Stack:
+    """The objects of one deploy, built from checked services and settings."""
+
+    def __init__(self, services, settings):
+        self.settings = settings
+        self.namespace = settings["namespace"]
+        self.owner_label = settings["owner_label"]
+        self.owner = settings["owner"]
+        self.part_of = settings["part_of"]
+        self.services = [self.service(entry, services) for entry in services]
+        self.with_database = [s for s in self.services if s["database"]]
+
+    # -- models
+    def service(self, entry, services):
+        name = entry["name"]
+        image, tag = image_ref(self.settings.get("images") or {}, name)
+        callees = [other for other in services if name in (other.get("callers") or [])]
+        config = {
+            url_variable(c["name"]): f"http://{c['name']}.{self.namespace}.svc.cluster.local:{int(c['port'])}"
+            for c in callees
+        }
+        config.update(entry.get("env") or {})
+        database = database_name(name) if entry.get("database") else ""
+        egress = [{"name": c["name"], "port": int(c["port"])} for c in callees]
+        if database:
+            egress.append({"name": POSTGRES["name"], "port": POSTGRES["port"]})
+        return {
+            "name": name,
+            "component": entry["component"],
+            "port": int(entry["port"]),
+            "port_name": "http",
+            "image": image,
+            "tag": tag,
+            "public": bool(entry.get("public", False)),
+            "callers": list(entry.get("callers") or []),
+            "callees": [c["name"] for c in callees],
+            "config": config,
+            "config_map": f"{name}-config" if config else "",
+            "egress": egress,
+            "database": database,
+            "password_key": f"{name}-password" if database else "",
+        }
+
+    @property
+    def secret_keys(self):
+        return [POSTGRES_SUPERUSER_KEY] + [s["password_key"] for s in self.with_database]
+
+    @property
+    def workloads(self):
+        return [{"kind": "StatefulSet", "name": POSTGRES["name"]}] + [
+            {"kind": "Deployment", "name": s["name"]} for s in self.services
+        ]
+
+    @property
+    def images(self):
+        return [f"{s['image']}:{s['tag']}" for s in self.services] + [self.settings["postgres_image"]]
+
+    # -- pieces
+    @staticmethod
+    def selector(name):
+        return {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": name}
+
+    def pod_labels(self, app, version=False):
+        labels = self.selector(app["name"])
+        if version:
+            labels["app.kubernetes.io/version"] = app["tag"]
+        labels["app.kubernetes.io/component"] = app["component"]
+        labels["app.kubernetes.io/part-of"] = self.part_of
+        labels["app.kubernetes.io/managed-by"] = "ansible"
+        return labels
+
+    def metadata(self, name, app=None, version=False):
+        """An object's metadata: the app's labels (or the namespace-wide ones), and the owner's mark."""
+        labels = self.pod_labels(app, version) if app else {
+            "app.kubernetes.io/part-of": self.part_of,
+            "app.kubernetes.io/managed-by": "ansible",
+        }  # fmt: skip
+        labels[self.owner_label] = self.owner
+        return {"name": name, "namespace": self.namespace, "labels": labels}
+
+    @staticmethod
+    def restricted_container():
+        return {
+            "readOnlyRootFilesystem": True,
+            "allowPrivilegeEscalation": False,
+            "privileged": False,
+            "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
+        }
+
+    def secret_ref(self, key):
+        return {"secretKeyRef": {"name": POSTGRES_SECRET, "key": key}}
+
+    # -- objects
+    def namespace_object(self):
+        metadata = self.metadata(self.namespace)
+        del metadata["namespace"]
+        # The API server refuses pods that break the restricted Pod Security
+        # Standard, so a weakened securityContext fails at apply time.
+        metadata["labels"].update(RESTRICTED)
+        return {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata}
+
+    def service_account(self, app):
+        # No service calls the Kubernetes API: no token in its pods.
+        return {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": self.metadata(app["name"], app),
+            "automountServiceAccountToken": False,
+        }
+
+    def config_map(self, app):
+        return {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": self.metadata(app["config_map"], app),
+            "data": dict(app["config"]),
+        }
+
+    def init_script(self):
+        """Run by the image once, when it initialises an empty data directory: a login role and a database of
+        its own for each service, every name a quoted identifier. The passwords come from the environment."""
+        lines = [
+            "#!/bin/sh",
+            "set -eu",
+            'psql --no-psqlrc -v ON_ERROR_STOP=1 --username "${POSTGRES_USER:-postgres}" --dbname postgres \\',
+        ]
+        for client in self.with_database:
+            variable = client["password_key"].upper().replace("-", "_")
+            lines.append(f'  --set={client["database"]}_password="${{{variable}}}" \\')
+        lines.append("  <<'SQL'")
+        for client in self.with_database:
+            name = quote_identifier(client["database"])
+            lines += [
+                f"CREATE ROLE {name} LOGIN PASSWORD :'{client['database']}_password';",
+                f"CREATE DATABASE {name} OWNER {name};",
+                f"REVOKE ALL ON DATABASE {name} FROM PUBLIC;",
+            ]
+        lines += ["REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;", "SQL"]
+        return "".join(line + "\n" for line in lines)
+
+    def init_config_map(self):
+        return {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": self.metadata(POSTGRES["init_config_map"], POSTGRES),
+            "data": {"10-service-databases.sh": self.init_script()},
+        }
+
+    def init_checksum(self):
+        """The init ConfigMap's checksum, a pod template annotation: a change of the script rolls the pod.
+
+        It hashes the ConfigMap in the YAML text earlier versions of the role
+        rendered it as, so the same script keeps the same checksum and an
+        upgrade does not restart the database.
+        """
+        labels = self.init_config_map()["metadata"]["labels"]
+        text = (
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+            f"  name: {POSTGRES['init_config_map']}\n  namespace: {self.namespace}\n  labels:\n"
+            + "".join(f"    {key}: {value}\n" for key, value in labels.items())
+            + "data:\n"
+            "  # Run by the image once, when it initialises an empty data directory: a\n"
+            "  # login role and a database of its own for each service. The passwords\n"
+            "  # come from the environment (the credentials Secret), never from here.\n"
+            "  # Every name is a quoted identifier: read as written, never as a key word.\n"
+            "  10-service-databases.sh: |\n" + "".join(f"    {line}\n" for line in self.init_script().splitlines())
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def network_policy(self, name, app, policy_type, rules):
+        """A NetworkPolicy of the app's pods; without rules nothing of that direction is admitted."""
+        spec = {"podSelector": {"matchLabels": self.selector(app["name"])}, "policyTypes": [policy_type]}
+        if rules:
+            spec["ingress" if policy_type == "Ingress" else "egress"] = rules
+        return {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": self.metadata(name, app),
+            "spec": spec,
+        }
+
+    def default_deny(self):
+        # Every pod of the namespace; no ingress rule, so nothing is admitted
+        # unless another policy says so.
+        return {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": self.metadata("default-deny-ingress"),
+            "spec": {"podSelector": {}, "policyTypes": ["Ingress"]},
+        }
+
+    def ingress_policy(self, app):
+        """Who may open connections to a service: its callers' pods and, when public, the ingress controller."""
+        peers = []
+        if app["public"]:
+            namespace = self.settings["ingress_controller_namespace"]
+            peers.append({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}}})
+        peers += [{"podSelector": {"matchLabels": self.selector(caller)}} for caller in app["callers"]]
+        rules = [{"from": peers, "ports": [{"protocol": "TCP", "port": app["port"]}]}] if peers else []
+        return self.network_policy(f"{app['name']}-ingress", app, "Ingress", rules)
+
+    def postgres_ingress_policy(self):
+        peers = [{"podSelector": {"matchLabels": self.selector(c["name"])}} for c in self.with_database]
+        rules = [{"from": peers, "ports": [{"protocol": "TCP", "port": POSTGRES["port"]}]}] if peers else []
+        return self.network_policy(f"{POSTGRES['name']}-ingress", POSTGRES, "Ingress", rules)
+
+    def egress_policy(self, app, destinations):
+        """Where the app's pods may connect: the cluster DNS, then each destination on its port."""
+        rules = []
+        if destinations:
+            dns = {
+                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": DNS_NAMESPACE}},
+                "podSelector": {"matchLabels": dict(DNS_SELECTOR)},
+            }
+            rules.append({"to": [dns], "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]})
+            rules += [
+                {"to": [{"podSelector": {"matchLabels": self.selector(to["name"])}}],
+                 "ports": [{"protocol": "TCP", "port": to["port"]}]}
+                for to in destinations
+            ]  # fmt: skip
+        return self.network_policy(f"{app['name']}-egress", app, "Egress", rules)
+
+    def service_object(self, app):
+        return {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": self.metadata(app["name"], app),
+            "spec": {
+                "type": "ClusterIP",
+                "selector": self.selector(app["name"]),
+                "ports": [
+                    {"name": app["port_name"], "protocol": "TCP", "port": app["port"], "targetPort": app["port_name"]}
+                ],
+            },
+        }
+
+    def statefulset(self):
+        pg, settings = POSTGRES, self.settings
+        probe = {"exec": {"command": ["pg_isready", "--host=127.0.0.1", f"--port={pg['port']}", "--quiet"]}}
+        env = [
+            # A directory below the mount point: a fresh volume may hold
+            # lost+found, and initdb wants an empty directory.
+            {"name": "PGDATA", "value": f"{pg['data_dir']}/pgdata"},
+            {"name": "POSTGRES_PASSWORD", "valueFrom": self.secret_ref(POSTGRES_SUPERUSER_KEY)},
+        ] + [
+            {"name": c["password_key"].upper().replace("-", "_"), "valueFrom": self.secret_ref(c["password_key"])}
+            for c in self.with_database
+        ]
+        claim_spec = {"accessModes": ["ReadWriteOnce"]}
+        if settings.get("postgres_storage_class"):
+            claim_spec["storageClassName"] = settings["postgres_storage_class"]
+        claim_spec["resources"] = {"requests": {"storage": str(settings["postgres_storage"])}}
+        return {
+            "apiVersion": "apps/v1",
+            "kind": "StatefulSet",
+            "metadata": self.metadata(pg["name"], pg),
+            "spec": {
+                # One server: the services share it, and its data lives in one claim.
+                "replicas": 1,
+                "serviceName": pg["name"],
+                "revisionHistoryLimit": 5,
+                "selector": {"matchLabels": self.selector(pg["name"])},
+                # The claim outlives the StatefulSet: deleting the workload never
+                # deletes the data (state=absent removes it only with remove_data).
+                "persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Retain", "whenScaled": "Retain"},
+                "template": {
+                    "metadata": {
+                        "labels": self.pod_labels(pg),
+                        # The init script runs once per data directory; a change of
+                        # it still rolls the pod, so what runs matches what is declared.
+                        "annotations": {"checksum/init": self.init_checksum()},
+                    },
+                    "spec": {
+                        "serviceAccountName": pg["name"],
+                        "automountServiceAccountToken": False,
+                        "enableServiceLinks": False,
+                        # Time for the fast shutdown of preStop to finish cleanly.
+                        "terminationGracePeriodSeconds": 60,
+                        "securityContext": {
+                            "runAsNonRoot": True,
+                            "runAsUser": pg["uid"],
+                            "runAsGroup": pg["uid"],
+                            "fsGroup": pg["uid"],
+                            "fsGroupChangePolicy": "OnRootMismatch",
+                            "seccompProfile": {"type": "RuntimeDefault"},
+                        },
+                        "containers": [
+                            {
+                                "name": pg["name"],
+                                "image": str(settings["postgres_image"]),
+                                "imagePullPolicy": "IfNotPresent",
+                                "ports": [{"name": pg["port_name"], "containerPort": pg["port"], "protocol": "TCP"}],
+                                "env": env,
+                                "securityContext": {
+                                    "runAsNonRoot": True,
+                                    "runAsUser": pg["uid"],
+                                    "runAsGroup": pg["uid"],
+                                    **self.restricted_container(),
+                                },
+                                "resources": {
+                                    "requests": {
+                                        "cpu": str(settings["postgres_cpu_request"]),
+                                        "memory": str(settings["postgres_memory_request"]),
+                                    },
+                                    "limits": {"memory": str(settings["postgres_memory_limit"])},
+                                },
+                                # Ready once the server takes TCP connections: while the
+                                # image initialises a new data directory it listens on its
+                                # socket only.
+                                "startupProbe": {**probe, "periodSeconds": 2, "timeoutSeconds": 2,
+                                                 "failureThreshold": 150},
+                                "livenessProbe": {**probe, "periodSeconds": 10, "timeoutSeconds": 5,
+                                                  "failureThreshold": 6},
+                                "readinessProbe": {**probe, "periodSeconds": 5, "timeoutSeconds": 2,
+                                                   "failureThreshold": 3},
+                                "lifecycle": {
+                                    # SIGTERM asks Postgres for a smart shutdown, which waits
+                                    # for the services' pooled connections to close: a fast
+                                    # shutdown ends them and writes a checkpoint, so the next
+                                    # start needs no recovery.
+                                    "preStop": {"exec": {"command": [
+                                        "sh", "-c",
+                                        'exec pg_ctl stop --pgdata="$PGDATA" --mode=fast --wait --timeout=50',
+                                    ]}},
+                                },
+                                "volumeMounts": [
+                                    {"name": "data", "mountPath": pg["data_dir"]},
+                                    {"name": "init", "mountPath": "/docker-entrypoint-initdb.d", "readOnly": True},
+                                    {"name": "run", "mountPath": "/var/run/postgresql"},
+                                    {"name": "tmp", "mountPath": "/tmp"},
+                                ],
+                            }
+                        ],
+                        "volumes": [
+                            {"name": "init", "configMap": {"name": pg["init_config_map"], "defaultMode": 0o555}},
+                            {"name": "run", "emptyDir": {"medium": "Memory", "sizeLimit": "1Mi"}},
+                            {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
+                        ],
+                    },
+                },
+                # No owner's mark here: Kubernetes refuses any change of a
+                # StatefulSet's volumeClaimTemplates.
+                "volumeClaimTemplates": [{"metadata": {"name": "data", "labels": self.pod_labels(pg)},
+                                          "spec": claim_spec}],
+            },
+        }  # fmt: skip
+
+    def pod_disruption_budget(self, app):
+        # One pod at a time may be evicted, whatever the replica count: a drain
+        # never takes a service down, and never blocks on a single replica.
+        return {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": self.metadata(app["name"], app),
+            "spec": {"maxUnavailable": 1, "selector": {"matchLabels": self.selector(app["name"])}},
+        }
+
+    def deployment(self, app):
+        settings = self.settings
+        uid = SERVICE_UID
+        template_metadata = {"labels": self.pod_labels(app, version=True)}
+        if app["config_map"]:
+            # A configuration change alone rolls the pods, which read it at start.
+            checksum = hashlib.sha256(json.dumps(app["config"]).encode("utf-8")).hexdigest()
+            template_metadata["annotations"] = {"checksum/config": checksum}
+        env = [{"name": "LISTEN_ADDR", "value": f":{app['port']}"}]
+        if app["database"]:
+            # Its own database and role on the shared Postgres server; the
+            # password comes from the Secret and is expanded into the URL by
+            # the kubelet, so no manifest holds it.
+            env += [
+                {"name": "DATABASE_PASSWORD", "valueFrom": self.secret_ref(app["password_key"])},
+                {
+                    "name": "DATABASE_URL",
+                    "value": f"postgres://{app['database']}:$(DATABASE_PASSWORD)@{POSTGRES['name']}.{self.namespace}"
+                    f".svc.cluster.local:{POSTGRES['port']}/{app['database']}?sslmode=disable",
+                },
+            ]
+        container = {
+            "name": app["name"],
+            "image": f"{app['image']}:{app['tag']}",
+            "imagePullPolicy": "IfNotPresent",
+            "ports": [{"name": app["port_name"], "containerPort": app["port"], "protocol": "TCP"}],
+            "env": env,
+        }
+        if app["config_map"]:
+            container["envFrom"] = [{"configMapRef": {"name": app["config_map"]}}]
+
+        def http_probe(path, period, failures):
+            return {
+                "httpGet": {"path": path, "port": "http"},
+                "periodSeconds": period,
+                "timeoutSeconds": 2,
+                "failureThreshold": failures,
+            }
+
+        container.update(
+            {
+                "securityContext": {"runAsNonRoot": True, "runAsUser": uid, "runAsGroup": uid,
+                                    **self.restricted_container()},
+                # No CPU limit, so an idle node's spare CPU is not throttled away.
+                "resources": {
+                    "requests": {"cpu": str(settings["cpu_request"]), "memory": str(settings["memory_request"])},
+                    "limits": {"memory": str(settings["memory_limit"])},
+                },
+                # Start-up and liveness ask whether the process works (/healthz),
+                # readiness whether it should get traffic (/readyz).
+                "startupProbe": http_probe("/healthz", 2, 30),
+                "livenessProbe": http_probe("/healthz", 10, 3),
+                "readinessProbe": http_probe("/readyz", 5, 3),
+            }
+        )  # fmt: skip
+        return {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": self.metadata(app["name"], app, version=True),
+            "spec": {
+                "replicas": int(settings["replicas"]),
+                "revisionHistoryLimit": 5,
+                "progressDeadlineSeconds": int(settings["wait_timeout"]),
+                "selector": {"matchLabels": self.selector(app["name"])},
+                # Never below the wanted count of Ready pods during a rollout.
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
+                "template": {
+                    "metadata": template_metadata,
+                    "spec": {
+                        "serviceAccountName": app["name"],
+                        "automountServiceAccountToken": False,
+                        "enableServiceLinks": False,
+                        "terminationGracePeriodSeconds": 30,
+                        "securityContext": {
+                            "runAsNonRoot": True,
+                            "runAsUser": uid,
+                            "runAsGroup": uid,
+                            "fsGroup": uid,
+                            "seccompProfile": {"type": "RuntimeDefault"},
+                        },
+                        # Replicas on different nodes where there are several; a
+                        # single-node cluster is one domain and takes them all. Nodes
+                        # the pods cannot run on (taints) do not count as empty domains.
+                        "topologySpreadConstraints": [
+                            {
+                                "maxSkew": 1,
+                                "topologyKey": "kubernetes.io/hostname",
+                                "whenUnsatisfiable": "DoNotSchedule",
+                                "nodeTaintsPolicy": "Honor",
+                                "labelSelector": {"matchLabels": self.selector(app["name"])},
+                                "matchLabelKeys": ["pod-template-hash"],
+                            }
+                        ],
+                        "containers": [container],
+                    },
+                },
+            },
+        }
+
+    def ingress(self, app):
+        backend = {"service": {"name": app["name"], "port": {"name": "http"}}}
+        return {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "Ingress",
+            "metadata": self.metadata(app["name"], app),
+            "spec": {
+                "ingressClassName": self.settings["ingress_class"],
+                "rules": [
+                    {
+                        "host": self.settings["ingress_host"],
+                        "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]},
+                    }
+                ],
+            },
+        }
+
+    def secret(self):
+        # No values: sre.minikube.k8s_deploy creates the Secret once, when it is
+        # missing, with a random password per key, and never shows them.
+        return {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": self.metadata(POSTGRES_SECRET, POSTGRES),
+            "type": "Opaque",
+        }
+
+    def definitions(self):
+        """Every object, in the order applied: per kind one per service, then Postgres's."""
+        apps = self.services
+        return (
+            [self.namespace_object()]
+            + [self.service_account(a) for a in apps + [POSTGRES]]
+            + [self.config_map(a) for a in apps if a["config_map"]]
+            + [self.init_config_map(), self.default_deny()]
+            + [self.ingress_policy(a) for a in apps]
+            + [self.postgres_ingress_policy()]
+            + [self.egress_policy(a, a["egress"]) for a in apps]
+            + [self.egress_policy(POSTGRES, [])]  # it opens no connection
+            + [self.service_object(a) for a in apps + [POSTGRES]]
+            + [self.statefulset()]
+            + [self.pod_disruption_budget(a) for a in apps]
+            + [self.deployment(a) for a in apps]
+            + [self.ingress(a) for a in apps if a["public"]]
+        )
+
+
+def build(services, settings, prefix="app_deploy_"):
+    """The stack's model (see the module's description); only ``problems`` when a value is bad.
+
+    settings: state, namespace, images, replicas, wait_timeout, the requests
+    and limits, the Postgres and Ingress settings, context, kubeconfig,
+    render_dir (optional), and the owner's mark (owner_label, owner) and
+    part_of. prefix names the variables in the messages.
+    """
+    found = problems(services, settings, prefix)
+    if found:
+        return {"problems": found}
+    stack = Stack(services, settings)
+    return {
+        "problems": [],
+        "services": stack.services,
+        "definitions": stack.definitions(),
+        "secret": stack.secret(),
+        "secret_keys": stack.secret_keys,
+        "workloads": stack.workloads,
+        "images": stack.images,
+    }
