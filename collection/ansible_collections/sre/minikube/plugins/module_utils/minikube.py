@@ -360,7 +360,7 @@ class Minikube:
         return argv, rc, stdout, stderr
 
     def check(self, command, *tail, name=""):
-        """Run a command that must succeed; its stdout."""
+        """Run a command that must succeed; its command line and stdout."""
         argv, rc, stdout, stderr = self.run(command, *tail, name=name)
         if rc != 0:
             raise self.error(argv, rc, stdout, stderr)
