@@ -568,3 +568,14 @@ def test_together_overlaps_the_calls_and_hands_back_what_they_raise():
     (value, error), second = mk.together(missing, lambda: 1)
     assert value is None and isinstance(error, FileNotFoundError)
     assert second == (1, None)
+
+
+def test_the_mark_says_when_it_was_written_in_utc(tmp_path):
+    (tmp_path / ".minikube" / "profiles" / "sre").mkdir(parents=True)
+    context = mk.Minikube(BIN, None, "sre", {"MINIKUBE_HOME": str(tmp_path)})
+    before = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    with open(context.mark_owner(), encoding="utf-8") as handle:
+        created = handle.read().splitlines()[1]
+    after = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    assert created[: len("created: ")] == "created: "
+    assert before <= created[len("created: ") :] <= after
