@@ -3,9 +3,13 @@
 """Run minikube and read what it answers: its JSON, its CloudEvents lines and its exit codes.
 
 Everything the collection knows about minikube's command line lives here:
-which command answers which question, how its output is parsed, and what
-its exit codes mean. The modules (minikube_version, minikube_profile_info,
-minikube_addons, minikube_start, minikube_images) only call this.
+which command answers which question (COMMANDS), how its output is parsed,
+what its exit codes mean and what to do about them (EXIT_HINTS), and where
+minikube keeps a profile's folder, in which the stack marks the profiles it
+created (OWNER_MARK). The modules (minikube_version, minikube_profile_info,
+minikube_addons, minikube_start, minikube_delete, minikube_images) only call
+this, through one Minikube context per call site that binds the binary and
+the profile once.
 
 Commands are run by a ``runner``: a callable that takes an argv list and
 returns ``(rc, stdout, stderr)``, like AnsibleModule.run_command, so that the
@@ -21,6 +25,7 @@ import re
 import shlex
 import subprocess
 import threading
+import time
 
 # minikube's exit codes (its "reason" codes) that the collection acts on.
 EX_OK = 0
@@ -300,26 +305,79 @@ class ProgressFile:
             self.write(event.line())
 
 
-class Minikube:
-    """minikube's commands, as the questions and actions the roles need."""
+# Every command line the collection runs, after the binary, declared once.
+# "{profile}" is the profile the context is bound to; "{name}" a value the
+# call gives. The orders are those of the contract's recordings
+# (tests/minikube_contract), which minikube accepts as they are.
+COMMANDS = {
+    "version": ("version", "--output=json"),
+    "profile list": ("profile", "list", "--output=json"),
+    "status": ("status", "-p", "{profile}", "--output=json"),
+    "update-context": ("update-context", "-p", "{profile}"),
+    "ip": ("ip", "-p", "{profile}"),
+    "addons list": ("addons", "list", "-p", "{profile}", "--output=json"),
+    "addons enable": ("addons", "enable", "{name}", "-p", "{profile}"),
+    "start": ("start", "-p", "{profile}"),
+    "delete": ("delete", "-p", "{profile}"),
+    "image ls": ("image", "ls", "--format=json", "-p", "{profile}"),
+    "image build": ("-p", "{profile}", "image", "build", "-t", "{name}"),
+}
 
-    def __init__(self, binary, runner):
+
+class Minikube:
+    """minikube bound to one binary and, for the commands that act on a cluster, one profile.
+
+    A call site builds one context (like community.general's CmdRunner
+    context) and asks it questions; every command line comes from COMMANDS,
+    every failure carries the hint of its exit code (exit_hint).
+    """
+
+    def __init__(self, binary, runner, profile="", environ=None):
         self.binary = binary
         self.runner = runner
+        self.profile = profile
+        # The environment minikube runs in: it decides where minikube's home is.
+        self.environ = os.environ if environ is None else environ
 
-    def argv(self, *args):
-        return [self.binary, *args]
+    def with_runner(self, runner):
+        """The same binary and profile, run by another runner."""
+        return Minikube(self.binary, runner, self.profile, self.environ)
 
-    def run(self, *args):
-        argv = self.argv(*args)
+    def argv(self, command, *tail, name=""):
+        """The command line of one of COMMANDS, with the bound profile, then tail."""
+        template = COMMANDS[command]
+        if "{profile}" in template and not self.profile:
+            raise ValueError(f"minikube {command} acts on a profile, and this context is bound to none")
+        return [self.binary, *(part.format(profile=self.profile, name=name) for part in template), *tail]
+
+    def error(self, argv, rc, stdout, stderr):
+        """The MinikubeError of a failed command, with the hint of its exit code."""
+        return error_from(argv, rc, stdout, stderr, hint=exit_hint(rc, self.profile, stdout + stderr))
+
+    def run(self, command, *tail, name=""):
+        argv = self.argv(command, *tail, name=name)
         rc, stdout, stderr = self.runner(argv)
         return argv, rc, stdout, stderr
+
+    def check(self, command, *tail, name=""):
+        """Run a command that must succeed; its command line and stdout."""
+        argv, rc, stdout, stderr = self.run(command, *tail, name=name)
+        if rc != 0:
+            raise self.error(argv, rc, stdout, stderr)
+        return argv, stdout
+
+    def json(self, command, *tail):
+        argv, stdout = self.check(command, *tail)
+        try:
+            return json.loads(stdout)
+        except ValueError:
+            raise MinikubeError(argv, 0, f"the output is not JSON: {stdout[:200]!r}") from None
 
     # -- version
     def version(self):
         """The version the binary reports (v1.38.1); '' when it does not run or answers otherwise."""
         try:
-            argv, rc, stdout, _stderr = self.run("version", "--output=json")
+            _argv, rc, stdout, _stderr = self.run("version")
         except OSError:
             return ""
         if rc != 0:
@@ -333,26 +391,20 @@ class Minikube:
     # -- profiles
     def profiles(self):
         """Every profile minikube lists: name -> dict (valid, driver, runtime, CNI, Kubernetes version, node IPs)."""
-        argv, rc, stdout, stderr = self.run("profile", "list", "--output=json")
-        if rc != 0:
-            raise error_from(argv, rc, stdout, stderr)
-        try:
-            document = json.loads(stdout)
-        except ValueError:
-            raise MinikubeError(argv, rc, f"the output is not JSON: {stdout[:200]!r}") from None
+        document = self.json("profile list")
         found = {}
         for validity in ("valid", "invalid"):
             for entry in document.get(validity) or []:
                 found[entry["Name"]] = describe_profile(entry, validity == "valid")
         return found
 
-    def status(self, profile):
+    def status(self):
         """The profile's state from `minikube status`'s exit code.
 
         absent (no such profile), running, stale-context (running, but the
         kubeconfig context is missing or points elsewhere) or stopped.
         """
-        argv, rc, stdout, stderr = self.run("status", "-p", profile, "--output=json")
+        argv, rc, stdout, stderr = self.run("status")
         if rc == EX_PROFILE_NOT_FOUND:
             return "absent"
         if rc == 0:
@@ -361,73 +413,121 @@ class Minikube:
             return "stale-context"
         if 0 < rc <= STATUS_BITS:
             return "stopped"
-        raise error_from(argv, rc, stdout, stderr)
+        raise self.error(argv, rc, stdout, stderr)
 
-    def update_context(self, profile):
-        argv, rc, stdout, stderr = self.run("update-context", "-p", profile)
-        if rc != 0:
-            raise error_from(argv, rc, stdout, stderr)
+    def update_context(self):
+        self.check("update-context")
+
+    def ip(self):
+        """The address of the profile's control-plane node; fails unless the cluster runs."""
+        _argv, stdout = self.check("ip")
+        return stdout.strip()
 
     # -- addons
-    def addons(self, profile):
-        """Addon name -> enabled (bool) for a profile."""
-        argv, rc, stdout, stderr = self.run("addons", "list", "-p", profile, "--output=json")
-        if rc != 0:
-            raise error_from(argv, rc, stdout, stderr, hint=profile_hint(rc, profile))
-        try:
-            document = json.loads(stdout)
-        except ValueError:
-            raise MinikubeError(argv, rc, f"the output is not JSON: {stdout[:200]!r}") from None
-        return {name: (entry or {}).get("Status") == "enabled" for name, entry in document.items()}
+    def addons(self):
+        """Addon name -> enabled (bool)."""
+        return {name: (entry or {}).get("Status") == "enabled" for name, entry in self.json("addons list").items()}
 
-    def enable_addon_argv(self, profile, name, extra=()):
-        return self.argv("addons", "enable", name, "-p", profile, *extra)
+    def enable_addon_argv(self, name, extra=()):
+        return self.argv("addons enable", *extra, name=name)
 
-    def enable_addon(self, profile, name, extra=(), hint=""):
-        argv = self.enable_addon_argv(profile, name, extra)
+    def enable_addon(self, name, extra=()):
+        argv = self.enable_addon_argv(name, extra)
         rc, stdout, stderr = self.runner(argv)
         if rc != 0:
-            raise error_from(argv, rc, stdout, stderr, hint=hint or profile_hint(rc, profile))
+            raise self.error(argv, rc, stdout, stderr)
 
-    # -- start
-    def start_argv(self, profile, options=(), extra=(), events=True):
+    # -- start and delete
+    def start_argv(self, options=(), extra=(), events=True):
         """`minikube start`; with events, its --output=json form that reports steps as CloudEvents."""
         tail = ["--output=json"] if events else []
-        return self.argv("start", "-p", profile, *options, "--interactive=false", *extra, *tail)
+        return self.argv("start", *options, "--interactive=false", *extra, *tail)
 
-    def delete_argv(self, profile):
-        return self.argv("delete", "-p", profile)
+    def delete_argv(self):
+        return self.argv("delete")
 
-    def delete(self, profile):
-        argv = self.delete_argv(profile)
-        rc, stdout, stderr = self.runner(argv)
-        if rc != 0:
-            raise error_from(argv, rc, stdout, stderr)
+    def delete(self):
+        self.check("delete")
 
     # -- images
-    def images(self, profile):
+    def images(self):
         """The references (repo:tag) of the images in the profile's container runtime."""
-        argv, rc, stdout, stderr = self.run("image", "ls", "--format=json", "-p", profile)
-        if rc != 0:
-            raise error_from(argv, rc, stdout, stderr, hint=profile_hint(rc, profile, stderr))
-        try:
-            document = json.loads(stdout)
-        except ValueError:
-            raise MinikubeError(argv, rc, f"the output is not JSON: {stdout[:200]!r}") from None
         refs = set()
-        for image in document or []:
+        for image in self.json("image ls") or []:
             for tag in image.get("repoTags") or []:
                 refs.add(tag)
                 refs.add(short_reference(tag))
         return refs
 
-    def build_argv(self, profile, ref, context, dockerfile="", build_args=None, runtime="containerd"):
+    def build_argv(self, ref, context, dockerfile="", build_args=None, runtime="containerd"):
         option = "--build-opt=opt=build-arg:" if runtime == "containerd" else "--build-opt=build-arg="
-        args = ["-p", profile, "image", "build", "-t", ref]
-        if dockerfile:
-            args += ["-f", dockerfile]
-        args += [option + f"{key}={value}" for key, value in sorted((build_args or {}).items())]
-        return self.argv(*args, context)
+        tail = ["-f", dockerfile] if dockerfile else []
+        tail += [option + f"{key}={value}" for key, value in sorted((build_args or {}).items())]
+        return self.argv("image build", *tail, context, name=ref)
+
+    # -- the profile's folder, and the stack's mark in it
+    def folder(self):
+        """The profile's folder in minikube's home, where minikube keeps its configuration."""
+        if not self.profile:
+            raise ValueError("a profile's folder needs a profile, and this context is bound to none")
+        return os.path.join(minikube_home(self.environ), "profiles", self.profile)
+
+    def owner_mark(self):
+        return os.path.join(self.folder(), OWNER_MARK)
+
+    def owned(self):
+        """Whether the stack created the profile: its folder holds the mark written when it was created."""
+        return os.path.isfile(self.owner_mark())
+
+    def mark_owner(self, created=None):
+        """Mark the profile as created by the stack (created: when, UTC, now by default); the mark's path.
+
+        Raises MarkError when the profile has no folder where minikube keeps them.
+        """
+        if not os.path.isdir(self.folder()):
+            raise MarkError(
+                f"`minikube start -p {self.profile}` created the profile, but its folder {self.folder()} does not "
+                "exist, so the profile cannot be marked as this project's and `make clean CLUSTER=1` would refuse "
+                "to delete it. minikube keeps its profiles in $MINIKUBE_HOME/.minikube (or ~/.minikube): run "
+                "minikube and the playbook with the same HOME and MINIKUBE_HOME."
+            )
+        path = self.owner_mark()
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(mark_text(self.profile, created or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
+        os.chmod(path, 0o644)
+        return path
+
+
+# The file, in a profile's folder, that marks a profile the stack created. It
+# lives exactly as long as the profile: `minikube delete` removes the folder.
+OWNER_MARK = "sre-minikube-owner"
+
+
+class MarkError(Exception):
+    """The profile cannot be marked: it has no folder where minikube keeps them."""
+
+
+def minikube_home(environ):
+    """minikube's home (the folder holding profiles/), by minikube's rule.
+
+    $MINIKUBE_HOME itself when it ends in .minikube, else $MINIKUBE_HOME/.minikube;
+    ~/.minikube when it is unset or empty.
+    """
+    home = environ.get("MINIKUBE_HOME") or ""
+    if not home:
+        return os.path.join(environ.get("HOME") or os.path.expanduser("~"), ".minikube")
+    home = home.rstrip("/") or "/"
+    return home if os.path.basename(home) == ".minikube" else os.path.join(home, ".minikube")
+
+
+def mark_text(profile, created):
+    """What the mark says: which profile, when, and what it is for."""
+    return (
+        f'{OWNER_MARK}: sre.minikube created the minikube profile "{profile}"\n'
+        f"created: {created}\n"
+        "`make clean CLUSTER=1` (playbooks/clean.yml, sre_minikube_clean_cluster=true) deletes only a profile whose\n"
+        f"folder holds this file. minikube removes it with the profile (`minikube delete -p {profile}`).\n"
+    )
 
 
 def describe_profile(entry, valid):
@@ -464,13 +564,52 @@ def mismatches(profile, driver, container_runtime, cni):
     return found
 
 
-def profile_hint(rc, profile, stderr=""):
-    """What to do about the exit codes every profile command shares."""
-    if rc == EX_PROFILE_NOT_FOUND or (rc == EX_USAGE and "does not exist" in stderr):
-        return f'the profile "{profile}" does not exist: start the cluster (the cluster stage) or name another one'
-    if rc == EX_GUEST_NOT_RUNNING:
-        return f'the profile "{profile}" is not running: start it (the cluster stage, or minikube start -p {profile})'
-    return ""
+# What to do about minikube's exit codes (its "reason" codes), added to
+# minikube's own reason, message and advice when a command fails. "{profile}"
+# is the profile the command acted on.
+EXIT_HINTS = {
+    EX_ADDON_ERROR: "an addon failed to enable: see minikube's message above, fix its cause and run again",
+    EX_USAGE: "minikube rejected the command line: check the options given to it, the extra flags first",
+    23: (
+        "memory does not fit: set the cluster's memory (MiB) to at least 1800 and at most what Docker may use"
+        " (Docker Desktop: Settings > Resources)"
+    ),
+    26: "not enough disk space: free space for Docker (docker system prune) or give Docker a larger disk",
+    29: "not enough CPUs: set the cluster's cpus to at least 2 and at most the number of CPUs Docker can use",
+    55: "the driver is unhealthy: check that `docker info` works for this user, then run again",
+    57: "the docker driver refuses to run as root: run the playbook as a normal user who is in the docker group",
+    63: (
+        "Docker is installed but not running: start Docker (Docker Desktop, colima, or"
+        " `sudo systemctl start docker`) and run again"
+    ),
+    65: "Docker was not found: install Docker (or Docker Desktop on macOS) and make sure `docker` is on PATH",
+    80: (
+        "the minikube node failed to start: run `minikube logs -p {profile}`; `minikube delete -p {profile}`"
+        " and a new run usually helps"
+    ),
+    81: "the cluster was created with another driver: recreate it (the cluster stage's cluster_addons_recreate)",
+    EX_GUEST_NOT_RUNNING: (
+        'the profile "{profile}" is not running: start it (the cluster stage, or minikube start -p {profile})'
+    ),
+    EX_PROFILE_NOT_FOUND: (
+        'the profile "{profile}" does not exist: start the cluster (the cluster stage) or name another one'
+    ),
+    106: "Kubernetes cannot be downgraded in place: raise the Kubernetes version or recreate the cluster",
+}
+
+
+def exit_hint(rc, profile="", output=""):
+    """What to do about a command that exited rc; '' for an exit code without advice.
+
+    Some commands (`image ls`, `image build`) report a missing profile as a
+    usage error (14) whose text says the cluster "does not exist".
+    """
+    if rc == EX_USAGE and "does not exist" in output:
+        rc = EX_PROFILE_NOT_FOUND
+    hint = EXIT_HINTS.get(rc, "")
+    if "{profile}" in hint and not profile:
+        return ""
+    return hint.format(profile=profile)
 
 
 # containerd lists images of the default registry with its domain and, for

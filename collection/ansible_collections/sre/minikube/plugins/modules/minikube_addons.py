@@ -14,7 +14,8 @@ description:
     O(enabled) that is disabled. Addons already enabled are left as they are, with their flags.
   - Fails before enabling anything when O(enabled) names an addon this minikube does not have, and names the ones
     it has.
-  - A failed enable fails the module with minikube's exit reason, message and advice.
+  - A failed enable fails the module with minikube's exit reason, message and advice, and what to do about its exit
+    code.
   - With O(wait_for), then reads each named Deployment once and, for those that have not rolled out (kubernetes.core's
     judgement of a ready Deployment, and every wanted replica on the latest pod template), again every two seconds
     until they have or O(wait_timeout) has passed; RV(unavailable) lists those that have not. A re-run whose
@@ -199,9 +200,9 @@ def main():
     )
     profile = params["profile"]
     reader = DeploymentReader(params["kubeconfig"], params["context"] or profile) if params["wait_for"] else None
-    minikube = Minikube(params["binary"], module.run_command)
+    minikube = Minikube(params["binary"], module.run_command, profile)
     try:
-        before = minikube.addons(profile)
+        before = minikube.addons()
     except MinikubeError as error:
         module.fail_json(msg=error.describe(), **error.as_dict())
     unknown = [name for name in params["enabled"] if name not in before]
@@ -216,7 +217,7 @@ def main():
     result = {
         "changed": bool(to_enable),
         "enabled_now": to_enable,
-        "commands": [" ".join(minikube.enable_addon_argv(profile, n, params["args"].get(n, []))) for n in to_enable],
+        "commands": [" ".join(minikube.enable_addon_argv(n, params["args"].get(n, []))) for n in to_enable],
     }
     if module._diff:
         result["diff"] = {
@@ -228,7 +229,7 @@ def main():
         done = []
         for name in to_enable:
             try:
-                minikube.enable_addon(profile, name, params["args"].get(name, []))
+                minikube.enable_addon(name, params["args"].get(name, []))
             except MinikubeError as error:
                 module.fail_json(
                     msg=error.describe(), enabled_now=done, changed=bool(done), addon=name, **error.as_dict()

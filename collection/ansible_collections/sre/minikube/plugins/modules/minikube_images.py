@@ -14,6 +14,7 @@ description:
     missing with C(minikube image build), in the cluster's own container runtime. Present references are not rebuilt.
   - minikube exits 0 even when a build fails, so the images are listed again after the builds; a reference still
     missing fails the module with the builder's error lines.
+  - A profile that does not exist or does not run fails the module with minikube's reason and what to do about it.
   - While the images build, each build step is printed as the builder starts it, over any connection; the
     module's action plugin runs it asynchronously and prints the lines it appends to a progress file.
 author:
@@ -231,9 +232,9 @@ def main():
             for app, ref in refs.items()
         ]
     extra = {} if refs is None else {"refs": refs}
-    minikube = Minikube(params["binary"], module.run_command)
+    minikube = Minikube(params["binary"], module.run_command, profile)
     try:
-        before = minikube.images(profile)
+        before = minikube.images()
     except MinikubeError as error:
         module.fail_json(msg=error.describe(), **error.as_dict())
     missing = [image for image in params["images"] if image["ref"] not in before]
@@ -246,7 +247,6 @@ def main():
     outputs = {}
     for image in missing:
         argv = minikube.build_argv(
-            profile,
             image["ref"],
             image["context"],
             dockerfile=image["dockerfile"],
@@ -264,7 +264,7 @@ def main():
         rc, _stdout, stderr = stream(argv, lambda event: progress.write(event.message), on_stderr=on_build_line)
         outputs[ref] = (argv, rc, stderr)
     try:
-        after = minikube.images(profile)
+        after = minikube.images()
     except MinikubeError as error:
         module.fail_json(msg=error.describe(), changed=True, **error.as_dict(), **extra)
     failed = [ref for ref in built if ref not in after]

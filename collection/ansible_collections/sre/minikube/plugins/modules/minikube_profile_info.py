@@ -13,7 +13,12 @@ description:
   - Reads C(minikube profile list --output=json) and returns what it says of one profile
     (driver, container runtime, CNI, Kubernetes version, node addresses) and whether it exists at all.
   - With O(status=true), also reads C(minikube status) and reports whether the cluster runs.
-  - Never changes anything on the host.
+  - With O(ip=true), also reads C(minikube ip), the address of the control-plane node, and fails with minikube's
+    reason and a hint when it cannot (the profile does not exist, or the cluster does not run).
+  - Says whether the stack created the profile (RV(owned)); M(sre.minikube.minikube_start) with
+    O(sre.minikube.minikube_start#module:mark_created=true) leaves a mark, a file C(sre-minikube-owner), in the
+    folder of a profile it creates.
+  - The commands run side by side. Never changes anything on the host.
 author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
@@ -30,6 +35,10 @@ options:
     description: Also read the cluster's state with C(minikube status).
     type: bool
     default: false
+  ip:
+    description: Also read the control-plane node's address with C(minikube ip); fails unless the cluster runs.
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -42,6 +51,16 @@ EXAMPLES = r"""
 - name: Say which driver it uses
   ansible.builtin.debug:
     msg: "{{ cluster.profile.driver if cluster.exists else 'no such profile' }}, {{ cluster.state }}"
+
+- name: Read the address of the running cluster
+  sre.minikube.minikube_profile_info:
+    profile: sre-minikube
+    ip: true
+  register: node
+
+- name: Refuse to delete a profile the stack did not create
+  ansible.builtin.assert:
+    that: not cluster.exists or cluster.owned
 """
 
 RETURN = r"""
@@ -87,6 +106,21 @@ state:
   type: str
   returned: always
   sample: running
+ip:
+  description: With O(ip=true), the control-plane node's address, as C(minikube ip) prints it; empty otherwise.
+  type: str
+  returned: always
+  sample: 192.168.49.2
+owned:
+  description: Whether the profile's folder holds the mark the stack leaves in a profile it creates.
+  type: bool
+  returned: always
+folder:
+  description: The profile's folder in minikube's home (C($MINIKUBE_HOME/.minikube) or C(~/.minikube)), whether or
+    not it exists.
+  type: str
+  returned: always
+  sample: /home/user/.minikube/profiles/sre-minikube
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -96,6 +130,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     MinikubeError,
     argument_spec,
     common_checks,
+    together,
 )
 
 
@@ -104,18 +139,41 @@ def main():
         argument_spec={
             **argument_spec(profile=True),
             "status": {"type": "bool", "default": False},
+            "ip": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )
-    refuse(module, common_checks(module.params))
-    minikube = Minikube(module.params["binary"], module.run_command)
-    name = module.params["profile"]
-    try:
-        profile = minikube.profiles().get(name, {})
-        state = minikube.status(name) if module.params["status"] else "unknown"
-    except MinikubeError as error:
-        module.fail_json(msg=error.describe(), **error.as_dict())
-    module.exit_json(changed=False, exists=bool(profile), profile=profile, state=state)
+    params = module.params
+    refuse(module, common_checks(params))
+    # The questions are asked side by side, by a runner that raises instead of ending the module.
+    minikube = Minikube(
+        params["binary"], lambda argv: module.run_command(argv, handle_exceptions=False), params["profile"]
+    )
+    calls = [minikube.profiles]
+    calls += [minikube.status] if params["status"] else []
+    calls += [minikube.ip] if params["ip"] else []
+    outcomes = together(*calls)
+    errors = [error for _answer, error in outcomes if error is not None]
+    if errors:
+        error = errors[0]
+        if isinstance(error, MinikubeError):
+            module.fail_json(msg=error.describe(), **error.as_dict())
+        if isinstance(error, OSError):
+            module.fail_json(msg=f"cannot run {params['binary']}: {error}")
+        raise error
+    answers = iter(answer for answer, _error in outcomes)
+    profile = next(answers).get(params["profile"], {})
+    state = next(answers) if params["status"] else "unknown"
+    address = next(answers) if params["ip"] else ""
+    module.exit_json(
+        changed=False,
+        exists=bool(profile),
+        profile=profile,
+        state=state,
+        ip=address,
+        owned=minikube.owned(),
+        folder=minikube.folder(),
+    )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,12 @@ description:
     C(minikube start --output=json).
   - While minikube starts, its step events are shown as they arrive (V([4/19] Pulling the base image ...)), over any
     connection; the module's action plugin runs it asynchronously and prints the lines it appends to a progress file.
-  - A failed start fails with minikube's exit reason, message and advice, and the caller's hint for the exit code.
+  - A failed start fails with minikube's exit reason, message and advice, and what to do about its exit code
+    (the collection's hints, such as the CPU and memory minimums for exit codes 29 and 23).
+  - With O(mark_created=true), a profile this run creates is marked as the stack's (a file C(sre-minikube-owner)
+    in the profile's folder), even when the start then fails; M(sre.minikube.minikube_profile_info) reports the mark
+    and M(sre.minikube.minikube_delete) with O(sre.minikube.minikube_delete#module:owned_only=true) deletes only a
+    marked profile.
   - An existing profile created with another driver, container runtime or CNI (which minikube cannot change in
     place), or one minikube cannot read, fails the module with the commands that recreate it, unless O(recreate)
     is true, in which case it is deleted and created again.
@@ -67,12 +72,14 @@ options:
         ones. Recreating loses everything in the cluster.
     type: bool
     default: false
-  hints:
+  mark_created:
     description:
-      - What to do about a failed start, per minikube exit code (as a string, such as V("29")); added to the
-        failure message.
-    type: dict
-    default: {}
+      - Mark a profile this run creates (one that did not exist, or one deleted to be recreated) as the stack's,
+        with the file C(sre-minikube-owner) in its folder. A profile that existed before is never marked.
+      - Fails when minikube created the profile somewhere else than its folder in minikube's home, where the mark
+        belongs.
+    type: bool
+    default: false
   timeout:
     description: Seconds the start may take before it is given up.
     type: int
@@ -94,8 +101,7 @@ EXAMPLES = r"""
     cni: calico
     cpus: 2
     memory: 4096
-    hints:
-      "29": set cpus to at least 2 and at most what Docker may use
+    mark_created: true
 """
 
 RETURN = r"""
@@ -145,6 +151,11 @@ advice:
   description: minikube's advice about a failed start.
   type: str
   returned: failure
+marked:
+  description: The mark this run wrote in the folder of the profile it created; empty when it wrote none.
+  type: str
+  returned: always
+  sample: /home/user/.minikube/profiles/sre-minikube/sre-minikube-owner
 """
 
 import os
@@ -152,13 +163,13 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
+    MarkError,
     Minikube,
     MinikubeError,
     ProgressFile,
     argument_spec,
     command_line,
     common_checks,
-    error_from,
     mismatches,
     stream,
     together,
@@ -191,7 +202,7 @@ def main():
             "kubernetes_version": {"type": "str", "default": ""},
             "extra_args": {"type": "list", "elements": "str", "default": []},
             "recreate": {"type": "bool", "default": False},
-            "hints": {"type": "dict", "default": {}},
+            "mark_created": {"type": "bool", "default": False},
             "timeout": {"type": "int", "default": 1800},
             "progress_file": {"type": "path", "default": ""},
         },
@@ -212,13 +223,13 @@ def main():
         ],
     )  # fmt: skip
     profile = params["profile"]
-    minikube = Minikube(params["binary"], module.run_command)
-    argv = minikube.start_argv(profile, start_options(params), params["extra_args"])
-    result = {"command": command_line(argv), "start_needed": False, "start_ran": False}
+    minikube = Minikube(params["binary"], module.run_command, profile)
+    argv = minikube.start_argv(start_options(params), params["extra_args"])
+    result = {"command": command_line(argv), "start_needed": False, "start_ran": False, "marked": ""}
     # The profile list and the status are asked side by side (a re-run needs
     # both), by a runner that raises instead of ending the module.
-    looking = Minikube(params["binary"], lambda args: module.run_command(args, handle_exceptions=False))
-    (listed, list_error), (status, status_error) = together(looking.profiles, lambda: looking.status(profile))
+    looking = minikube.with_runner(lambda args: module.run_command(args, handle_exceptions=False))
+    (listed, list_error), (status, status_error) = together(looking.profiles, looking.status)
     try:
         if list_error is not None:
             raise list_error
@@ -228,8 +239,8 @@ def main():
         )
         result["mismatches"] = different
         if different:
-            user_start = minikube.start_argv(profile, start_options(params), params["extra_args"], events=False)
-            result["recreate_command"] = f"{command_line(minikube.delete_argv(profile))} && {command_line(user_start)}"
+            user_start = minikube.start_argv(start_options(params), params["extra_args"], events=False)
+            result["recreate_command"] = f"{command_line(minikube.delete_argv())} && {command_line(user_start)}"
             if not params["recreate"]:
                 module.fail_json(
                     msg=f'The existing minikube profile "{profile}" does not match the requested cluster: '
@@ -240,7 +251,7 @@ def main():
             if module.check_mode:
                 result.update(state_before="mismatch", created=True, start_needed=True)
                 module.exit_json(changed=True, msg=f"would delete the profile and run: {result['command']}", **result)
-            minikube.delete(profile)
+            minikube.delete()
             state = "absent"
         else:
             if status_error is not None:
@@ -256,7 +267,7 @@ def main():
     if state == "stale-context":
         if not module.check_mode:
             try:
-                minikube.update_context(profile)
+                minikube.update_context()
             except MinikubeError as error:
                 module.fail_json(msg=error.describe(), **error.as_dict())
         module.exit_json(changed=True, msg="pointed the kubeconfig context at the running cluster", **result)
@@ -277,10 +288,20 @@ def main():
     env = dict(os.environ, MINIKUBE_IN_STYLE="false")
     rc, stdout, stderr = stream(argv, on_event, env=env)
     result["steps"] = steps
+    # A failed start may still have created the profile: it is the stack's either way.
+    mark_problem = ""
+    if params["mark_created"] and result["created"]:
+        try:
+            result["marked"] = minikube.mark_owner()
+        except MarkError as error:
+            mark_problem = str(error)
+        except OSError as error:
+            mark_problem = f"cannot mark the profile as this project's: {error}"
     if rc != 0:
-        hint = str(params["hints"].get(str(rc), ""))
-        error = error_from(argv, rc, stdout, stderr, hint=hint)
+        error = minikube.error(argv, rc, stdout, stderr)
         module.fail_json(msg=error.describe(), changed=True, **{**result, **error.as_dict()})
+    if mark_problem:
+        module.fail_json(msg=mark_problem, changed=True, **result)
     module.exit_json(changed=True, **result)
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 import threading
@@ -11,9 +12,201 @@ import time
 
 import pytest
 from ansible_collections.sre.minikube.plugins.module_utils import minikube as mk
-from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded, load, replay
+from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded, load, recordings_dir, replay
 
 BIN = "/opt/bin/minikube"
+
+
+# ---------------------------------------------------------------- the runner context
+
+CONTEXT_COMMANDS = [
+    # (call on a context bound to BIN and profile "p", the command line it runs or builds)
+    (lambda mk_: mk_.status(), [BIN, "status", "-p", "p", "--output=json"]),
+    (lambda mk_: mk_.update_context(), [BIN, "update-context", "-p", "p"]),
+    (lambda mk_: mk_.ip(), [BIN, "ip", "-p", "p"]),
+    (lambda mk_: mk_.addons(), [BIN, "addons", "list", "-p", "p", "--output=json"]),
+    (
+        lambda mk_: mk_.enable_addon("ingress", ["--images=a"]),
+        [BIN, "addons", "enable", "ingress", "-p", "p", "--images=a"],
+    ),
+    (lambda mk_: mk_.delete(), [BIN, "delete", "-p", "p"]),
+    (lambda mk_: mk_.images(), [BIN, "image", "ls", "--format=json", "-p", "p"]),
+    (lambda mk_: mk_.profiles(), [BIN, "profile", "list", "--output=json"]),
+    (lambda mk_: mk_.version(), [BIN, "version", "--output=json"]),
+    (
+        lambda mk_: mk_.start_argv(["--driver=docker"], ["--x"]),
+        [BIN, "start", "-p", "p", "--driver=docker", "--interactive=false", "--x", "--output=json"],
+    ),
+    (lambda mk_: mk_.start_argv(events=False), [BIN, "start", "-p", "p", "--interactive=false"]),
+    (lambda mk_: mk_.delete_argv(), [BIN, "delete", "-p", "p"]),
+    (
+        lambda mk_: mk_.build_argv("app:1", "ctx", dockerfile="D"),
+        [BIN, "-p", "p", "image", "build", "-t", "app:1", "-f", "D", "ctx"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "argv"), CONTEXT_COMMANDS)
+def test_the_context_binds_the_binary_and_the_profile_into_every_command_line(call, argv):
+    calls = []
+
+    def runner(args):
+        calls.append(list(args))
+        return 0, "{}" if "--output=json" in args or "--format=json" in args else "", ""
+
+    built = call(mk.Minikube(BIN, runner, "p"))
+    assert (calls or [built]) == [argv]
+
+
+def test_the_context_keeps_its_binding_under_another_runner():
+    calls = []
+    context = mk.Minikube(BIN, None, "p").with_runner(lambda argv: calls.append(argv) or (0, "", ""))
+    context.update_context()
+    assert calls == [[BIN, "update-context", "-p", "p"]]
+
+
+@pytest.mark.parametrize("command", sorted(name for name, parts in mk.COMMANDS.items() if "{profile}" in parts))
+def test_a_context_without_a_profile_builds_no_profile_command(command):
+    with pytest.raises(ValueError, match="bound to none"):
+        mk.Minikube(BIN, None).argv(command)
+
+
+def test_every_command_line_is_a_recorded_one():
+    """Each declared command, with the contract's profile, is a command line the real binary was recorded on."""
+    recorded = {tuple(load(name[: -len(".json")])["argv"]) for name in os.listdir(recordings_dir())}
+    context = mk.Minikube(BIN, None, "ghost")
+    for command in mk.COMMANDS:
+        if command in ("addons enable", "start", "image build"):
+            continue  # their recorded forms carry flags (test_build_argv_matches_the_recorded_containerd_build)
+        assert tuple(context.argv(command)[1:]) in recorded, command
+
+
+# ---------------------------------------------------------------- exit codes and what to do about them
+
+EXIT_HINTS = [
+    # (exit code, profile, output, the hint's start ('' for none))
+    (0, "p", "", ""),
+    (1, "p", "", ""),
+    (56, "p", "", ""),
+    (10, "p", "", "an addon failed to enable"),
+    (14, "p", "Error: unknown flag: --x", "minikube rejected the command line"),
+    # `image ls` on a missing profile: a usage error that says the cluster does not exist.
+    (14, "ghost", 'loading profile: cluster "ghost" does not exist', 'the profile "ghost" does not exist'),
+    (23, "p", "", "memory does not fit: set the cluster's memory (MiB) to at least 1800"),
+    (26, "p", "", "not enough disk space"),
+    (29, "p", "", "not enough CPUs: set the cluster's cpus to at least 2"),
+    (55, "p", "", "the driver is unhealthy"),
+    (57, "p", "", "the docker driver refuses to run as root"),
+    (63, "p", "", "Docker is installed but not running"),
+    (65, "p", "", "Docker was not found"),
+    (80, "sre", "", "the minikube node failed to start: run `minikube logs -p sre`; `minikube delete -p sre`"),
+    (81, "p", "", "the cluster was created with another driver"),
+    (83, "sre", "", 'the profile "sre" is not running: start it (the cluster stage, or minikube start -p sre)'),
+    (85, "sre", "", 'the profile "sre" does not exist'),
+    (106, "p", "", "Kubernetes cannot be downgraded in place"),
+    # A hint that names the profile says nothing without one.
+    (85, "", "", ""),
+]
+
+
+@pytest.mark.parametrize(("rc", "profile", "output", "hint"), EXIT_HINTS)
+def test_exit_hints(rc, profile, output, hint):
+    found = mk.exit_hint(rc, profile, output)
+    assert found.startswith(hint) if hint else found == ""
+
+
+CONTEXT_FAILURES = [
+    # (recording, the context's profile, how the context runs it, the hint in the description)
+    ("start-one-cpu-json", "ghost", "error", "what to do: not enough CPUs"),
+    ("start-docker-down", "ghost", "error", "what to do: Docker is installed but not running"),
+    ("start-unknown-flag", "ghost", "error", "what to do: minikube rejected the command line"),
+    ("addons-enable-unknown", "ghost", "enable", 'what to do: the profile "ghost" does not exist'),
+    ("ip-unknown", "ghost", "ip", 'what to do: the profile "ghost" does not exist'),
+    ("update-context-unknown", "ghost", "update-context", 'what to do: the profile "ghost" does not exist'),
+    ("image-ls-json-unknown", "ghost", "images", 'what to do: the profile "ghost" does not exist'),
+]
+
+
+@pytest.mark.parametrize(("recording", "profile", "how", "hint"), CONTEXT_FAILURES)
+def test_the_contexts_failures_say_what_to_do_about_their_exit_code(recording, profile, how, hint):
+    answer = load(recording)
+    context = mk.Minikube(BIN, Recorded(recording), profile)
+    if how == "error":
+        error = context.error([BIN, *answer["argv"]], answer["exit"], answer["stdout"], answer["stderr"])
+    else:
+        calls = {
+            "enable": lambda: context.enable_addon("ingress"),
+            "ip": context.ip,
+            "update-context": context.update_context,
+            "images": context.images,
+        }
+        with pytest.raises(mk.MinikubeError) as raised:
+            calls[how]()
+        error = raised.value
+    assert error.rc == answer["exit"]
+    assert [line for line in error.describe().splitlines() if line.startswith(hint)], error.describe()
+
+
+def test_ip_of_the_running_cluster():
+    assert mk.Minikube(BIN, Recorded("ip-running"), "sre-real").ip() == "<ip>"
+
+
+# ---------------------------------------------------------------- the profile's folder and the stack's mark
+
+MINIKUBE_HOMES = [
+    # (environment, minikube's home)
+    ({"HOME": "/home/u"}, "/home/u/.minikube"),
+    ({"HOME": "/home/u", "MINIKUBE_HOME": ""}, "/home/u/.minikube"),
+    ({"HOME": "/home/u", "MINIKUBE_HOME": "/data"}, "/data/.minikube"),
+    ({"HOME": "/home/u", "MINIKUBE_HOME": "/data/"}, "/data/.minikube"),
+    ({"HOME": "/home/u", "MINIKUBE_HOME": "/data/.minikube"}, "/data/.minikube"),
+    ({"HOME": "/home/u", "MINIKUBE_HOME": "/data/.minikube//"}, "/data/.minikube"),
+    ({"HOME": "/home/u", "MINIKUBE_HOME": "/"}, "/.minikube"),
+]
+
+
+@pytest.mark.parametrize(("environ", "home"), MINIKUBE_HOMES)
+def test_the_profiles_folder_follows_minikubes_home(environ, home):
+    assert mk.minikube_home(environ) == home
+    assert mk.Minikube(BIN, None, "sre", environ).folder() == home + "/profiles/sre"
+
+
+MARKS = [
+    # (the profile's folder exists, a mark is there before, owned before, marking works)
+    (True, False, False, True),
+    (True, True, True, True),
+    (False, False, False, False),
+]
+
+
+@pytest.mark.parametrize(("folder", "marked", "owned", "works"), MARKS)
+def test_the_mark_in_the_profiles_folder(tmp_path, folder, marked, owned, works):
+    environ = {"MINIKUBE_HOME": str(tmp_path)}
+    profiles = tmp_path / ".minikube" / "profiles"
+    if folder:
+        (profiles / "sre").mkdir(parents=True)
+        # The mark belongs to the profile: another profile's mark does not count.
+        (profiles / "other").mkdir()
+        (profiles / "other" / mk.OWNER_MARK).write_text("x")
+    if marked:
+        (profiles / "sre" / mk.OWNER_MARK).write_text("x")
+    context = mk.Minikube(BIN, None, "sre", environ)
+    assert context.owned() is owned
+    now = "2026-12-06T22:30:05Z"
+    if not works:
+        with pytest.raises(mk.MarkError, match="does not exist"):
+            context.mark_owner(now)
+        assert not context.owned()
+        return
+    path = context.mark_owner(now)
+    assert path == str(profiles / "sre" / mk.OWNER_MARK)
+    assert context.owned()
+    lines = (profiles / "sre" / mk.OWNER_MARK).read_text().splitlines()
+    assert lines[:2] == [
+        'sre-minikube-owner: sre.minikube created the minikube profile "sre"',
+        "created: 2026-12-06T22:30:05Z",
+    ]
+    assert "(`minikube delete -p sre`)" in lines[-1]
 
 
 # ---------------------------------------------------------------- version
@@ -70,7 +263,7 @@ PROFILES = [
 @pytest.mark.parametrize(("recording", "name", "expected"), PROFILES)
 def test_profiles(recording, name, expected):
     runner = Recorded(recording)
-    found = mk.Minikube(BIN, runner).profiles().get(name)
+    found = mk.Minikube(BIN, runner, name).profiles().get(name)
     assert runner.calls == [[BIN, "profile", "list", "--output=json"]]
     if expected is None:
         assert found is None
@@ -103,13 +296,13 @@ STATUSES = [
 
 @pytest.mark.parametrize(("runner", "profile", "state"), STATUSES)
 def test_status(runner, profile, state):
-    assert mk.Minikube(BIN, runner).status(profile) == state
+    assert mk.Minikube(BIN, runner, profile).status() == state
 
 
 def test_status_usage_error_is_an_error():
     runner = Recorded(answers={("status", "-p", "p", "--output=json"): (14, "", "Error: unknown flag: --x\n")})
     with pytest.raises(mk.MinikubeError) as raised:
-        mk.Minikube(BIN, runner).status("p")
+        mk.Minikube(BIN, runner, "p").status()
     assert raised.value.rc == 14
     assert "unknown flag" in raised.value.message
 
@@ -129,7 +322,7 @@ ADDONS = [
 
 @pytest.mark.parametrize(("recording", "profile", "addon", "enabled"), ADDONS)
 def test_addons(recording, profile, addon, enabled):
-    assert mk.Minikube(BIN, Recorded(recording)).addons(profile)[addon] is enabled
+    assert mk.Minikube(BIN, Recorded(recording), profile).addons()[addon] is enabled
 
 
 ENABLE_FAILURES = [
@@ -156,7 +349,7 @@ ENABLE_FAILURES = [
 @pytest.mark.parametrize(("recording", "addon", "profile", "rc", "reason", "words"), ENABLE_FAILURES)
 def test_enable_failures(recording, addon, profile, rc, reason, words):
     with pytest.raises(mk.MinikubeError) as raised:
-        mk.Minikube(BIN, Recorded(recording)).enable_addon(profile, addon)
+        mk.Minikube(BIN, Recorded(recording), profile).enable_addon(addon)
     error = raised.value
     assert (error.rc, error.reason) == (rc, reason)
     for word in words:
@@ -246,7 +439,7 @@ def test_empty_lines_are_no_events():
 
 def test_images_of_a_missing_profile_fail_with_the_profile_hint():
     with pytest.raises(mk.MinikubeError) as raised:
-        mk.Minikube(BIN, Recorded("image-ls-json-unknown")).images("ghost")
+        mk.Minikube(BIN, Recorded("image-ls-json-unknown"), "ghost").images()
     assert raised.value.rc == 14 and raised.value.reason == "MK_USAGE"
     assert 'the profile "ghost" does not exist' in raised.value.describe()
 
@@ -256,7 +449,9 @@ def test_images_answer_references_with_and_without_the_default_domain():
         '[{"id":"1","repoTags":["' + mk.DEFAULT_DOMAIN + '/library/postgres:17"]},{"id":"2","repoTags":["app:1"]}]'
     )
     runner = Recorded(answers={("image", "ls", "--format=json", "-p", "p"): (0, listing, "")})
-    assert {"postgres:17", mk.DEFAULT_DOMAIN + "/library/postgres:17", "app:1"} <= mk.Minikube(BIN, runner).images("p")
+    assert {"postgres:17", mk.DEFAULT_DOMAIN + "/library/postgres:17", "app:1"} <= mk.Minikube(
+        BIN, runner, "p"
+    ).images()
 
 
 BUILD_ARGS = [
@@ -267,14 +462,14 @@ BUILD_ARGS = [
 
 @pytest.mark.parametrize(("runtime", "option"), BUILD_ARGS)
 def test_build_argv_passes_build_arguments_as_the_runtime_wants(runtime, option):
-    argv = mk.Minikube(BIN, None).build_argv("p", "app:1", "ctx", build_args={"NAME": "present.txt"}, runtime=runtime)
+    argv = mk.Minikube(BIN, None, "p").build_argv("app:1", "ctx", build_args={"NAME": "present.txt"}, runtime=runtime)
     assert argv == [BIN, "-p", "p", "image", "build", "-t", "app:1", option, "ctx"]
 
 
 def test_build_argv_matches_the_recorded_containerd_build():
     recorded = load("image-build-arg-containerd-running")["argv"]
-    argv = mk.Minikube(BIN, None).build_argv(
-        "sre-real", "contract-arg:1", "context", build_args={"NAME": "present.txt"}
+    argv = mk.Minikube(BIN, None, "sre-real").build_argv(
+        "contract-arg:1", "context", build_args={"NAME": "present.txt"}
     )
     assert argv[1:] == recorded
 
@@ -373,3 +568,14 @@ def test_together_overlaps_the_calls_and_hands_back_what_they_raise():
     (value, error), second = mk.together(missing, lambda: 1)
     assert value is None and isinstance(error, FileNotFoundError)
     assert second == (1, None)
+
+
+def test_the_mark_says_when_it_was_written_in_utc(tmp_path):
+    (tmp_path / ".minikube" / "profiles" / "sre").mkdir(parents=True)
+    context = mk.Minikube(BIN, None, "sre", {"MINIKUBE_HOME": str(tmp_path)})
+    before = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    with open(context.mark_owner(), encoding="utf-8") as handle:
+        created = handle.read().splitlines()[1]
+    after = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    assert created[: len("created: ")] == "created: "
+    assert before <= created[len("created: ") :] <= after

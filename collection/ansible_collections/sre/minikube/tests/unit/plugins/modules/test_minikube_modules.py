@@ -9,8 +9,10 @@ import json
 import pytest
 from ansible.module_utils import basic
 from ansible_collections.sre.minikube.plugins.module_utils import context_hash, kube_client, kube_read, rollout
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import OWNER_MARK
 from ansible_collections.sre.minikube.plugins.modules import (
     minikube_addons,
+    minikube_delete,
     minikube_images,
     minikube_profile_info,
     minikube_start,
@@ -74,6 +76,110 @@ def test_profile_info(minikube, recordings, profile, status, exists, driver, sta
     assert (result["changed"], result["exists"], result["state"]) == (False, exists, state)
     assert result["profile"].get("driver") == driver
     assert len(runner.calls) == (2 if status else 1)
+
+
+@pytest.fixture
+def minikube_home(monkeypatch, tmp_path):
+    """minikube's home in a scratch directory; a function that makes (and may mark) a profile's folder."""
+    monkeypatch.setenv("MINIKUBE_HOME", str(tmp_path))
+    profiles = tmp_path / ".minikube" / "profiles"
+
+    def folder(name, marked=False):
+        (profiles / name).mkdir(parents=True, exist_ok=True)
+        if marked:
+            (profiles / name / OWNER_MARK).write_text("x")
+        return profiles / name
+
+    folder.profiles = profiles
+    return folder
+
+
+PROFILE_OWNERS = [
+    # (the profile's folder: None (none), "plain" or "marked"; owned)
+    (None, False),
+    ("plain", False),
+    ("marked", True),
+]
+
+
+@pytest.mark.parametrize(("folder", "owned"), PROFILE_OWNERS)
+def test_profile_info_says_whether_the_stack_created_the_profile(minikube, minikube_home, folder, owned):
+    minikube(Recorded("profile-list-json-running"))
+    if folder:
+        minikube_home("sre-real", marked=folder == "marked")
+    minikube_home("other", marked=True)
+    result, failed = run_module(minikube_profile_info.main, {"binary": BIN, "profile": "sre-real"})
+    assert not failed
+    assert (result["exists"], result["owned"]) == (True, owned)
+    assert result["folder"] == str(minikube_home.profiles / "sre-real")
+
+
+PROFILE_IPS = [
+    # (recordings, profile, fails, ip, the words of the failure)
+    (("profile-list-json-running", "ip-running"), "sre-real", False, "<ip>", None),
+    (("profile-list-json-empty", "ip-unknown"), "ghost", True, None, 'what to do: the profile "ghost" does not exist'),
+]
+
+
+@pytest.mark.parametrize(("recordings", "profile", "fails", "ip", "words"), PROFILE_IPS)
+def test_profile_info_reads_the_address(minikube, recordings, profile, fails, ip, words):
+    runner = minikube(Recorded(*recordings))
+    result, failed = run_module(minikube_profile_info.main, {"binary": BIN, "profile": profile, "ip": True})
+    assert failed is fails
+    assert sorted(call[1] for call in runner.calls) == ["ip", "profile"]
+    if fails:
+        assert result["rc"] == 85 and words in result["msg"]
+    else:
+        assert result["ip"] == ip
+
+
+def test_profile_info_without_a_binary_says_so(minikube):
+    def missing(argv):
+        raise FileNotFoundError(2, "No such file or directory", argv[0])
+
+    minikube(missing)
+    result, failed = run_module(minikube_profile_info.main, {"binary": "/nowhere/minikube", "profile": "p"})
+    assert failed and result["msg"].startswith("cannot run /nowhere/minikube: ")
+
+
+# ---------------------------------------------------------------- minikube_delete
+
+DELETES = [
+    # (listing, the folder's mark, owned_only, check mode, fails, changed, delete runs)
+    ("profile-list-json-running", True, True, False, False, True, True),
+    ("profile-list-json-running", True, True, True, False, True, False),
+    ("profile-list-json-running", False, True, False, True, False, False),
+    ("profile-list-json-running", False, True, True, True, False, False),
+    ("profile-list-json-running", False, False, False, False, True, True),
+    # Not listed: nothing to delete, whatever its folder holds.
+    ("profile-list-json-empty", True, True, False, False, False, False),
+    ("profile-list-json-empty", False, True, False, False, False, False),
+]
+
+
+@pytest.mark.parametrize(("listing", "marked", "owned_only", "check", "fails", "changed", "runs"), DELETES)
+def test_delete(minikube, minikube_home, listing, marked, owned_only, check, fails, changed, runs):
+    runner = minikube(Recorded(listing, answers={("delete", "-p", "sre-real"): (0, "", "")}))
+    folder = minikube_home("sre-real", marked=marked)
+    args = {"binary": BIN, "profile": "sre-real", "owned_only": owned_only, "_ansible_check_mode": check}
+    result, failed = run_module(minikube_delete.main, args)
+    assert failed is fails
+    assert ([BIN, "delete", "-p", "sre-real"] in runner.calls) is runs
+    assert result["command"] == f"{BIN} delete -p sre-real" and result["folder"] == str(folder)
+    assert result["owned"] is marked
+    if fails:
+        assert result["msg"].startswith('Not deleting the minikube profile "sre-real": its folder')
+        assert result["msg"].endswith(f"delete it yourself: {BIN} delete -p sre-real")
+    else:
+        assert result["changed"] is changed
+
+
+def test_failed_delete_says_why(minikube, minikube_home):
+    answers = {("delete", "-p", "sre-real"): (83, "", "X Exiting due to GUEST_STATUS: the host is gone\n")}
+    minikube(Recorded("profile-list-json-running", answers=answers))
+    result, failed = run_module(minikube_delete.main, {"binary": BIN, "profile": "sre-real"})
+    assert failed and result["rc"] == 83
+    assert 'what to do: the profile "sre-real" is not running' in result["msg"]
 
 
 # ---------------------------------------------------------------- minikube_addons
@@ -284,27 +390,89 @@ def recorded_start(minikube, monkeypatch):
 def test_refused_start_prints_minikubes_reason_and_advice_and_the_hint(recorded_start, tmp_path):
     recorded_start("start-docker-down-json")
     progress = tmp_path / "progress"
-    hints = {"63": "start Docker and run again"}
-    result, failed = run_module(minikube_start.main, dict(START, hints=hints, progress_file=str(progress)))
+    result, failed = run_module(minikube_start.main, dict(START, progress_file=str(progress)))
     assert failed
     assert result["reason"] == "PROVIDER_DOCKER_NOT_RUNNING" and result["rc"] == 63
     assert result["created"] is True and result["start_ran"] is True
     lines = result["msg"].splitlines()
     assert "failed with exit code 63 (PROVIDER_DOCKER_NOT_RUNNING)" in lines[0]
     assert "minikube's advice: Start the Docker service" in lines
-    assert "what to do: start Docker and run again" in lines
+    assert lines[-1].startswith("what to do: Docker is installed but not running: start Docker")
     assert progress.read_text().splitlines()[:2] == [
         "[1/19] [ghost] minikube v1.38.1 on <host>",
         "[2/19] Using the docker driver based on user configuration",
     ]
 
 
-def test_refused_start_without_a_hint_for_its_code(recorded_start):
-    recorded_start("start-one-cpu-json")
-    result, failed = run_module(minikube_start.main, dict(START, hints={"63": "not this one"}))
-    assert failed and result["reason"] == "RSRC_INSUFFICIENT_CORES"
-    assert "what to do" not in result["msg"]
-    assert result["steps"][-1].startswith("error: RSRC_INSUFFICIENT_CORES")
+START_HINTS = [
+    # (recording, reason, the hint the module adds: the collection's own, for the exit code; None for no hint)
+    (
+        "start-one-cpu-json",
+        "RSRC_INSUFFICIENT_CORES",
+        "what to do: not enough CPUs: set the cluster's cpus to at least 2",
+    ),
+    ("start-docker-down-json", "PROVIDER_DOCKER_NOT_RUNNING", "what to do: Docker is installed but not running"),
+    # 56 (an unsupported driver): minikube's own message says it all.
+    ("start-bad-driver-json", "DRV_UNSUPPORTED_OS", None),
+]
+
+
+@pytest.mark.parametrize(("recording", "reason", "hint"), START_HINTS)
+def test_refused_start_says_what_to_do_about_its_exit_code(recorded_start, recording, reason, hint):
+    recorded_start(recording)
+    result, failed = run_module(minikube_start.main, START)
+    assert failed and result["reason"] == reason
+    said = [line for line in result["msg"].splitlines() if line.startswith("what to do: ")]
+    assert said == ([] if hint is None else [line for line in said if line.startswith(hint)])
+    assert len(said) == (0 if hint is None else 1)
+    assert result["steps"][-1].startswith(f"error: {reason}")
+
+
+MARKS = [
+    # (mark_created, the profile's folder exists after the start, how the start ends (None: it runs already),
+    #  fails, the words of the failure, marked)
+    (True, True, 0, False, None, True),
+    # A failed start may have created the profile: it is marked all the same.
+    (True, True, 29, True, "exit code 29", True),
+    (True, False, 0, True, "its folder", False),
+    # A failed start without a folder fails for the start, not for the mark.
+    (True, False, 29, True, "exit code 29", False),
+    (False, True, 0, False, None, False),
+    (True, True, None, False, None, False),
+]
+
+
+@pytest.mark.parametrize(("mark_created", "folder", "rc", "fails", "words", "marked"), MARKS)
+def test_start_marks_the_profile_it_created(
+    minikube, minikube_home, monkeypatch, mark_created, folder, rc, fails, words, marked
+):
+    running = rc is None
+    answers = {("status", "-p", "ghost", "--output=json"): (0 if running else 85, "", "")}
+    minikube(Recorded("profile-list-json-empty", answers=answers))
+    refusal = load("start-one-cpu-json")
+
+    def stream(argv, on_event, env=None, cwd=None):
+        if folder:
+            minikube_home("ghost")
+        return (0, "", "") if rc == 0 else (refusal["exit"], refusal["stdout"], refusal["stderr"])
+
+    monkeypatch.setattr(minikube_start, "stream", stream)
+    if running and folder:
+        minikube_home("ghost")
+    result, failed = run_module(minikube_start.main, dict(START, mark_created=mark_created))
+    assert failed is fails
+    if words:
+        assert words in result["msg"]
+    mark = minikube_home.profiles / "ghost" / OWNER_MARK
+    assert mark.is_file() is marked
+    assert result["marked"] == (str(mark) if marked else "")
+
+
+def test_start_takes_no_hints_of_its_callers(minikube):
+    runner = minikube(Recorded())
+    result, failed = run_module(minikube_start.main, dict(START, hints={"29": "mine"}))
+    assert failed and "hints" in result["msg"]
+    assert runner.calls == []
 
 
 def test_start_runs_the_whole_command_line(recorded_start):

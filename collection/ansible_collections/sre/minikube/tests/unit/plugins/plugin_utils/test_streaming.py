@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The minikube_start and minikube_images action plugins: the job is followed, its progress printed while it runs."""
+"""The streaming base of the minikube_start and minikube_images action plugins: the job is followed, its progress
+printed while it runs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from ansible.playbook.task import Task
 from ansible_collections.sre.minikube.plugins.action import minikube_images as images_plugin
 from ansible_collections.sre.minikube.plugins.action import minikube_start as action_plugin
+from ansible_collections.sre.minikube.plugins.plugin_utils import streaming
 
 PROGRESS = ("[1/19] [p] minikube v1.38.1 on <host>", "[2/19] Using the docker driver", "[4/19] Starting node")
 
@@ -92,7 +94,7 @@ def make_action(host, args, check_mode=False, async_dir=None, plugin_class=actio
 @pytest.fixture
 def printed(monkeypatch):
     lines = []
-    monkeypatch.setattr(action_plugin.display, "display", lambda msg, *a, **k: lines.append(msg))
+    monkeypatch.setattr(streaming.display, "display", lambda msg, *a, **k: lines.append(msg))
     return lines
 
 
