@@ -99,8 +99,9 @@ clean: $(RUNTIME_STAMP) ## Remove the services and the DNS configuration, keepin
 ##@ Checks
 
 .PHONY: lint
-lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint and antsibull-changelog lint
+lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-changelog lint and the roles' specs check
 	yamllint --strict .
+	python tools/role_specs.py --check
 	ruff check .
 	ruff format --check .
 	ansible-lint
@@ -109,10 +110,14 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint and antsibull-
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
 
 .PHONY: unit
-unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render and the roles' input checks
+unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render, the roles' input checks and their specs' generator
 	python -m pytest -q -p no:cacheprovider tests/test_python_check.py tests/test_become_check.py tests/test_services_render.py \
-		tests/test_role_inputs.py tests/test_resolver_backends.py
+		tests/test_role_inputs.py tests/test_resolver_backends.py tests/test_role_specs.py
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
+
+.PHONY: role-specs
+role-specs: $(VENV_STAMP) ## Write the roles' defaults (defaults/main.yml) into their meta/argument_specs.yml
+	python tools/role_specs.py
 
 .PHONY: sanity
 sanity: $(VENV_STAMP) ## Run ansible-test sanity on the collection

@@ -28,7 +28,7 @@ CASES = [
         "cluster_addons",
         "Check the cluster settings and the extra addon flags before touching the cluster",
         {
-            "cluster_addons_profile": "sre-minikube\n",
+            "sre_minikube_profile": "sre-minikube\n",
             "cluster_addons_driver": "--force",
             "cluster_addons_cni": "calico ",
             "cluster_addons_kubernetes_version": "v1.35.0\n",
@@ -37,7 +37,7 @@ CASES = [
             "cluster_addons_addon_args": {"ingress": ["--images=x\n"]},
         },
         [
-            "cluster_addons_profile='sre-minikube\\n' breaks the rule minikube_profile",
+            "sre_minikube_profile='sre-minikube\\n' breaks the rule minikube_profile",
             "cluster_addons_driver='--force' breaks the rule word",
             "cluster_addons_cni='calico ' breaks the rule word",
             "cluster_addons_kubernetes_version='v1.35.0\\n' breaks the rule kubernetes_version",
@@ -53,14 +53,12 @@ CASES = [
         {
             "image_build_apps_dir": str(TOP / "apps"),
             "image_build_apps": ["invoice-app\n"],
-            "image_build_profile": "-p",
             "image_build_build_args": {"GOFLAGS": "-mod=vendor\n", "A B": "x"},
             "image_build_mode": "registry",
             "image_build_registry": "localhost:5000\n",
         },
         [
             "image_build_apps[0]='invoice-app\\n' breaks the rule dns_label",
-            "image_build_profile='-p' breaks the rule minikube_profile",
             "image_build_build_args['GOFLAGS']='-mod=vendor\\n' breaks the rule text",
             "image_build_build_args['A B']='A B' breaks the rule env_name",
             "image_build_registry='localhost:5000\\n' breaks the rule registry",
@@ -73,14 +71,12 @@ CASES = [
         {
             "verify_services": SERVICES,
             "verify_namespace": "invoice\n",
-            "verify_profile": "sre minikube",
             "verify_ingress_host": "invoice-app.test\r\nX-Injected: 1",
             "verify_tunnel_address": "127.0.0.1\n",
             "verify_ingress_address": "fe80::1%x",
         },
         [
             "verify_namespace='invoice\\n' breaks the rule dns_label",
-            "verify_profile='sre minikube' breaks the rule minikube_profile",
             "verify_ingress_host='invoice-app.test\\r\\nX-Injected: 1' breaks the rule host_name",
             "verify_tunnel_address='127.0.0.1\\n' breaks the rule address",
             "verify_ingress_address='fe80::1%x' breaks the rule address",

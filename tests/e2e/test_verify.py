@@ -183,10 +183,10 @@ def verify(cluster, backends_state, *extra, check=False, address="127.0.0.1", po
             "ansible-playbook",
             "playbooks/verify.yml",
             "-e",
-            f"verify_kubeconfig={cluster['kubeconfig']}",
+            f"sre_minikube_kubeconfig={cluster['kubeconfig']}",
             # The test cluster's context, not the stack's profile.
             "-e",
-            "verify_context=minikube",
+            "sre_minikube_context=minikube",
             *where,
             "-e",
             f"verify_ingress_port={port or backends_state['ingress']['port']}",

@@ -70,8 +70,6 @@ RESTRICTED = {
 # removal, which renders nothing new).
 SETTING_RULES = [
     ("namespace", "dns_label", False, False),
-    ("context", "text", False, False),
-    ("kubeconfig", "path", True, False),
     ("ingress_controller_namespace", "dns_label", False, True),
     ("ingress_host", "host_name", False, True),
     ("ingress_class", "dns_name", False, True),
@@ -639,7 +637,7 @@ def build(services, settings, prefix="app_deploy_"):
     """The stack's model (see the module's description); only ``problems`` when a value is bad.
 
     settings: state, namespace, images, replicas, wait_timeout, the requests
-    and limits, the Postgres and Ingress settings, context, kubeconfig,
+    and limits, the Postgres and Ingress settings,
     render_dir (optional), and the owner's mark (owner_label, owner) and
     part_of. prefix names the variables in the messages.
     """

@@ -225,7 +225,7 @@ class Verifier:
         address, how = ingress_address(self.s["ingress_address"], self.io.api_server, node_ip, self.s["tunnel_address"])
         port = self.s["ingress_port"]
         if how == "tunnel" and not self.io.port_open(address, port):
-            command = f"{self.s['minikube_binary']} -p {self.s['profile']} tunnel"
+            command = f"{self.s['binary']} -p {self.s['profile']} tunnel"
             raise VerifyError(
                 f"This host reaches the cluster's API server only on {urlsplit(self.io.api_server).netloc} while the "
                 f"node's address is {node_ip} (minikube's docker driver on macOS does this), so the Ingress is served "

@@ -62,8 +62,8 @@ options:
         Ingress, and it is named in the tunnel command.
     type: str
     required: true
-  minikube_binary:
-    description: The minikube command named in the tunnel command.
+  binary:
+    description: The minikube program, a name on E(PATH) or a path; named in the tunnel command.
     type: str
     default: minikube
   invoice_app:
@@ -253,7 +253,7 @@ def main():
             **CONNECTION_ARGUMENT_SPEC,
             "namespace": {"type": "str", "required": True},
             "profile": {"type": "str", "required": True},
-            "minikube_binary": {"type": "str", "default": "minikube"},
+            "binary": {"type": "str", "default": "minikube"},
             "invoice_app": {"type": "str", "default": "invoice-app"},
             "invoice_app_port": {"type": "int", "default": 8081},
             "payment_provider": {"type": "str", "default": "payment-provider"},
@@ -276,7 +276,7 @@ def main():
         + [
             {"name": "namespace", "value": p["namespace"], "rule": "dns_label"},
             {"name": "profile", "value": p["profile"], "rule": "minikube_profile"},
-            {"name": "minikube_binary", "value": p["minikube_binary"], "rule": "path"},
+            {"name": "binary", "value": p["binary"], "rule": "path"},
             {"name": "invoice_app", "value": p["invoice_app"], "rule": "dns_label"},
             {"name": "payment_provider", "value": p["payment_provider"], "rule": "dns_label"},
             {"name": "ingress_address", "value": p["ingress_address"], "rule": "address", "optional": True},

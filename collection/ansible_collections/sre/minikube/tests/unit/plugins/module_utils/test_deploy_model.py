@@ -29,8 +29,6 @@ SERVICES = [
 SETTINGS = {
     "state": "present",
     "namespace": NAMESPACE,
-    "context": "sre-minikube",
-    "kubeconfig": "",
     "images": {},
     "replicas": 3,
     "wait_timeout": 300,

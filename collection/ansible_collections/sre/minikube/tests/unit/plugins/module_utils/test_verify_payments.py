@@ -152,7 +152,7 @@ class Stack:
 SETTINGS = {
     "namespace": "invoice",
     "profile": "sre-minikube",
-    "minikube_binary": "/usr/local/bin/minikube",
+    "binary": "/usr/local/bin/minikube",
     "invoice_app": "invoice-app",
     "invoice_app_port": 8081,
     "payment_provider": "payment-provider",

@@ -69,7 +69,7 @@ REFUSED = [
     pytest.param({"ingress_host": "invoice-app.test\r\nX: y"}, "breaks the rule host_name", id="host-header"),
     pytest.param({"ingress_address": "fe80::1%x y"}, "ingress_address='fe80::1%x y' breaks", id="address-zone"),
     pytest.param({"tunnel_address": "127.0.0.1\n"}, "tunnel_address='127.0.0.1\\n' breaks", id="tunnel-address"),
-    pytest.param({"minikube_binary": "minikube\n"}, "minikube_binary='minikube\\n' breaks", id="binary"),
+    pytest.param({"binary": "minikube\n"}, "binary='minikube\\n' breaks", id="binary"),
 ]
 
 
