@@ -99,7 +99,7 @@ clean: $(RUNTIME_STAMP) ## Remove the services and the DNS configuration, keepin
 ##@ Checks
 
 .PHONY: lint
-lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-changelog lint and the roles' specs check
+lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-changelog lint and the roles' specs and READMEs check
 	yamllint --strict .
 	python tools/role_specs.py --check
 	ruff check .
@@ -116,7 +116,7 @@ unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's 
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 
 .PHONY: role-specs
-role-specs: $(VENV_STAMP) ## Write the roles' defaults (defaults/main.yml) into their meta/argument_specs.yml
+role-specs: $(VENV_STAMP) ## Write the roles' defaults (defaults/main.yml) into their meta/argument_specs.yml, and their README.md from those specs
 	python tools/role_specs.py
 
 .PHONY: sanity
