@@ -131,8 +131,16 @@ collection: $(VENV_STAMP) ## Build the collection artifact into dist/ (roles, si
 test-collection: collection ## Install the built artifact alone; run its modules, role docs and site playbook
 	tests/harness/collection-artifact-test.sh
 
+# The checks that need neither root nor Docker, so they run on any
+# contributor's machine (Linux or macOS): the artifact test installs the
+# built collection into a temporary directory and runs only its modules, its
+# role docs and a build stage that computes image tags without building.
+.PHONY: check
+check: lint unit sanity test-collection ## Run the checks that need no root and no Docker: lint, unit, sanity, the artifact test
+	@echo "make check: all checks passed"
+
 .PHONY: test
-test: lint unit sanity test-collection $(TEST_TARGETS) ## Run every test (what CI runs)
+test: lint unit sanity test-collection $(TEST_TARGETS) ## Run every test (what CI runs; Debian, as root: installs Docker, Postgres, wrk)
 	@echo "make test: all checks passed"
 
 .PHONY: bench
