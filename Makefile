@@ -140,7 +140,7 @@ check: lint unit sanity test-collection ## Run the checks that need no root and 
 	@echo "make check: all checks passed"
 
 .PHONY: test
-test: lint unit sanity test-collection $(TEST_TARGETS) ## Run every test (what CI runs; Debian, as root: installs Docker, Postgres, wrk)
+test: lint unit sanity test-collection $(TEST_TARGETS) ## Run every test (what CI runs; Debian, as root: installs Docker, Postgres, debootstrap)
 	@echo "make test: all checks passed"
 
 .PHONY: bench
