@@ -99,7 +99,7 @@ clean: $(RUNTIME_STAMP) ## Remove the services and the DNS configuration, keepin
 ##@ Checks
 
 .PHONY: lint
-lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-changelog lint and the roles' specs check
+lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-changelog lint and the roles' specs and READMEs check
 	yamllint --strict .
 	python tools/role_specs.py --check
 	ruff check .
@@ -116,7 +116,7 @@ unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's 
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 
 .PHONY: role-specs
-role-specs: $(VENV_STAMP) ## Write the roles' defaults (defaults/main.yml) into their meta/argument_specs.yml
+role-specs: $(VENV_STAMP) ## Write the roles' defaults (defaults/main.yml) into their meta/argument_specs.yml, and their README.md from those specs
 	python tools/role_specs.py
 
 .PHONY: sanity
@@ -131,8 +131,16 @@ collection: $(VENV_STAMP) ## Build the collection artifact into dist/ (roles, si
 test-collection: collection ## Install the built artifact alone; run its modules, role docs and site playbook
 	tests/harness/collection-artifact-test.sh
 
+# The checks that need neither root nor Docker, so they run on any
+# contributor's machine (Linux or macOS): the artifact test installs the
+# built collection into a temporary directory and runs only its modules, its
+# role docs and a build stage that computes image tags without building.
+.PHONY: check
+check: lint unit sanity test-collection ## Run the checks that need no root and no Docker: lint, unit, sanity, the artifact test
+	@echo "make check: all checks passed"
+
 .PHONY: test
-test: lint unit sanity test-collection $(TEST_TARGETS) ## Run every test (what CI runs)
+test: lint unit sanity test-collection $(TEST_TARGETS) ## Run every test (what CI runs; Debian, as root: installs Docker, Postgres, debootstrap)
 	@echo "make test: all checks passed"
 
 .PHONY: bench

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes each role's defaults into its argument specs, from defaults/main.yml.
+"""Writes each role's argument specs' defaults and its README from one source.
 
 A role's defaults have one source, roles/<role>/defaults/main.yml, which
 Ansible reads. meta/argument_specs.yml describes the same variables (type,
@@ -16,12 +16,20 @@ sub-options stay as the spec's author wrote them. A variable of
 defaults/main.yml that no entry point describes, and a spec default of a
 variable that defaults/main.yml lacks, are errors: both would be a second
 source.
+
+Each role's README.md is generated from the same spec: its entry points,
+their descriptions and a table of their options (type, default, required,
+meaning). The README's text above the line MARKER is the role's
+hand-written introduction and is kept as it is; everything below it is
+rewritten. A README without the marker gets an introduction made from the
+spec's short description. `--check` fails when a README differs too.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import pathlib
 import re
 import sys
@@ -35,6 +43,13 @@ OPTION = re.compile(r"^ {6}([a-z][a-z0-9_]*):\s*$")
 DEFAULT = re.compile(r"^ {8}default:")
 # The lines of an option block the default goes after, when it has none.
 HEAD = re.compile(r"^ {8}(type|elements|choices|required):")
+
+
+# The line that separates a README's hand-written introduction from the
+# part generated from meta/argument_specs.yml.
+MARKER = "<!-- Below: generated from meta/argument_specs.yml by tools/role_specs.py (make role-specs). -->"
+# ansible-doc's markup: O(option), V(value), C(code), E(env), M(module), I(italic), B(bold), U(url), L(text,url).
+MARKUP = re.compile(r"\b([OVCEMIBUL])\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
 
 
 class SpecError(Exception):
@@ -139,6 +154,128 @@ def check_equal(spec_text: str, defaults_text: str) -> None:
                 raise SpecError(f"the default of {name} did not copy: {option.get('default')!r} != {defaults[name]!r}")
 
 
+def plain(text: str) -> str:
+    """ansible-doc markup as Markdown."""
+
+    def one(match: re.Match) -> str:
+        kind, body = match.group(1), match.group(2)
+        if kind in "OVCEM":
+            return f"`{body}`"
+        if kind == "I":
+            return f"*{body}*"
+        if kind == "B":
+            return f"**{body}**"
+        if kind == "U":
+            return f"<{body}>"
+        label, _, url = body.partition(",")
+        return f"[{label}]({url.strip()})"
+
+    return MARKUP.sub(one, text)
+
+
+def paragraphs(value) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [plain(" ".join(str(item).split())) for item in items]
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def shown(value) -> str:
+    """A default as it reads in YAML flow style, in a code span."""
+    if isinstance(value, str):
+        bare = value and value.strip() == value and not value.startswith(("[", "'", '"'))
+        text = value if bare and (value.startswith("{{") or not value.startswith("{")) else json.dumps(value)
+    else:
+        text = json.dumps(value)
+    return f"`{text}`"
+
+
+def option_rows(options: dict, prefix: str = "") -> list[str]:
+    rows = []
+    for name, option in options.items():
+        option = option or {}
+        kind = option.get("type", "str")
+        if option.get("elements"):
+            kind = f"{kind} of {option['elements']}"
+        if option.get("choices"):
+            kind += " (" + ", ".join(f"`{choice}`" for choice in option["choices"]) + ")"
+        if option.get("required"):
+            default = "required"
+        elif "default" in option:
+            default = shown(option["default"])
+        else:
+            default = ""
+        meaning = " ".join(paragraphs(option.get("description")))
+        rows.append(f"| `{cell(prefix + name)}` | {cell(kind)} | {cell(default)} | {cell(meaning)} |")
+        if option.get("options"):
+            sub = f"{prefix}{name}[]." if option.get("type") == "list" else f"{prefix}{name}."
+            rows.extend(option_rows(option["options"], sub))
+    return rows
+
+
+def generated_readme(name: str, spec_text: str) -> str:
+    """The generated part of a role's README: its entry points and their options."""
+    entries = (yaml.safe_load(spec_text) or {}).get("argument_specs") or {}
+    out = [
+        "## Variables",
+        "",
+        f"The role checks them against `meta/argument_specs.yml` before any task runs;"
+        f" `ansible-doc -t role sre.minikube.{name}` shows the same.",
+    ]
+    seen: dict[str, object] = {}
+    for entry, spec in entries.items():
+        spec = spec or {}
+        title = f"Entry point `{entry}`"
+        if spec.get("short_description"):
+            title += f": {plain(spec['short_description'])}"
+        out += ["", f"### {title}", ""]
+        for text in paragraphs(spec.get("description")):
+            out += [f"- {text}"]
+        options = spec.get("options") or {}
+        shared = [key for key, value in options.items() if key in seen and seen[key] == value]
+        own = {key: value for key, value in options.items() if key not in shared}
+        if spec.get("description"):
+            out += [""]
+        if shared:
+            out += [
+                f"Takes the options of the entry points above ({len(shared)}), and these:"
+                if own
+                else f"Takes the options of the entry points above ({len(shared)})."
+            ]
+            out += [""]
+        if own:
+            out += ["| variable | type | default | meaning |", "| --- | --- | --- | --- |", *option_rows(own)]
+        elif not shared:
+            out += ["No options."]
+        seen.update(options)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def intro(name: str, spec_text: str) -> str:
+    """A new README's introduction, from the main entry point's short description."""
+    entries = (yaml.safe_load(spec_text) or {}).get("argument_specs") or {}
+    summary = plain((entries.get("main") or {}).get("short_description", "")).rstrip(".")
+    lines = [f"# {name}", ""]
+    if summary:
+        lines += [f"{summary}. A role of the `sre.minikube` collection."]
+    return "\n".join(lines).rstrip("\n") + "\n\n"
+
+
+def render_readme(name: str, spec_text: str, current: str | None) -> str:
+    """The README: the current introduction (above MARKER) kept, the rest generated from the spec."""
+    if current is not None and MARKER in current:
+        head = current.split(MARKER, 1)[0].rstrip("\n") + "\n\n"
+    elif current:
+        head = current.rstrip("\n") + "\n\n"
+    else:
+        head = intro(name, spec_text)
+    return f"{head}{MARKER}\n\n{generated_readme(name, spec_text)}"
+
+
 def roles(top: pathlib.Path) -> list[pathlib.Path]:
     return sorted(path.parent.parent for path in (top / "roles").glob("*/meta/argument_specs.yml"))
 
@@ -158,21 +295,28 @@ def main(argv: list[str] | None = None) -> int:
         except SpecError as error:
             print(f"{role.name}: {error}", file=sys.stderr)
             return 1
-        if wanted == current:
-            continue
-        if args.check:
-            differ.append(role.name)
-            sys.stderr.writelines(
-                difflib.unified_diff(
-                    current.splitlines(keepends=True), wanted.splitlines(keepends=True), str(spec), "generated"
+        readme = role / "README.md"
+        current_readme = readme.read_text() if readme.exists() else None
+        wanted_readme = render_readme(role.name, wanted, current_readme)
+        for path, before, after in ((spec, current, wanted), (readme, current_readme, wanted_readme)):
+            if after == before:
+                continue
+            if args.check:
+                differ.append(str(path.relative_to(args.top)))
+                sys.stderr.writelines(
+                    difflib.unified_diff(
+                        (before or "").splitlines(keepends=True),
+                        after.splitlines(keepends=True),
+                        str(path),
+                        "generated",
+                    )
                 )
-            )
-        else:
-            spec.write_text(wanted)
-            print(f"wrote {spec.relative_to(args.top)}")
+            else:
+                path.write_text(after)
+                print(f"wrote {path.relative_to(args.top)}")
     if differ:
         print(
-            f"the argument specs' defaults of {', '.join(differ)} differ from defaults/main.yml:"
+            f"{', '.join(differ)} differ from what defaults/main.yml and meta/argument_specs.yml give:"
             " run python tools/role_specs.py (make role-specs)",
             file=sys.stderr,
         )

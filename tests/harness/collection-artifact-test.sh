@@ -33,7 +33,9 @@ tar -tzf "$artifact" >"$work/contents"
 for path in LICENSE playbooks/site.yml playbooks/inventory/group_vars/all.yml \
   roles/app_deploy/meta/argument_specs.yml roles/cluster_addons/meta/argument_specs.yml \
   roles/dns_resolver/meta/argument_specs.yml roles/image_build/meta/argument_specs.yml \
-  roles/minikube_install/meta/argument_specs.yml; do
+  roles/minikube_install/meta/argument_specs.yml roles/verify/meta/argument_specs.yml \
+  roles/app_deploy/README.md roles/cluster_addons/README.md roles/dns_resolver/README.md \
+  roles/image_build/README.md roles/minikube_install/README.md roles/verify/README.md; do
   grep -qx "$path" "$work/contents" || { echo "the artifact lacks $path" >&2; exit 1; }
 done
 
