@@ -93,6 +93,12 @@ init: $(RUNTIME_STAMP) ## Install minikube and start the cluster with its addons
 deploy: $(RUNTIME_STAMP) ## Build the images, deploy the services, configure host DNS
 	$(PLAYBOOK) site.yml --tags build,deploy,dns
 
+# Needs no root and changes nothing: ansible-playbook's exit status says
+# whether the stack can run here (non-zero when a check fails).
+.PHONY: doctor
+doctor: $(RUNTIME_STAMP) ## Check whether this machine can run the stack: one line per check with its fix; fails when it cannot
+	ansible-playbook playbooks/doctor.yml -e sre_minikube_python_supported=$(subst $(eval) ,$(comma),$(strip $(PYTHON_SUPPORTED)))
+
 clean: $(RUNTIME_STAMP) ## Remove the services and the DNS configuration, keeping the data (DATA=1 deletes it, CLUSTER=1 the profile if the stack created it)
 	$(PLAYBOOK) site.yml --tags clean $(if $(DATA),-e sre_minikube_remove_data=true) $(if $(CLUSTER),-e sre_minikube_clean_cluster=true)
 
@@ -110,9 +116,9 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-cha
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
 
 .PHONY: unit
-unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render, the roles' input checks and their specs' generator
+unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render, the roles' input checks and their specs' generator, make doctor on this machine
 	python -m pytest -q -p no:cacheprovider tests/test_python_check.py tests/test_become_check.py tests/test_services_render.py \
-		tests/test_role_inputs.py tests/test_resolver_backends.py tests/test_role_specs.py
+		tests/test_role_inputs.py tests/test_resolver_backends.py tests/test_role_specs.py tests/test_doctor.py
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 
 .PHONY: role-specs
