@@ -32,6 +32,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.services import (
     database_name,
     quote_identifier,
     url_variable,
+    whole_number,
 )
 from ansible_collections.sre.minikube.plugins.module_utils.services import problems as service_problems
 
@@ -85,15 +86,6 @@ SETTING_RULES = [
 ]
 
 
-def _whole_number(value):
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def image_ref(images, name):
     """(repository, tag) of a service from the images map; the repository defaults to the name."""
     ref = images.get(name) if isinstance(images, dict) else None
@@ -123,7 +115,7 @@ def problems(services, settings, prefix="app_deploy_"):
             checks.append({"name": f"{where}.image", "value": image, "rule": "image_repository"})
     found += input_problems(checks)
     for key, unit in (("replicas", ""), ("wait_timeout", " (seconds)")):
-        number = _whole_number(settings.get(key))
+        number = whole_number(settings.get(key))
         if number is None or number < 1:
             found.append(f"{prefix}{key}={settings.get(key)} must be at least 1{unit}.")
     return found

@@ -170,7 +170,8 @@ def name_problem(name):
     return None
 
 
-def _port(value):
+def whole_number(value):
+    """The int a setting or a port holds (a number or its text); None for anything else, a bool included."""
     if isinstance(value, bool):
         return None
     try:
@@ -187,7 +188,7 @@ def _entry_problems(entry, where, names, reserved):
         found.append(f"{where}: {why}.")
     elif name in reserved:
         found.append(f"{where}: the name is one the role keeps for itself ({', '.join(reserved)}).")
-    port = _port(entry.get("port"))
+    port = whole_number(entry.get("port"))
     if port is None or not 1 <= port <= 65535:
         found.append(f"{where}: port {entry.get('port')!r} is not a number from 1 to 65535.")
     component = entry.get("component", "")
