@@ -110,9 +110,9 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-cha
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
 
 .PHONY: unit
-unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render, the roles' input checks and their specs' generator
+unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render, the roles' input checks, their specs' generator and the settings' precedence
 	python -m pytest -q -p no:cacheprovider tests/test_python_check.py tests/test_become_check.py tests/test_services_render.py \
-		tests/test_role_inputs.py tests/test_resolver_backends.py tests/test_role_specs.py
+		tests/test_role_inputs.py tests/test_resolver_backends.py tests/test_role_specs.py tests/test_settings.py
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 
 .PHONY: role-specs

@@ -253,8 +253,11 @@ STAGE_BINARY = [
 def test_the_later_stages_run_the_minikube_of_the_install_directory_the_check_reads(extra, binary):
     """Without the install stage in the run, the stages find minikube where that stage would put it."""
     env = dict(os.environ, ANSIBLE_CONFIG=str(TOP / "ansible.cfg"))
+    # The stage plays read the settings' defaults with the lowest precedence
+    # (a role's defaults); here, as extra vars given before the test's own.
+    defaults = ["-e", f"@{TOP}/playbooks/settings/defaults/main.yml"]
     run = subprocess.run(
-        ["ansible", "localhost", "-m", "ansible.builtin.debug", "-a", "var=sre_minikube_binary", *extra],
+        ["ansible", "localhost", "-m", "ansible.builtin.debug", "-a", "var=sre_minikube_binary", *defaults, *extra],
         cwd=TOP,
         env=env,
         capture_output=True,
