@@ -36,7 +36,7 @@ PLAY = f"""
 
 def show(workdir: pathlib.Path, *args: str) -> str:
     (workdir / "play.yml").write_text(PLAY)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_") or k == "ANSIBLE_HOME"}
     env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
     run = subprocess.run(
         ["ansible-playbook", *args, "play.yml"],

@@ -60,7 +60,10 @@ def molecule(*args):
 
 
 def ephemeral_dir() -> Path:
-    found = sorted(Path.home().glob(f".ansible/tmp/molecule.*.{SCENARIO}"), key=lambda p: p.stat().st_mtime)
+    # Molecule (ansible-compat) keeps its scenario directories under $ANSIBLE_HOME/tmp; the Makefile points
+    # ANSIBLE_HOME at the tests' cache.
+    home = Path(os.environ.get("ANSIBLE_HOME", "~/.ansible")).expanduser()
+    found = sorted(home.glob(f"tmp/molecule.*.{SCENARIO}"), key=lambda p: p.stat().st_mtime)
     if not found:
         raise SystemExit(f"bench: molecule made no ephemeral directory for scenario {SCENARIO}")
     return found[-1]
