@@ -255,7 +255,7 @@ def test_the_later_stages_run_the_minikube_of_the_install_directory_the_check_re
     env = dict(os.environ, ANSIBLE_CONFIG=str(TOP / "ansible.cfg"))
     # The stage plays read the settings' defaults with the lowest precedence
     # (a role's defaults); here, as extra vars given before the test's own.
-    defaults = ["-e", f"@{TOP}/playbooks/settings/defaults/main.yml"]
+    defaults = ["-e", f"@{TOP}/playbooks/sre_minikube_settings/defaults/main.yml"]
     run = subprocess.run(
         ["ansible", "localhost", "-m", "ansible.builtin.debug", "-a", "var=sre_minikube_binary", *defaults, *extra],
         cwd=TOP,

@@ -1,6 +1,6 @@
 """The stack's settings: shipped defaults that an inventory and -e override.
 
-Every stage play lists playbooks/settings first among its roles, so its
+Every stage play lists playbooks/sre_minikube_settings first among its roles, so its
 defaults/main.yml reaches the play as role defaults, the lowest precedence
 Ansible has. A run without an inventory (the installed collection's
 `ansible-playbook sre.minikube.site`, on the implicit localhost) has them
@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 TOP = pathlib.Path(__file__).resolve().parent.parent
-SETTINGS = TOP / "playbooks" / "settings"
+SETTINGS = TOP / "playbooks" / "sre_minikube_settings"
 STAGES = ["build", "clean", "cluster", "deploy", "dns", "install", "privileges", "verify"]
 
 PLAY = f"""
@@ -95,7 +95,7 @@ def test_every_stage_play_runs_on_localhost_with_the_settings_first(stage):
     """`hosts: all` would match nothing without an inventory; the settings come before the roles that read them."""
     for play in yaml.safe_load((TOP / "playbooks" / f"{stage}.yml").read_text()):
         assert play["hosts"] == "localhost"
-        assert play["roles"][0]["role"] == "settings"
+        assert play["roles"][0]["role"] == "sre_minikube_settings"
 
 
 def test_the_settings_are_defaults_only_and_the_clone_inventory_sets_none():

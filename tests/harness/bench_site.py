@@ -193,7 +193,7 @@ class Bench:
 
     @staticmethod
     def role_facts() -> tuple[str, str]:
-        settings = yaml.safe_load((TOP / "playbooks" / "settings" / "defaults" / "main.yml").read_text())
+        settings = yaml.safe_load((TOP / "playbooks" / "sre_minikube_settings" / "defaults" / "main.yml").read_text())
         role_vars = yaml.safe_load((TOP / "roles" / "app_deploy" / "vars" / "main.yml").read_text())
         return settings["sre_minikube_profile"], role_vars["_app_deploy_field_manager"]
 

@@ -31,7 +31,7 @@ trap 'rm -rf "$work"' EXIT
 # What the artifact must hold besides the modules.
 tar -tzf "$artifact" >"$work/contents"
 for path in LICENSE playbooks/site.yml playbooks/inventory/group_vars/all.yml \
-  playbooks/playbooks/settings/defaults/main.yml playbooks/playbooks/summary.yml \
+  playbooks/playbooks/sre_minikube_settings/defaults/main.yml playbooks/playbooks/summary.yml \
   roles/app_deploy/meta/argument_specs.yml roles/cluster_addons/meta/argument_specs.yml \
   roles/dns_resolver/meta/argument_specs.yml roles/image_build/meta/argument_specs.yml \
   roles/minikube_install/meta/argument_specs.yml roles/verify/meta/argument_specs.yml \
