@@ -28,6 +28,13 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export SRE_MINIKUBE_CACHE ?= $(HOME)/.cache/sre-minikube
 
 COLLECTION_DIR := collection/ansible_collections/sre/minikube
+# The checks' Ansible home, in the tests' cache rather than ~/.ansible:
+# ansible's temporary files (local_tmp), the galaxy cache, Molecule's
+# scenario directories (ansible-compat keeps them under ANSIBLE_HOME/tmp)
+# and, through the sanity script, ansible-test's virtual environments and
+# its bootstrap cache. The stack's own targets (all, init, deploy, clean)
+# keep the user's.
+TEST_ANSIBLE_HOME := $(SRE_MINIKUBE_CACHE)/ansible
 
 # Area fragments add their targets and append to TEST_TARGETS / BENCH_TARGETS.
 TEST_TARGETS :=
@@ -116,9 +123,9 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-cha
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
 
 .PHONY: unit
-unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render, the roles' input checks and their specs' generator, make doctor on this machine
+unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render, the roles' input checks, their specs' generator, the settings' precedence, make doctor on this machine
 	python -m pytest -q -p no:cacheprovider tests/test_python_check.py tests/test_become_check.py tests/test_services_render.py \
-		tests/test_role_inputs.py tests/test_resolver_backends.py tests/test_role_specs.py tests/test_doctor.py
+		tests/test_role_inputs.py tests/test_resolver_backends.py tests/test_role_specs.py tests/test_settings.py tests/test_doctor.py
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 
 .PHONY: role-specs
@@ -151,3 +158,7 @@ test: lint unit sanity test-collection $(TEST_TARGETS) ## Run every test (what C
 
 .PHONY: bench
 bench: $(BENCH_TARGETS) ## Print the benchmarks' figures
+
+# Every check writes Ansible's files into the tests' cache (TEST_ANSIBLE_HOME);
+# make passes a target's variables on to its prerequisites.
+lint unit sanity collection test-collection check test bench $(TEST_TARGETS) $(BENCH_TARGETS): export ANSIBLE_HOME := $(TEST_ANSIBLE_HOME)

@@ -15,11 +15,12 @@ TOP = pathlib.Path(__file__).resolve().parent.parent
 def run(workdir: pathlib.Path, play: str, variables: dict) -> subprocess.CompletedProcess:
     """Writes the variables to input.yml and the play to play.yml in workdir, then runs ansible-playbook there.
 
-    The user's ANSIBLE_* settings are left out, so that only the checkout's roles and collection are found.
+    The user's ANSIBLE_* settings are left out, so that only the checkout's roles and collection are found;
+    ANSIBLE_HOME stays, so that ansible's files go where the Makefile's checks keep them.
     """
     (workdir / "input.yml").write_text(yaml.safe_dump(variables))
     (workdir / "play.yml").write_text(play)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_") or k == "ANSIBLE_HOME"}
     env.update(
         ANSIBLE_ROLES_PATH=str(TOP / "roles"),
         ANSIBLE_COLLECTIONS_PATH=str(TOP / "collection"),

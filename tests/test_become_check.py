@@ -253,8 +253,11 @@ STAGE_BINARY = [
 def test_the_later_stages_run_the_minikube_of_the_install_directory_the_check_reads(extra, binary):
     """Without the install stage in the run, the stages find minikube where that stage would put it."""
     env = dict(os.environ, ANSIBLE_CONFIG=str(TOP / "ansible.cfg"))
+    # The stage plays read the settings' defaults with the lowest precedence
+    # (a role's defaults); here, as extra vars given before the test's own.
+    defaults = ["-e", f"@{TOP}/playbooks/sre_minikube_settings/defaults/main.yml"]
     run = subprocess.run(
-        ["ansible", "localhost", "-m", "ansible.builtin.debug", "-a", "var=sre_minikube_binary", *extra],
+        ["ansible", "localhost", "-m", "ansible.builtin.debug", "-a", "var=sre_minikube_binary", *defaults, *extra],
         cwd=TOP,
         env=env,
         capture_output=True,
@@ -418,6 +421,35 @@ def as_another_user(command: list[str]) -> list[str]:
     return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", *command]
 
 
+def copy_checkout(target: pathlib.Path) -> None:
+    """The files the privilege play reads: ansible.cfg, the inventory, the playbooks, the collection's plugins."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "output", "tests")
+    for name in ("playbooks", "inventory"):
+        shutil.copytree(TOP / name, target / name, ignore=ignore)
+    shutil.copytree(TOP / "collection", target / "collection", ignore=ignore)
+    shutil.copy(TOP / "ansible.cfg", target / "ansible.cfg")
+    for path in [target, *target.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def require_other_user_can_run_ansible(env: dict) -> None:
+    """Skip, saying why, when the play's user cannot start ansible-playbook (a venv in a private directory)."""
+    probe = subprocess.run(
+        as_another_user(["ansible-playbook", "--version"]),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    if probe.returncode != 0:
+        pytest.skip(
+            "the user the play runs as (nobody) cannot run this ansible-playbook, whose environment is in a"
+            f" directory only its owner can enter: {(probe.stderr or probe.stdout).strip()[-300:]}"
+        )
+
+
 PRIVILEGE_PLAY = [
     # (id, arguments ({open}: a directory the user can write, {locked}: one they cannot), what the play says;
     #  '' when it passes)
@@ -484,25 +516,30 @@ def test_the_privilege_play_stops_at_once_without_a_password(arguments, expected
         arguments = [argument.format(open=writable, locked=locked) for argument in arguments]
         expected = expected.format(open=writable, locked=locked)
         stand_in(bin_dir / "sudo", 'echo "sudo: a password is required" >&2\nexit 1\n')
+        # The play and what it reads, copied where the other user can read
+        # them: the checkout may be in a directory only its owner can enter.
+        checkout = work / "checkout"
+        copy_checkout(checkout)
         env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
         env.update(
             PATH=f"{bin_dir}{os.pathsep}{env['PATH']}",
             HOME=str(home),
-            ANSIBLE_CONFIG=str(TOP / "ansible.cfg"),
-            ANSIBLE_LOCAL_TEMP=str(home / ".ansible" / "tmp"),
+            ANSIBLE_CONFIG=str(checkout / "ansible.cfg"),
+            ANSIBLE_HOME=str(home / ".ansible"),
         )
+        require_other_user_can_run_ansible(env)
         # become_user nobody makes ansible go through sudo whoever runs the play.
         result = subprocess.run(
             as_another_user(
                 [
                     "ansible-playbook",
-                    str(TOP / "playbooks" / "privileges.yml"),
+                    str(checkout / "playbooks" / "privileges.yml"),
                     *arguments,
                     "-e",
                     "ansible_become_user=nobody",
                 ]
             ),
-            cwd=TOP,
+            cwd=checkout,
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,

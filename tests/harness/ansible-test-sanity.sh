@@ -14,6 +14,14 @@ python=${PYTHON_VERSION:-3.11}
 ansible_test_dir=$(python -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')
 pip_version=$(grep -oE "pip='[0-9.]+'" "$ansible_test_dir/_internal/python_requirements.py" | head -n 1 | tr -dc '0-9.')
 [ -n "$pip_version" ] || { echo "cannot find the pip version ansible-test bootstraps" >&2; exit 1; }
+# ansible-test keeps its virtual environments and that cache under
+# ~/.ansible/test, whatever ANSIBLE_HOME says: it runs with a home of its own
+# in the tests' cache, so nothing lands in the user's ~/.ansible (where the
+# stub would be trusted by every other project's ansible-test). git keeps
+# the user's configuration.
+test_home="${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}/ansible-test-home"
+export GIT_CONFIG_GLOBAL="${GIT_CONFIG_GLOBAL:-$HOME/.gitconfig}"
+export HOME="$test_home"
 cache="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
 if [ ! -s "$cache" ]; then
   mkdir -p "$(dirname "$cache")"

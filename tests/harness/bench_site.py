@@ -60,7 +60,10 @@ def molecule(*args):
 
 
 def ephemeral_dir() -> Path:
-    found = sorted(Path.home().glob(f".ansible/tmp/molecule.*.{SCENARIO}"), key=lambda p: p.stat().st_mtime)
+    # Molecule (ansible-compat) keeps its scenario directories under $ANSIBLE_HOME/tmp; the Makefile points
+    # ANSIBLE_HOME at the tests' cache.
+    home = Path(os.environ.get("ANSIBLE_HOME", "~/.ansible")).expanduser()
+    found = sorted(home.glob(f"tmp/molecule.*.{SCENARIO}"), key=lambda p: p.stat().st_mtime)
     if not found:
         raise SystemExit(f"bench: molecule made no ephemeral directory for scenario {SCENARIO}")
     return found[-1]
@@ -190,7 +193,7 @@ class Bench:
 
     @staticmethod
     def role_facts() -> tuple[str, str]:
-        settings = yaml.safe_load((TOP / "inventory" / "group_vars" / "all.yml").read_text())
+        settings = yaml.safe_load((TOP / "playbooks" / "sre_minikube_settings" / "defaults" / "main.yml").read_text())
         role_vars = yaml.safe_load((TOP / "roles" / "app_deploy" / "vars" / "main.yml").read_text())
         return settings["sre_minikube_profile"], role_vars["_app_deploy_field_manager"]
 

@@ -31,6 +31,7 @@ trap 'rm -rf "$work"' EXIT
 # What the artifact must hold besides the modules.
 tar -tzf "$artifact" >"$work/contents"
 for path in LICENSE playbooks/site.yml playbooks/inventory/group_vars/all.yml \
+  playbooks/playbooks/sre_minikube_settings/defaults/main.yml playbooks/playbooks/summary.yml \
   roles/app_deploy/meta/argument_specs.yml roles/cluster_addons/meta/argument_specs.yml \
   roles/dns_resolver/meta/argument_specs.yml roles/image_build/meta/argument_specs.yml \
   roles/minikube_install/meta/argument_specs.yml roles/verify/meta/argument_specs.yml \
@@ -82,6 +83,45 @@ for tag in install cluster build deploy dns verify clean; do
     exit 1
   }
 done
+
+# What a user who installed only the artifact runs, from an empty directory:
+# no inventory (the plays run on the implicit localhost with the settings'
+# shipped defaults), no ansible.cfg (so no stage_summary callback: the
+# playbook's last play prints the summary), no interpreter set.
+mkdir "$work/empty"
+(
+  cd "$work/empty"
+  unset ANSIBLE_PYTHON_INTERPRETER
+  ANSIBLE_NOCOLOR=1 ansible-playbook sre.minikube.site --tags build -e image_build_build=false
+) >"$work/bare.out" 2>&1 || {
+  cat "$work/bare.out" >&2
+  echo "ansible-playbook sre.minikube.site without an inventory failed" >&2
+  exit 1
+}
+python - "$work/bare.out" <<'EOF'
+import re
+import sys
+
+out = open(sys.argv[1]).read()
+problems = []
+if "no hosts matched" in out:
+    problems.append("a play matched no host")
+recap = re.search(r"^localhost\s+: ok=\d+ .*failed=(\d+)", out, re.MULTILINE)
+if not recap or recap.group(1) != "0":
+    problems.append("the run did not end with localhost ok and nothing failed")
+# The summary is the last task's output, right before the recap.
+summary = out[out.rfind("TASK [Print the URL, the paid invoices and the time of each stage]") :]
+if "TASK [Print the URL" not in summary:
+    problems.append("the run printed no summary")
+for line in ("URL:      not checked in this run (the verify stage did not run)", "Stages:"):
+    if line not in summary:
+        problems.append(f"the summary lacks {line!r}")
+if not re.search(r'"  build +\d+\.\d s"', summary) or not re.search(r'"  total +\d+\.\d s"', summary):
+    problems.append("the summary does not time the build stage")
+if problems:
+    sys.exit(out + "\n" + "; ".join(problems))
+print(summary.split("PLAY RECAP")[0].strip())
+EOF
 
 # A run that changes nothing on this machine: every play's role argument
 # validation (the shipped inventory's settings against the roles' specs),

@@ -1,0 +1,105 @@
+"""The stack's settings: shipped defaults that an inventory and -e override.
+
+Every stage play lists playbooks/sre_minikube_settings first among its roles, so its
+defaults/main.yml reaches the play as role defaults, the lowest precedence
+Ansible has. A run without an inventory (the installed collection's
+`ansible-playbook sre.minikube.site`, on the implicit localhost) has them
+all; an inventory's group_vars and -e win over them.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+TOP = pathlib.Path(__file__).resolve().parent.parent
+SETTINGS = TOP / "playbooks" / "sre_minikube_settings"
+STAGES = ["build", "clean", "cluster", "deploy", "dns", "install", "privileges", "verify"]
+
+PLAY = f"""
+- name: Show the settings
+  hosts: localhost
+  gather_facts: false
+  roles:
+    - role: {SETTINGS}
+  tasks:
+    - name: Show them
+      ansible.builtin.debug:
+        msg: "namespace={{{{ sre_minikube_namespace }}}} context={{{{ sre_minikube_context }}}}"
+"""
+
+
+def show(workdir: pathlib.Path, *args: str) -> str:
+    (workdir / "play.yml").write_text(PLAY)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_") or k == "ANSIBLE_HOME"}
+    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
+    run = subprocess.run(
+        ["ansible-playbook", *args, "play.yml"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
+@pytest.fixture
+def inventory(tmp_path):
+    """An inventory of the user's own: localhost, and one setting in group_vars/all.yml."""
+    (tmp_path / "inventory" / "group_vars").mkdir(parents=True)
+    (tmp_path / "inventory" / "hosts.yml").write_text(
+        yaml.safe_dump({"all": {"hosts": {"localhost": {"ansible_connection": "local"}}}})
+    )
+    (tmp_path / "inventory" / "group_vars" / "all.yml").write_text("sre_minikube_profile: mine\n")
+    return "inventory"
+
+
+def test_without_an_inventory_the_play_runs_on_localhost_with_the_shipped_defaults(tmp_path):
+    out = show(tmp_path)
+
+    assert "namespace=invoice context=sre-minikube" in out
+
+
+def test_the_inventory_group_vars_override_a_default(tmp_path, inventory):
+    out = show(tmp_path, "-i", inventory, "-e", f"ansible_python_interpreter={sys.executable}")
+
+    assert "namespace=invoice context=mine" in out
+
+
+def test_extra_vars_override_the_inventory_and_the_defaults(tmp_path, inventory):
+    out = show(
+        tmp_path,
+        "-i",
+        inventory,
+        "-e",
+        f"ansible_python_interpreter={sys.executable}",
+        "-e",
+        "sre_minikube_profile=cli",
+        "-e",
+        "sre_minikube_namespace=cli-ns",
+    )
+
+    assert "namespace=cli-ns context=cli" in out
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_stage_play_runs_on_localhost_with_the_settings_first(stage):
+    """`hosts: all` would match nothing without an inventory; the settings come before the roles that read them."""
+    for play in yaml.safe_load((TOP / "playbooks" / f"{stage}.yml").read_text()):
+        assert play["hosts"] == "localhost"
+        assert play["roles"][0]["role"] == "sre_minikube_settings"
+
+
+def test_the_settings_are_defaults_only_and_the_clone_inventory_sets_none():
+    """One source: the clone's group_vars/all.yml is the user's, empty as shipped."""
+    defaults = yaml.safe_load((SETTINGS / "defaults" / "main.yml").read_text())
+    assert {"sre_minikube_profile", "sre_minikube_install_dir", "sre_minikube_binary"} <= defaults.keys()
+    assert yaml.safe_load((TOP / "inventory" / "group_vars" / "all.yml").read_text()) is None
