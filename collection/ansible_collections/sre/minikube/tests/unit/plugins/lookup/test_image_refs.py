@@ -5,12 +5,11 @@
 from __future__ import annotations
 
 import pytest
-import yaml
-from ansible.constants import config
 from ansible.errors import AnsibleLookupError
 from ansible_collections.sre.minikube.plugins.lookup import image_refs
 from ansible_collections.sre.minikube.plugins.module_utils import context_hash
 from ansible_collections.sre.minikube.tests.unit.plugins.build_context import write_context
+from ansible_collections.sre.minikube.tests.unit.plugins.loaded_lookup import loaded_lookup
 
 
 @pytest.fixture
@@ -21,11 +20,7 @@ def context(tmp_path):
 @pytest.fixture
 def lookup():
     """The plugin with its documented options and defaults registered, as the plugin loader does."""
-    plugin = image_refs.LookupModule()
-    plugin._load_name = "sre.minikube.image_refs"
-    options = yaml.safe_load(image_refs.DOCUMENTATION)["options"]
-    config.initialize_plugin_configuration_definitions("lookup", plugin._load_name, options)
-    return plugin
+    return loaded_lookup(image_refs, "sre.minikube.image_refs")
 
 
 LOOKUPS = [

@@ -9,12 +9,19 @@ import pathlib
 
 import pytest
 from ansible.errors import AnsibleLookupError
-from ansible_collections.sre.minikube.plugins.lookup.services import LookupModule
+from ansible_collections.sre.minikube.plugins.lookup import services as services_lookup
 from ansible_collections.sre.minikube.plugins.module_utils import services
+from ansible_collections.sre.minikube.tests.unit.plugins.loaded_lookup import loaded_lookup
 
 GOOD = "services:\n  - {name: a, port: 1}\n  - {name: b, port: 2, callers: [a]}\n"
 # The collection's place in a clone, below the clone's top.
 IN_CLONE = os.path.join("collection", "ansible_collections", "sre", "minikube")
+
+
+@pytest.fixture
+def lookup():
+    """The lookup as the plugin loader hands it out."""
+    return loaded_lookup(services_lookup, "sre.minikube.services")
 
 
 def tree(root, where, text=GOOD):
@@ -48,17 +55,17 @@ def test_the_collections_own_list_first(tmp_path):
     assert services.read(services.default_file(str(collection)))[0]["name"] == "a"
 
 
-def test_this_clone():
+def test_this_clone(lookup):
     """The lookup without a term reads the list at the top of this clone."""
     top = pathlib.Path(services.COLLECTION_DIR).parents[3]
     expected = services.read(str(top / "apps" / "services.yml"))
-    assert LookupModule().run([], variables={})[0] == expected
+    assert lookup.run([], variables={})[0] == expected
     assert "invoice-app" in services.names(expected)
 
 
-def test_given_context(tmp_path):
+def test_given_context(lookup, tmp_path):
     (tmp_path / "services.yml").write_text(GOOD)
-    assert [s["name"] for s in LookupModule().run([str(tmp_path)], variables={})[0]] == ["a", "b"]
+    assert [s["name"] for s in lookup.run([str(tmp_path)], variables={})[0]] == ["a", "b"]
 
 
 @pytest.mark.parametrize(
@@ -85,9 +92,9 @@ def test_refused(tmp_path, text, message):
         pytest.param(["CONTEXT"], "services: []\n- a\n", "is not YAML", id="context-not-yaml"),
     ],
 )
-def test_lookup_refused(tmp_path, terms, text, message):
+def test_lookup_refused(lookup, tmp_path, terms, text, message):
     if text is not None:
         (tmp_path / "services.yml").write_text(text)
     terms = [str(tmp_path) if term == "CONTEXT" else term for term in terms]
     with pytest.raises(AnsibleLookupError, match="services: .*" + message):
-        LookupModule().run(terms, variables={})
+        lookup.run(terms, variables={})
