@@ -149,7 +149,7 @@ test-collection: collection ## Install the built artifact alone; run its modules
 # built collection into a temporary directory and runs only its modules, its
 # role docs and a build stage that computes image tags without building.
 .PHONY: check
-check: lint unit sanity test-collection ## Run the checks that need no root and no Docker: lint, unit, sanity, the artifact test
+check: lint unit sanity test-collection matrix ## Run the checks that need no root and no Docker: lint, unit, sanity, the artifact test, ansible-core 2.17 and 2.18
 	@echo "make check: all checks passed"
 
 .PHONY: test

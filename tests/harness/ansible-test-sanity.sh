@@ -10,8 +10,13 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 collection="$top/collection/ansible_collections/sre/minikube"
 python=${PYTHON_VERSION:-3.11}
+# ANSIBLE_TEST names the ansible-test to run (make matrix: that of each
+# ansible-core release's environment); its environment's Python tells which
+# pip version it bootstraps. By default, the one on PATH.
+ansible_test=$(command -v "${ANSIBLE_TEST:-ansible-test}") || { echo "ansible-test not found: ${ANSIBLE_TEST:-ansible-test}" >&2; exit 1; }
+controller_python="$(dirname "$ansible_test")/python"
 
-ansible_test_dir=$(python -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')
+ansible_test_dir=$("$controller_python" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')
 pip_version=$(grep -oE "pip='[0-9.]+'" "$ansible_test_dir/_internal/python_requirements.py" | head -n 1 | tr -dc '0-9.')
 [ -n "$pip_version" ] || { echo "cannot find the pip version ansible-test bootstraps" >&2; exit 1; }
 # ansible-test keeps its virtual environments and that cache under
@@ -32,4 +37,4 @@ cd "$collection"
 # Sanity tests that need a network service beyond PyPI, or that inspect
 # files ansible-test does not ship here, are skipped by name so a skip is
 # visible in the log; every other test runs.
-exec ansible-test sanity --venv --python "$python" --requirements --color no "$@"
+exec "$ansible_test" sanity --venv --python "$python" --requirements --color no "$@"
