@@ -123,9 +123,10 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-cha
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
 
 .PHONY: unit
-unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render, the roles' input checks, their specs' generator, the settings' precedence, make doctor on this machine
+unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render, the roles' input checks, their specs' generator, the settings' precedence, make doctor on this machine, the roles' declared platforms
 	python -m pytest -q -p no:cacheprovider tests/test_python_check.py tests/test_become_check.py tests/test_services_render.py \
-		tests/test_role_inputs.py tests/test_resolver_backends.py tests/test_role_specs.py tests/test_settings.py tests/test_doctor.py
+		tests/test_role_inputs.py tests/test_resolver_backends.py tests/test_role_specs.py tests/test_settings.py tests/test_doctor.py \
+		tests/test_role_platforms.py
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 
 .PHONY: role-specs
