@@ -68,11 +68,15 @@ comma := ,
 check-python: ## Check that PYTHON (default python3) is a Python the stack supports (3.11 to 3.13)
 	@$(CHECK_PYTHON)
 
-$(RUNTIME_STAMP): requirements.txt
+# The collections are not Python packages: requirements.yml pins them and
+# tools/bundled_collections.py copies them into the venv's site-packages out
+# of the wheel requirements-collections.txt pins (kept in the cache).
+$(RUNTIME_STAMP): requirements.txt requirements.yml requirements-collections.txt tools/bundled_collections.py
 	@$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check pip==$(PIP_VERSION)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/python tools/bundled_collections.py
 	touch $@
 
 $(VENV_STAMP): $(RUNTIME_STAMP) requirements.txt requirements-dev.txt
@@ -81,7 +85,7 @@ $(VENV_STAMP): $(RUNTIME_STAMP) requirements.txt requirements-dev.txt
 
 .PHONY: venv venv-runtime
 venv: $(VENV_STAMP) ## Create or update the virtual environment (.venv) with the development tools
-venv-runtime: $(RUNTIME_STAMP) ## Create or update .venv with what the stack needs only (requirements.txt)
+venv-runtime: $(RUNTIME_STAMP) ## Create or update .venv with what the stack needs only (requirements.txt, the collections of requirements.yml)
 
 ##@ The stack (ansible-playbook site.yml on this machine)
 
@@ -123,10 +127,8 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-cha
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
 
 .PHONY: unit
-unit: $(VENV_STAMP) ## Run the collection's unit tests (pytest), the Makefile's Python check, the sudo password check, the services list render, the roles' input checks, their specs' generator, the settings' precedence, make doctor on this machine, the roles' declared platforms
-	python -m pytest -q -p no:cacheprovider tests/test_python_check.py tests/test_become_check.py tests/test_services_render.py \
-		tests/test_role_inputs.py tests/test_resolver_backends.py tests/test_role_specs.py tests/test_settings.py tests/test_doctor.py \
-		tests/test_role_platforms.py
+unit: $(VENV_STAMP) ## Run the unit tests: the collection's (tests/unit) and the repository's (tests/test_*.py: the Makefile's Python check, the sudo check, the services render, the roles' inputs, specs and platforms, the settings' precedence, make doctor on this machine, the pinned collections' install)
+	python -m pytest -q -p no:cacheprovider tests/test_*.py
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 
 .PHONY: role-specs

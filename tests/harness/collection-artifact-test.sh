@@ -9,20 +9,6 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 galaxy="$top/collection/ansible_collections/sre/minikube/galaxy.yml"
 
-# galaxy.yml declares the collections and ranges requirements.yml lists.
-python - "$galaxy" "$top/requirements.yml" <<'EOF'
-import sys
-
-import yaml
-
-declared = yaml.safe_load(open(sys.argv[1]))["dependencies"]
-required = {c["name"]: c["version"] for c in yaml.safe_load(open(sys.argv[2]))["collections"]}
-if declared != required:
-    sys.exit(f"galaxy.yml dependencies {declared} differ from requirements.yml {required}")
-if "ansible.posix" not in declared:
-    sys.exit("galaxy.yml does not depend on ansible.posix, whose callback ansible.cfg enables")
-EOF
-
 version=$(python -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$galaxy")
 artifact="$top/dist/sre-minikube-$version.tar.gz"
 work=$(mktemp -d)
@@ -47,6 +33,116 @@ unset ANSIBLE_CONFIG ANSIBLE_ROLES_PATH
 export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 ansible-galaxy collection install --no-deps --force -p "$work/collections" "$artifact" >/dev/null
 installed="$work/collections/ansible_collections/sre/minikube"
+
+# Dependencies: galaxy.yml declares exactly the collections of
+# requirements.yml that the artifact's roles, playbooks and plugins use
+# (the clone's own, such as ansible.posix for its ansible.cfg, stay out),
+# each with a range that holds the version requirements.yml pins.
+python - "$installed" "$top/requirements.yml" <<'EOF'
+import json
+import pathlib
+import re
+import sys
+
+import yaml
+from ansible.galaxy.dependency_resolution.versioning import meets_requirements
+
+installed = pathlib.Path(sys.argv[1])
+declared = json.loads((installed / "MANIFEST.json").read_text())["collection_info"]["dependencies"]
+pinned = {c["name"]: str(c["version"]) for c in yaml.safe_load(open(sys.argv[2]))["collections"]}
+code = "\n".join(
+    path.read_text()
+    for folder in ("roles", "playbooks", "plugins", "meta")
+    for path in (installed / folder).rglob("*")
+    if path.suffix in (".yml", ".yaml", ".py", ".j2") and path.is_file()
+)
+used = {name for name in pinned if re.search(r"\b" + re.escape(name) + r"\.[a-z_]", code)}
+problems = [f"the artifact uses {name} but galaxy.yml does not declare it" for name in sorted(used - set(declared))]
+problems += [f"galaxy.yml declares {name}, which the artifact does not use" for name in sorted(set(declared) - used)]
+problems += [
+    f"galaxy.yml's range {declared[name]!r} for {name} does not hold {pinned[name]}, the version requirements.yml pins"
+    for name in sorted(set(declared) & set(pinned))
+    if not meets_requirements(pinned[name], declared[name])
+]
+if problems:
+    sys.exit("\n".join(problems))
+print("dependencies:", ", ".join(f"{name} {declared[name]}" for name in sorted(declared)))
+EOF
+
+# Execution-environment metadata: meta/execution-environment.yml names the
+# collection's Python requirements, and `ansible-builder introspect` on the
+# installed collection lists a requirement for every package its plugins
+# import beyond the standard library and ansible-core's own requirements.
+# The collection README names each; the clone's pins satisfy them.
+ansible-builder introspect "$work/collections" >"$work/introspect.out"
+python - "$installed" "$work/introspect.out" "$top/requirements.txt" <<'EOF'
+import ast
+import importlib.metadata
+import pathlib
+import re
+import sys
+
+import yaml
+from packaging.requirements import Requirement
+
+
+def normal(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+installed, introspected, pins = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+problems = []
+metadata = installed / "meta" / "execution-environment.yml"
+if not metadata.is_file():
+    sys.exit("the artifact has no meta/execution-environment.yml")
+ee = yaml.safe_load(metadata.read_text())
+if ee.get("version") != 1 or (ee.get("dependencies") or {}).get("python") != "requirements.txt":
+    problems.append(f"meta/execution-environment.yml does not name requirements.txt in the version 1 format: {ee}")
+
+# One line per requirement: "kubernetes>=24.2.0  # from collection sre.minikube".
+listed = (yaml.safe_load(open(introspected)) or {}).get("python") or []
+requirements = [
+    Requirement(line.split("#", 1)[0]) for line in listed if line.split("#", 1)[-1].split() == ["from", "collection", "sre.minikube"]
+]
+if not requirements:
+    problems.append(f"ansible-builder introspect lists no Python requirement for sre.minikube: {listed}")
+names = {normal(r.name) for r in requirements}
+
+# Every third-party package the plugins import is listed, or is one
+# ansible-core itself requires.
+core = {normal(Requirement(r).name) for r in importlib.metadata.requires("ansible-core")}
+providers = importlib.metadata.packages_distributions()
+imported = set()
+for path in (installed / "plugins").rglob("*.py"):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            imported.add(node.module.split(".")[0])
+imported -= set(sys.stdlib_module_names) | {"ansible", "ansible_collections"}
+for module in sorted(imported):
+    dists = {normal(d) for d in providers.get(module, [])}
+    if not dists:
+        problems.append(f"the plugins import {module}, which no installed package provides")
+    elif not dists & (names | core):
+        problems.append(f"the plugins import {module} (from {', '.join(sorted(dists))}), which introspect does not list")
+
+readme = (installed / "README.md").read_text()
+pinned = {}
+for line in pathlib.Path(pins).read_text().splitlines():
+    if line.strip() and not line.startswith("#"):
+        pin = Requirement(line)
+        pinned[normal(pin.name)] = next(iter(pin.specifier)).version
+for requirement in requirements:
+    if f"`{requirement.name}`" not in readme:
+        problems.append(f"the collection README does not name its Python requirement `{requirement.name}`")
+    version = pinned.get(normal(requirement.name))
+    if version and not requirement.specifier.contains(version):
+        problems.append(f"requirements.txt pins {requirement.name} {version}, outside {requirement}")
+if problems:
+    sys.exit("\n".join(problems))
+print("execution environment: python", ", ".join(str(r) for r in requirements))
+EOF
 ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
 export ANSIBLE_PYTHON_INTERPRETER
 
