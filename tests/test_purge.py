@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pathlib
 import platform
 import subprocess
@@ -155,8 +156,11 @@ def test_purge_keeps_the_state_directory_with_other_files(tmp_path):
 )
 def test_make_clean_purge(make_args, venv_removed):
     """make clean PURGE=1 asks the clean stage to purge, then removes the clone's .venv and no other (make -n)."""
+    # Not the variables of a make that runs this test (make unit VENV=...): only those of the case.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "VENV")}
     result = subprocess.run(
         ["make", "-n", "-C", str(TOP), *make_args, "clean", "PURGE=1"],
+        env=env,
         capture_output=True,
         text=True,
         check=True,
