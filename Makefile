@@ -110,8 +110,21 @@ deploy: $(RUNTIME_STAMP) ## Build the images, deploy the services, configure hos
 doctor: $(RUNTIME_STAMP) ## Check whether this machine can run the stack: one line per check with its fix; fails when it cannot
 	ansible-playbook playbooks/doctor.yml -e sre_minikube_python_supported=$(subst $(eval) ,$(comma),$(strip $(PYTHON_SUPPORTED)))
 
-clean: $(RUNTIME_STAMP) ## Remove the services and the DNS configuration, keeping the data (DATA=1 deletes it, CLUSTER=1 the profile if the stack created it)
-	$(PLAYBOOK) site.yml --tags clean $(if $(DATA),-e sre_minikube_remove_data=true) $(if $(CLUSTER),-e sre_minikube_clean_cluster=true)
+# PURGE=1 removes, besides the profile, what else the stack put on this
+# machine: the minikube binary the install stage installed (when it is still
+# that file; playbooks/tasks/purge.yml), the stack's record of it, the
+# pinned wheel a .venv takes its collections from (tools/bundled_collections.py)
+# and the clone's .venv. A VENV given to make is not the clone's own and stays.
+ifeq ($(origin VENV),file)
+PURGE_VENV := rm -rf $(VENV)
+else
+PURGE_VENV := @echo "make clean: keeping $(VENV), given as VENV: it is not the clone's .venv"
+endif
+
+clean: $(RUNTIME_STAMP) ## Remove the services and the DNS configuration, keeping the data (DATA=1 deletes it, CLUSTER=1 the profile if the stack created it, PURGE=1 also the minikube binary it installed, the collections' wheel and .venv)
+	$(PLAYBOOK) site.yml --tags clean $(if $(DATA),-e sre_minikube_remove_data=true) $(if $(CLUSTER),-e sre_minikube_clean_cluster=true) $(if $(PURGE),-e sre_minikube_purge=true)
+	$(if $(PURGE),rm -rf $(SRE_MINIKUBE_CACHE)/wheels)
+	$(if $(PURGE),$(PURGE_VENV))
 
 ##@ Checks
 
@@ -127,7 +140,7 @@ lint: $(VENV_STAMP) ## Run yamllint, ansible-lint, ruff, hadolint, antsibull-cha
 	if [ -n "$$dockerfiles" ]; then echo "hadolint $$dockerfiles"; hadolint $$dockerfiles; fi
 
 .PHONY: unit
-unit: $(VENV_STAMP) ## Run the unit tests: the collection's (tests/unit) and the repository's (tests/test_*.py: the Makefile's Python check, the sudo check, the services render, the roles' inputs, specs and platforms, the settings' precedence, make doctor on this machine, the pinned collections' install)
+unit: $(VENV_STAMP) ## Run the unit tests: the collection's (tests/unit) and the repository's (tests/test_*.py: the Makefile's Python check, the sudo check, the services render, the roles' inputs, specs and platforms, the settings' precedence, make doctor on this machine, the pinned collections' install, the purge of make clean PURGE=1)
 	python -m pytest -q -p no:cacheprovider tests/test_*.py
 	cd $(COLLECTION_DIR) && PYTHONPATH=$(CURDIR)/collection python -m pytest tests/unit
 

@@ -17,7 +17,7 @@
 #   LICENSE                     LICENSE
 #
 # The collection's playbooks/ directory has the shape of the top of a clone,
-# so the paths the playbooks use ({{ playbook_dir }}/../apps, templates/)
+# so the paths the playbooks use ({{ playbook_dir }}/../apps, vars/)
 # resolve the same way in an installed collection as in a clone.
 #
 # ansible-galaxy cannot do this with symbolic links: it skips a link to a

@@ -26,6 +26,11 @@ for path in LICENSE playbooks/site.yml playbooks/inventory/group_vars/all.yml \
   grep -qx "$path" "$work/contents" || { echo "the artifact lacks $path" >&2; exit 1; }
 done
 
+# Galaxy's own import check (galaxy-importer, without containers or
+# ansible-test) accepts the artifact, and refuses it without the repository
+# link or a role's README: a refusal fails the test.
+SRE_MINIKUBE_ARTIFACT=$artifact python -m pytest -q -p no:cacheprovider "$top/tests/test_galaxy_import.py"
+
 # Only the installed copy may be found: not the work tree's (no ansible.cfg,
 # no roles/ beside the playbook), not the venv's.
 cd "$work"
