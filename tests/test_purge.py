@@ -155,7 +155,7 @@ def test_purge_keeps_the_state_directory_with_other_files(tmp_path):
     ],
 )
 def test_make_clean_purge(make_args, venv_removed):
-    """make clean PURGE=1 asks the clean stage to purge, then removes the wheel and the clone's .venv, no other (make -n)."""
+    """make clean PURGE=1: the clean stage purges, then the wheel and the clone's .venv go, no other (make -n)."""
     # Not the variables of a make that runs this test (make unit VENV=...): only those of the case.
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "VENV")}
     result = subprocess.run(
