@@ -29,7 +29,7 @@ done
 # Galaxy's own import check (galaxy-importer, without containers or
 # ansible-test) accepts the artifact, and refuses it without the repository
 # link or a role's README: a refusal fails the test.
-SRE_MINIKUBE_ARTIFACT=$artifact python -m pytest -q -p no:cacheprovider "$top/tests/test_galaxy_import.py"
+SRE_MINIKUBE_ARTIFACT=$artifact python -m pytest -q -p no:cacheprovider "$top/tests/harness/test_galaxy_import.py"
 
 # Only the installed copy may be found: not the work tree's (no ansible.cfg,
 # no roles/ beside the playbook), not the venv's.

@@ -19,7 +19,7 @@ import tarfile
 
 import pytest
 
-TOP = pathlib.Path(__file__).resolve().parent.parent
+TOP = pathlib.Path(__file__).resolve().parents[2]
 CONFIG = TOP / "tests" / "harness" / "galaxy-importer.cfg"
 ACCEPTED = "Importer processing completed successfully"
 
