@@ -36,6 +36,12 @@ carry it:
   the uid that was judged, and deletes the namespace only when nothing but
   its own objects is left in it.
 
+An object the ownership checks have just read is applied without reading it
+again: its apply is judged against that read, as perform_action judges it
+against its own (kubernetes.core's diff_objects), which saves one request
+per object on every run; in check mode, and for an object not read yet,
+perform_action reads and applies it itself.
+
 With a wait, once everything is applied the StatefulSets and Deployments
 of the list are judged from the apply's answer (rollout.rolled_out); those
 that have not rolled out are read again until they have or the timeout
@@ -62,6 +68,11 @@ import string
 
 from ansible_collections.sre.minikube.plugins.module_utils import rollout
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import DNS_LABEL, RULES
+
+try:
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import diff_objects, hide_fields
+except ImportError:  # the module reports the missing collection before a Deployer is made
+    diff_objects = hide_fields = None
 
 # The generated values: letters and digits, safe inside a URL.
 PASSWORD_CHARACTERS = string.ascii_letters + string.digits
@@ -287,6 +298,11 @@ def visible(obj):
     return shown
 
 
+def key_of(obj):
+    metadata = obj.get("metadata") or {}
+    return obj.get("kind"), metadata.get("namespace"), metadata.get("name")
+
+
 def status_of(error):
     return getattr(error, "status", None)
 
@@ -322,6 +338,8 @@ class Deployer:
         self.password = password or generate_password
         self.objects = []
         self.diffs = []
+        # The objects read this run, as the API server held them (None: missing), by (kind, namespace, name).
+        self.known = {}
         self.changed = False
         # Namespaces this run creates; in check mode their objects cannot be dry-run.
         self.new_namespaces = set()
@@ -355,7 +373,9 @@ class Deployer:
             existing = self.svc.retrieve(resource, definition)
         except Exception as error:  # kubernetes.core's CoreException
             self.fail(f"reading {where(definition)} failed: {error}")
-        return existing.to_dict() if existing else None
+        found = existing.to_dict() if existing else None
+        self.known[key_of(definition)] = found
+        return found
 
     def namespace_contents(self, namespace):
         """Every object of the namespace, of every kind that can be listed; and the kinds that could not be."""
@@ -518,7 +538,10 @@ class Deployer:
                 resource = self.svc.find_resource("Namespace", definition["apiVersion"], fail=True)
                 if not self.svc.retrieve(resource, definition):
                     self.new_namespaces.add(definition["metadata"]["name"])
-            outcome = self.perform_action(self.svc, definition, params)
+            if self.check_mode or key_of(definition) not in self.known:
+                outcome = self.perform_action(self.svc, definition, params)
+            else:
+                outcome = self.apply_known(definition, self.known[key_of(definition)])
         except Exception as error:  # kubernetes.core's CoreException and ResourceTimeout
             self.fail(f"applying {where(definition)} failed: {error}")
         self.changed |= bool(outcome.get("changed"))
@@ -533,6 +556,15 @@ class Deployer:
                     "after_header": where(definition),
                 }
             )
+
+    def apply_known(self, definition, existing):
+        """perform_action's apply of an object already read (existing: a dict, or None when it is missing), without
+        reading it again: the same request, and changed judged the same way, against that read."""
+        resource = self.svc.find_resource(definition["kind"], definition["apiVersion"], fail=True)
+        definition["kind"], definition["apiVersion"] = resource.kind, resource.group_version
+        instance, _warnings = self.svc.apply(resource, definition)
+        match, diff = diff_objects(existing or {}, instance, self.hidden_fields)
+        return {"changed": not match, "result": hide_fields(instance, self.hidden_fields), "diff": diff}
 
     def prepare(self, definitions, field_manager, secret, ownership):
         """The checks of both states that need no request; the objects created rather than applied."""
@@ -554,6 +586,9 @@ class Deployer:
         created = self.prepare(definitions, field_manager, secret, ownership)
         if self.claim_namespace(self.owner, ownership, created) != Owner.MISSING:
             self.refuse_foreign(definitions, self.owner)
+        else:
+            # Nothing can exist in a namespace that does not.
+            self.known.update(dict.fromkeys((key_of(d) for d in definitions if d["kind"] != "Namespace"), None))
         create_after = None
         if secret:
             existing = self.read_secret(secret["definition"])
