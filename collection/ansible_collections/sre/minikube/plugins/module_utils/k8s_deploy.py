@@ -68,11 +68,25 @@ import string
 
 from ansible_collections.sre.minikube.plugins.module_utils import rollout
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import DNS_LABEL, RULES
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import problems as input_problems
+from ansible_collections.sre.minikube.plugins.module_utils.kube_client import (
+    CONNECTION_ARGUMENT_SPEC,
+    connection_checks,
+)
 
 try:
-    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import diff_objects, hide_fields
-except ImportError:  # the module reports the missing collection before a Deployer is made
-    diff_objects = hide_fields = None
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.runner import perform_action
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import (
+        K8sService,
+        diff_objects,
+        hide_fields,
+    )
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.waiter import get_waiter
+except ImportError as error:  # the module and its action report it before a Deployer is made
+    IMPORT_ERROR = error
+    K8sService = diff_objects = hide_fields = perform_action = get_waiter = None
+else:
+    IMPORT_ERROR = None
 
 # The generated values: letters and digits, safe inside a URL.
 PASSWORD_CHARACTERS = string.ascii_letters + string.digits
@@ -89,6 +103,101 @@ DERIVED_KINDS = {"Event"}
 DERIVED_GROUPS = {"events.k8s.io", "metrics.k8s.io"}
 # At most this many foreign objects are named in a message.
 NAMED_AT_MOST = 10
+
+
+# The module's options (sre.minikube.k8s_deploy); its action plugin checks them the same way when it runs the
+# module's work on the controller.
+ARGUMENT_SPEC = {
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "ownership": {
+        "type": "dict",
+        "required": True,
+        "options": {
+            "namespace": {"type": "str", "required": True},
+            "label": {"type": "str", "required": True},
+            "value": {"type": "str", "required": True},
+            "adopt_namespace": {"type": "bool", "default": False},
+            "hint": {"type": "str", "default": ""},
+        },
+    },
+    "delete_data": {"type": "bool", "default": False},
+    "wait": {"type": "bool", "default": False},
+    "wait_timeout": {"type": "int", "default": 300},
+    "wait_hint": {"type": "str", "default": ""},
+    **CONNECTION_ARGUMENT_SPEC,
+    "definitions": {"type": "list", "elements": "dict", "required": True},
+    "server_side_apply": {
+        "type": "dict",
+        "required": True,
+        "options": {
+            "field_manager": {"type": "str", "required": True},
+            "force_conflicts": {"type": "bool", "default": False},
+        },
+    },
+    "secret": {
+        "type": "dict",
+        # It names the Secret and its keys; the values never pass through the arguments.
+        "no_log": False,
+        "options": {
+            "definition": {"type": "dict", "required": True},
+            "keys": {"type": "list", "elements": "str", "required": True, "no_log": False},
+            "length": {"type": "int", "default": 40},
+            "hint": {"type": "str", "default": ""},
+        },
+    },
+    "hidden_fields": {"type": "list", "elements": "str", "default": ["metadata.managedFields"]},
+}
+
+
+def argument_problems(params):
+    """What is wrong with the (type-checked) options that their types cannot say, as messages."""
+    secret = params["secret"]
+    found = input_problems(
+        connection_checks(params)
+        + [
+            {"name": "server_side_apply.field_manager", "value": params["server_side_apply"]["field_manager"],
+             "rule": "word"},
+            {"name": "secret.keys", "value": secret["keys"] if secret else [], "rule": "config_key", "elements": True},
+        ]
+    )  # fmt: skip
+    if secret and not 16 <= secret["length"] <= 256:
+        found.append(f"secret.length={secret['length']}: give 16 to 256 characters per generated value.")
+    if params["wait_timeout"] < 1:
+        found.append(f"wait_timeout={params['wait_timeout']}: give at least 1 second.")
+    return found
+
+
+def execute(svc, params, check_mode, diff, warn):
+    """The module's work on checked options: the result; DeployError when it fails.
+
+    svc is a kubernetes.core K8sService whose module gives these params, check_mode and warn.
+    """
+    deployer = Deployer(
+        svc, perform_action, check_mode=check_mode, diff=diff, hidden_fields=params["hidden_fields"],
+        get_waiter=get_waiter,
+    )  # fmt: skip
+    field_manager = params["server_side_apply"]["field_manager"]
+    if params["state"] == "absent":
+        result = deployer.remove(
+            params["definitions"],
+            field_manager,
+            params["secret"],
+            params["ownership"],
+            delete_data=params["delete_data"],
+            timeout=params["wait_timeout"],
+        )
+        for kept in result["kept"]:
+            if kept["foreign"]:
+                warn(f"Kept {kept['object']}: {kept['reason']}.")
+        return result
+    return deployer.run(
+        params["definitions"],
+        field_manager,
+        params["server_side_apply"]["force_conflicts"],
+        params["secret"],
+        params["ownership"],
+        wait={"timeout": params["wait_timeout"], "hint": params["wait_hint"]} if params["wait"] else None,
+    )
 
 
 class DeployError(Exception):

@@ -1,0 +1,78 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Do sre.minikube.k8s_deploy's work in the controller's process when the host is the controller.
+
+When the module would run here as this process does (plugin_utils/controller.py),
+its options are checked against the module's own argument spec and its own
+code (module_utils/k8s_deploy.py: argument_problems, execute) applies the
+objects, with the same kubernetes.core client and service, check mode and
+diff. This saves the module process: a Python start, the module's payload
+with kubernetes.core's module_utils, and its arguments (every manifest)
+serialised and read back. Any other connection, or a controller without
+kubernetes.core, runs the module on the host.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+from ansible_collections.sre.minikube.plugins.module_utils.k8s_deploy import (
+    ARGUMENT_SPEC,
+    IMPORT_ERROR,
+    DeployError,
+    K8sService,
+    argument_problems,
+    execute,
+)
+from ansible_collections.sre.minikube.plugins.module_utils.kube_client import KubeClientError, client
+from ansible_collections.sre.minikube.plugins.plugin_utils.controller import runs_here
+
+
+class Host:
+    """What kubernetes.core's K8sService asks of its module: the options, check mode and warnings."""
+
+    def __init__(self, params, check_mode, diff):
+        self.params = params
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        if IMPORT_ERROR is not None or not runs_here(self):
+            result.update(self._execute_module(module_args=dict(self._task.args), task_vars=task_vars))
+            return result
+        result.update(self.deploy(dict(self._task.args), bool(self._task.check_mode), bool(self._task.diff)))
+        return result
+
+    @staticmethod
+    def deploy(args, check_mode, diff):
+        """The module's result for ARGS, worked out in this process."""
+        checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(args)
+        if checked.error_messages:
+            # As AnsibleModule reports it: the first error.
+            return {"failed": True, "changed": False, "msg": checked.errors.msg}
+        params = checked.validated_parameters
+        problems = argument_problems(params)
+        if problems:
+            return {"failed": True, "changed": False, "msg": " ".join(problems), "problems": problems}
+        host = Host(params, check_mode, diff)
+        try:
+            svc = K8sService(client(params["kubeconfig"], params["context"], dry_run=check_mode), host)
+            result = execute(svc, params, check_mode, diff, host.warn)
+        except DeployError as error:
+            result = dict(error.result, failed=True, msg=str(error))
+        except KubeClientError as error:
+            result = {"failed": True, "changed": False, "msg": str(error)}
+        if host.warnings:
+            result["warnings"] = host.warnings
+        return result
