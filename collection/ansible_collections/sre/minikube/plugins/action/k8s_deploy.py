@@ -14,8 +14,6 @@ kubernetes.core, runs the module on the host.
 
 from __future__ import annotations
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.plugins.action import ActionBase
 from ansible_collections.sre.minikube.plugins.module_utils.k8s_deploy import (
     ARGUMENT_SPEC,
     IMPORT_ERROR,
@@ -25,7 +23,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.k8s_deploy import (
     execute,
 )
 from ansible_collections.sre.minikube.plugins.module_utils.kube_client import KubeClientError, client
-from ansible_collections.sre.minikube.plugins.plugin_utils.controller import runs_here
+from ansible_collections.sre.minikube.plugins.plugin_utils.controller import ControllerAction
 
 
 class Host:
@@ -41,30 +39,16 @@ class Host:
         self.warnings.append(warning)
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-    _supports_async = False
+class ActionModule(ControllerAction):
+    argument_spec = ARGUMENT_SPEC
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp
-        if IMPORT_ERROR is not None or not runs_here(self):
-            result.update(self._execute_module(module_args=dict(self._task.args), task_vars=task_vars))
-            return result
-        result.update(self.deploy(dict(self._task.args), bool(self._task.check_mode), bool(self._task.diff)))
-        return result
+    def available(self):
+        return IMPORT_ERROR is None
 
-    @staticmethod
-    def deploy(args, check_mode, diff):
-        """The module's result for ARGS, worked out in this process."""
-        checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(args)
-        if checked.error_messages:
-            # As AnsibleModule reports it: the first error.
-            return {"failed": True, "changed": False, "msg": checked.errors.msg}
-        params = checked.validated_parameters
+    def work(self, params, check_mode, diff):
         problems = argument_problems(params)
         if problems:
-            return {"failed": True, "changed": False, "msg": " ".join(problems), "problems": problems}
+            return {"failed": True, "msg": " ".join(problems), "problems": problems}
         host = Host(params, check_mode, diff)
         try:
             svc = K8sService(client(params["kubeconfig"], params["context"], dry_run=check_mode), host)
@@ -72,7 +56,7 @@ class ActionModule(ActionBase):
         except DeployError as error:
             result = dict(error.result, failed=True, msg=str(error))
         except KubeClientError as error:
-            result = {"failed": True, "changed": False, "msg": str(error)}
+            result = {"failed": True, "msg": str(error)}
         if host.warnings:
             result["warnings"] = host.warnings
         return result

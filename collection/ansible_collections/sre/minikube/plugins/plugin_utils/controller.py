@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Whether a task's module would run on the controller, as the controller's own process does.
+"""Do a module's work in the controller's process when the module would run as that process anyway.
 
 With a local connection, no privilege escalation and no task environment,
 a module runs as this process's user, with its home, its environment and
@@ -11,6 +11,9 @@ payload is built, and its arguments are not serialised and read back.
 
 from __future__ import annotations
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
 
 def runs_here(action):
     """Whether the task of ACTION (an ActionBase) would run its module as this very process's user, here."""
@@ -19,3 +22,37 @@ def runs_here(action):
         and not action._play_context.become
         and not any(action._task.environment or [])
     )
+
+
+class ControllerAction(ActionBase):
+    """Runs the task's module on the host, or its work here when runs_here() says the host is this process's.
+
+    A plugin gives the module's argument spec and work(params, check_mode, diff), which returns the
+    module's result (failed and msg when it fails); available() says whether this process can do it (the
+    libraries the work needs import here).
+    """
+
+    _supports_check_mode = True
+    _supports_async = False
+
+    argument_spec = None
+
+    def available(self):
+        return True
+
+    def work(self, params, check_mode, diff):
+        raise NotImplementedError
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        if not (self.available() and runs_here(self)):
+            result.update(self._execute_module(module_args=dict(self._task.args), task_vars=task_vars))
+            return result
+        checked = ArgumentSpecValidator(self.argument_spec).validate(dict(self._task.args))
+        if checked.error_messages:
+            # As AnsibleModule reports it: the first error.
+            result.update(failed=True, msg=checked.errors.msg)
+            return result
+        result.update(self.work(checked.validated_parameters, bool(self._task.check_mode), bool(self._task.diff)))
+        return result
