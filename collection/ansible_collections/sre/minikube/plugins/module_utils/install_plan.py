@@ -303,6 +303,18 @@ def docker_problem(answer):
     )
 
 
+# The module's options (sre.minikube.minikube_install_plan); its action plugin checks them the same way when it
+# makes the plan on the controller.
+ARGUMENT_SPEC = {
+    "version": {"type": "str", "required": True},
+    "base_url": {"type": "str", "required": True},
+    "sha256": {"type": "str", "default": ""},
+    "checksums": {"type": "dict", "default": {}},
+    "dir": {"type": "str", "required": True},
+    "download_timeout": {"type": "int", "default": 60},
+    "preflight": {"type": "bool", "default": True},
+}
+
 # ---------------------------------------------------------------- running
 
 
