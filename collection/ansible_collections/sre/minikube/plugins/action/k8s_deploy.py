@@ -18,9 +18,9 @@ from ansible_collections.sre.minikube.plugins.module_utils.k8s_deploy import (
     ARGUMENT_SPEC,
     IMPORT_ERROR,
     DeployError,
-    K8sService,
     argument_problems,
     execute,
+    service,
 )
 from ansible_collections.sre.minikube.plugins.module_utils.kube_client import KubeClientError, client
 from ansible_collections.sre.minikube.plugins.plugin_utils.controller import ControllerAction
@@ -51,7 +51,7 @@ class ActionModule(ControllerAction):
             return {"failed": True, "msg": " ".join(problems), "problems": problems}
         host = Host(params, check_mode, diff)
         try:
-            svc = K8sService(client(params["kubeconfig"], params["context"], dry_run=check_mode), host)
+            svc = service(client(params["kubeconfig"], params["context"], dry_run=check_mode), host)
             result = execute(svc, params, check_mode, diff, host.warn)
         except DeployError as error:
             result = dict(error.result, failed=True, msg=str(error))

@@ -167,6 +167,11 @@ def argument_problems(params):
     return found
 
 
+def service(api, module):
+    """kubernetes.core's K8sService over the client API; module gives the options, check_mode and warn()."""
+    return K8sService(api, module)
+
+
 def execute(svc, params, check_mode, diff, warn):
     """The module's work on checked options: the result; DeployError when it fails.
 

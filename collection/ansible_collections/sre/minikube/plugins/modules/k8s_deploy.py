@@ -259,9 +259,9 @@ from ansible_collections.sre.minikube.plugins.module_utils.k8s_deploy import (
     ARGUMENT_SPEC,
     IMPORT_ERROR,
     DeployError,
-    K8sService,
     argument_problems,
     execute,
+    service,
 )
 from ansible_collections.sre.minikube.plugins.module_utils.kube_client import KubeClientError, client
 
@@ -281,7 +281,7 @@ def main():
     if problems:
         module.fail_json(msg=" ".join(problems), problems=problems)
     try:
-        svc = K8sService(client(params["kubeconfig"], params["context"], dry_run=module.check_mode), module)
+        svc = service(client(params["kubeconfig"], params["context"], dry_run=module.check_mode), module)
         result = execute(svc, params, module.check_mode, module._diff, module.warn)
     except DeployError as error:
         module.fail_json(msg=str(error), **error.result)
