@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 
-from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, together
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, run, together
 from ansible_collections.sre.minikube.plugins.module_utils.platform import UnsupportedPlatformError, describe
 from ansible_collections.sre.minikube.plugins.module_utils.privileges import write_access
 
@@ -318,10 +317,7 @@ ARGUMENT_SPEC = {
 # ---------------------------------------------------------------- running
 
 
-def run(argv):
-    """Run argv without input; (rc, stdout, stderr). Raises OSError when it cannot be started."""
-    done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace", check=False)
-    return done.returncode, done.stdout, done.stderr
+# The runner of the plan's commands: minikube.run (module_utils/minikube.py).
 
 
 # ---------------------------------------------------------------- the plan
