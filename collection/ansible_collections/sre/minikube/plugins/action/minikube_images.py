@@ -12,7 +12,6 @@ starts no module at all.
 
 from __future__ import annotations
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import run
 from ansible_collections.sre.minikube.plugins.module_utils.minikube_images import (
     ARGUMENT_SPEC,
@@ -20,7 +19,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube_images impor
     ImagesError,
     look,
 )
-from ansible_collections.sre.minikube.plugins.plugin_utils.controller import runs_here
+from ansible_collections.sre.minikube.plugins.plugin_utils.controller import check_options, runs_here
 from ansible_collections.sre.minikube.plugins.plugin_utils.streaming import StreamingAction
 
 
@@ -31,10 +30,10 @@ class ActionModule(StreamingAction):
     def look_here(self):
         if not runs_here(self):
             return None
-        checked = ArgumentSpecValidator(ARGUMENT_SPEC, **CONSTRAINTS).validate(dict(self._task.args))
-        if checked.error_messages:
-            return {"failed": True, "msg": checked.errors.msg}
+        params, failure = check_options(self, ARGUMENT_SPEC, **CONSTRAINTS)
+        if failure:
+            return failure
         try:
-            return look(checked.validated_parameters, run)[0]
+            return look(params, run)[0]
         except ImagesError as error:
             return dict(error.result, failed=True, msg=str(error))

@@ -12,6 +12,7 @@ payload is built, and its arguments are not serialised and read back.
 from __future__ import annotations
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 
@@ -22,6 +23,18 @@ def runs_here(action):
         and not action._play_context.become
         and not any(action._task.environment or [])
     )
+
+
+def check_options(action, spec, **constraints):
+    """The task's options checked against the module's argument SPEC (and CONSTRAINTS such as mutually_exclusive):
+    (the options, None), or (None, the failure AnsibleModule reports: its first error)."""
+    checked = ArgumentSpecValidator(spec, **constraints).validate(dict(action._task.args))
+    if not checked.error_messages:
+        return checked.validated_parameters, None
+    msg = checked.errors.msg
+    if isinstance(checked.errors[0], UnsupportedError):
+        msg = f"Unsupported parameters for ({action._task.action.rsplit('.', 1)[-1]}) module: {msg}"
+    return None, {"failed": True, "msg": msg}
 
 
 class ControllerAction(ActionBase):
@@ -49,10 +62,6 @@ class ControllerAction(ActionBase):
         if not (self.available() and runs_here(self)):
             result.update(self._execute_module(module_args=dict(self._task.args), task_vars=task_vars))
             return result
-        checked = ArgumentSpecValidator(self.argument_spec).validate(dict(self._task.args))
-        if checked.error_messages:
-            # As AnsibleModule reports it: the first error.
-            result.update(failed=True, msg=checked.errors.msg)
-            return result
-        result.update(self.work(checked.validated_parameters, bool(self._task.check_mode), bool(self._task.diff)))
+        params, failure = check_options(self, self.argument_spec)
+        result.update(failure or self.work(params, bool(self._task.check_mode), bool(self._task.diff)))
         return result
