@@ -88,7 +88,7 @@ SAME_LOOK = [
                  id="mismatch"),
     pytest.param(lambda: Recorded("profile-list-json-running"),
                  dict(START, profile="sre-real", cni="calico", recreate=True), id="mismatch-recreate"),
-    pytest.param(lambda: Recorded(), dict(START, extra_args=["oops"]), id="refused"),
+    pytest.param(Recorded, dict(START, extra_args=["oops"]), id="refused"),
 ]  # fmt: skip
 
 
