@@ -38,7 +38,8 @@ def check_options(action, spec, **constraints):
 
 
 class ControllerAction(ActionBase):
-    """Runs the task's module on the host, or its work here when runs_here() says the host is this process's.
+    """Runs the task's module on the host, or its work here when runs_here() says the host is this process's
+    (an async task always runs on the host).
 
     A plugin gives the module's argument spec and work(params, check_mode, diff), which returns the
     module's result (failed and msg when it fails); available() says whether this process can do it (the
@@ -46,7 +47,7 @@ class ControllerAction(ActionBase):
     """
 
     _supports_check_mode = True
-    _supports_async = False
+    _supports_async = True
 
     argument_spec = None
 
@@ -59,8 +60,12 @@ class ControllerAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        if not (self.available() and runs_here(self)):
-            result.update(self._execute_module(module_args=dict(self._task.args), task_vars=task_vars))
+        if self._task.async_val or not (self.available() and runs_here(self)):
+            # On the host, as the normal action runs a module (an async task too).
+            wrap_async = self._task.async_val and not self._connection.has_native_async
+            result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
             return result
         params, failure = check_options(self, self.argument_spec)
         result.update(failure or self.work(params, bool(self._task.check_mode), bool(self._task.diff)))

@@ -128,3 +128,13 @@ def test_a_bad_option_fails_before_any_request(cluster):
     assert result["failed"] and "wait_timeout=0" in result["msg"] and cluster.requests == []
     result = make_action(dict(fake.args(definitions()), colour="blue")).run(task_vars={})
     assert result["failed"] and "colour" in result["msg"] and cluster.requests == []
+
+
+def test_an_async_task_runs_the_module_on_the_host(cluster):
+    plugin = make_action(fake.args(definitions()))
+    plugin._task.async_val = 60
+
+    result = plugin.run(task_vars={})
+
+    plugin._execute_module.assert_called_once()
+    assert result["changed"] is False and cluster.requests == []
