@@ -103,3 +103,29 @@ def test_the_settings_are_defaults_only_and_the_clone_inventory_sets_none():
     defaults = yaml.safe_load((SETTINGS / "defaults" / "main.yml").read_text())
     assert {"sre_minikube_profile", "sre_minikube_install_dir", "sre_minikube_binary"} <= defaults.keys()
     assert yaml.safe_load((TOP / "inventory" / "group_vars" / "all.yml").read_text()) is None
+
+
+# The stage plays and the role each includes.
+STAGE_ROLES = {
+    "install": "minikube_install",
+    "cluster": "cluster_addons",
+    "build": "image_build",
+    "deploy": "app_deploy",
+}
+
+
+@pytest.mark.parametrize("stage", sorted(STAGE_ROLES))
+def test_a_run_loads_nothing_of_the_stages_it_does_not_select(stage):
+    """A stage's role is included, so a run that does not select the stage does not even validate its arguments;
+    and only the selected stage notes its start (the privilege play's note, under always, notes nothing)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_") or k == "ANSIBLE_HOME"}
+    env.update(ANSIBLE_CONFIG=str(TOP / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    run = subprocess.run(
+        ["ansible-playbook", "site.yml", "--list-tasks", "--tags", stage],
+        cwd=TOP, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    validated = {line.split(" : ")[0].strip() for line in run.stdout.splitlines() if "Validating arguments" in line}
+    assert not validated & set(STAGE_ROLES.values()), run.stdout
+    notes = [line for line in run.stdout.splitlines() if "Note when the stage started" in line]
+    assert [line.split("TAGS: ")[1] for line in notes] == ["[always]", f"[{stage}]"], run.stdout

@@ -15,24 +15,17 @@ import os
 
 from ansible.plugins.action import ActionBase
 from ansible_collections.sre.minikube.plugins.module_utils.privileges import write_access
+from ansible_collections.sre.minikube.plugins.plugin_utils.controller import runs_here
 
 
 class ActionModule(ActionBase):
     _supports_check_mode = True
     _supports_async = False
 
-    def on_controller(self):
-        """Whether the module would run as this process's user, on this machine, in this environment."""
-        return (
-            getattr(self._connection, "transport", "") == "local"
-            and not self._play_context.become
-            and not any(self._task.environment or [])
-        )
-
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        if self.on_controller():
+        if runs_here(self):
             path = self._task.args.get("path")
             if not isinstance(path, str) or not path:
                 result.update(failed=True, msg="path is required: the directory to write into")

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 
-from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, together
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import Minikube, run, together
 from ansible_collections.sre.minikube.plugins.module_utils.platform import UnsupportedPlatformError, describe
 from ansible_collections.sre.minikube.plugins.module_utils.privileges import write_access
 
@@ -303,13 +302,22 @@ def docker_problem(answer):
     )
 
 
+# The module's options (sre.minikube.minikube_install_plan); its action plugin checks them the same way when it
+# makes the plan on the controller.
+ARGUMENT_SPEC = {
+    "version": {"type": "str", "required": True},
+    "base_url": {"type": "str", "required": True},
+    "sha256": {"type": "str", "default": ""},
+    "checksums": {"type": "dict", "default": {}},
+    "dir": {"type": "str", "required": True},
+    "download_timeout": {"type": "int", "default": 60},
+    "preflight": {"type": "bool", "default": True},
+}
+
 # ---------------------------------------------------------------- running
 
 
-def run(argv):
-    """Run argv without input; (rc, stdout, stderr). Raises OSError when it cannot be started."""
-    done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace", check=False)
-    return done.returncode, done.stdout, done.stderr
+# The runner of the plan's commands: minikube.run (module_utils/minikube.py).
 
 
 # ---------------------------------------------------------------- the plan

@@ -36,6 +36,12 @@ carry it:
   the uid that was judged, and deletes the namespace only when nothing but
   its own objects is left in it.
 
+An object the ownership checks have just read is applied without reading it
+again: its apply is judged against that read, as perform_action judges it
+against its own (kubernetes.core's diff_objects), which saves one request
+per object on every run; in check mode, and for an object not read yet,
+perform_action reads and applies it itself.
+
 With a wait, once everything is applied the StatefulSets and Deployments
 of the list are judged from the apply's answer (rollout.rolled_out); those
 that have not rolled out are read again until they have or the timeout
@@ -62,6 +68,25 @@ import string
 
 from ansible_collections.sre.minikube.plugins.module_utils import rollout
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import DNS_LABEL, RULES
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import problems as input_problems
+from ansible_collections.sre.minikube.plugins.module_utils.kube_client import (
+    CONNECTION_ARGUMENT_SPEC,
+    connection_checks,
+)
+
+try:
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.runner import perform_action
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import (
+        K8sService,
+        diff_objects,
+        hide_fields,
+    )
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.waiter import get_waiter
+except ImportError as error:  # the module and its action report it before a Deployer is made
+    IMPORT_ERROR = error
+    K8sService = diff_objects = hide_fields = perform_action = get_waiter = None
+else:
+    IMPORT_ERROR = None
 
 # The generated values: letters and digits, safe inside a URL.
 PASSWORD_CHARACTERS = string.ascii_letters + string.digits
@@ -78,6 +103,106 @@ DERIVED_KINDS = {"Event"}
 DERIVED_GROUPS = {"events.k8s.io", "metrics.k8s.io"}
 # At most this many foreign objects are named in a message.
 NAMED_AT_MOST = 10
+
+
+# The module's options (sre.minikube.k8s_deploy); its action plugin checks them the same way when it runs the
+# module's work on the controller.
+ARGUMENT_SPEC = {
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "ownership": {
+        "type": "dict",
+        "required": True,
+        "options": {
+            "namespace": {"type": "str", "required": True},
+            "label": {"type": "str", "required": True},
+            "value": {"type": "str", "required": True},
+            "adopt_namespace": {"type": "bool", "default": False},
+            "hint": {"type": "str", "default": ""},
+        },
+    },
+    "delete_data": {"type": "bool", "default": False},
+    "wait": {"type": "bool", "default": False},
+    "wait_timeout": {"type": "int", "default": 300},
+    "wait_hint": {"type": "str", "default": ""},
+    **CONNECTION_ARGUMENT_SPEC,
+    "definitions": {"type": "list", "elements": "dict", "required": True},
+    "server_side_apply": {
+        "type": "dict",
+        "required": True,
+        "options": {
+            "field_manager": {"type": "str", "required": True},
+            "force_conflicts": {"type": "bool", "default": False},
+        },
+    },
+    "secret": {
+        "type": "dict",
+        # It names the Secret and its keys; the values never pass through the arguments.
+        "no_log": False,
+        "options": {
+            "definition": {"type": "dict", "required": True},
+            "keys": {"type": "list", "elements": "str", "required": True, "no_log": False},
+            "length": {"type": "int", "default": 40},
+            "hint": {"type": "str", "default": ""},
+        },
+    },
+    "hidden_fields": {"type": "list", "elements": "str", "default": ["metadata.managedFields"]},
+}
+
+
+def argument_problems(params):
+    """What is wrong with the (type-checked) options that their types cannot say, as messages."""
+    secret = params["secret"]
+    found = input_problems(
+        connection_checks(params)
+        + [
+            {"name": "server_side_apply.field_manager", "value": params["server_side_apply"]["field_manager"],
+             "rule": "word"},
+            {"name": "secret.keys", "value": secret["keys"] if secret else [], "rule": "config_key", "elements": True},
+        ]
+    )  # fmt: skip
+    if secret and not 16 <= secret["length"] <= 256:
+        found.append(f"secret.length={secret['length']}: give 16 to 256 characters per generated value.")
+    if params["wait_timeout"] < 1:
+        found.append(f"wait_timeout={params['wait_timeout']}: give at least 1 second.")
+    return found
+
+
+def service(api, module):
+    """kubernetes.core's K8sService over the client API; module gives the options, check_mode and warn()."""
+    return K8sService(api, module)
+
+
+def execute(svc, params, check_mode, diff, warn):
+    """The module's work on checked options: the result; DeployError when it fails.
+
+    svc is a kubernetes.core K8sService whose module gives these params, check_mode and warn.
+    """
+    deployer = Deployer(
+        svc, perform_action, check_mode=check_mode, diff=diff, hidden_fields=params["hidden_fields"],
+        get_waiter=get_waiter,
+    )  # fmt: skip
+    field_manager = params["server_side_apply"]["field_manager"]
+    if params["state"] == "absent":
+        result = deployer.remove(
+            params["definitions"],
+            field_manager,
+            params["secret"],
+            params["ownership"],
+            delete_data=params["delete_data"],
+            timeout=params["wait_timeout"],
+        )
+        for kept in result["kept"]:
+            if kept["foreign"]:
+                warn(f"Kept {kept['object']}: {kept['reason']}.")
+        return result
+    return deployer.run(
+        params["definitions"],
+        field_manager,
+        params["server_side_apply"]["force_conflicts"],
+        params["secret"],
+        params["ownership"],
+        wait={"timeout": params["wait_timeout"], "hint": params["wait_hint"]} if params["wait"] else None,
+    )
 
 
 class DeployError(Exception):
@@ -287,6 +412,11 @@ def visible(obj):
     return shown
 
 
+def key_of(obj):
+    metadata = obj.get("metadata") or {}
+    return obj.get("kind"), metadata.get("namespace"), metadata.get("name")
+
+
 def status_of(error):
     return getattr(error, "status", None)
 
@@ -322,6 +452,8 @@ class Deployer:
         self.password = password or generate_password
         self.objects = []
         self.diffs = []
+        # The objects read this run, as the API server held them (None: missing), by (kind, namespace, name).
+        self.known = {}
         self.changed = False
         # Namespaces this run creates; in check mode their objects cannot be dry-run.
         self.new_namespaces = set()
@@ -355,7 +487,9 @@ class Deployer:
             existing = self.svc.retrieve(resource, definition)
         except Exception as error:  # kubernetes.core's CoreException
             self.fail(f"reading {where(definition)} failed: {error}")
-        return existing.to_dict() if existing else None
+        found = existing.to_dict() if existing else None
+        self.known[key_of(definition)] = found
+        return found
 
     def namespace_contents(self, namespace):
         """Every object of the namespace, of every kind that can be listed; and the kinds that could not be."""
@@ -518,7 +652,10 @@ class Deployer:
                 resource = self.svc.find_resource("Namespace", definition["apiVersion"], fail=True)
                 if not self.svc.retrieve(resource, definition):
                     self.new_namespaces.add(definition["metadata"]["name"])
-            outcome = self.perform_action(self.svc, definition, params)
+            if self.check_mode or key_of(definition) not in self.known:
+                outcome = self.perform_action(self.svc, definition, params)
+            else:
+                outcome = self.apply_known(definition, self.known[key_of(definition)])
         except Exception as error:  # kubernetes.core's CoreException and ResourceTimeout
             self.fail(f"applying {where(definition)} failed: {error}")
         self.changed |= bool(outcome.get("changed"))
@@ -533,6 +670,15 @@ class Deployer:
                     "after_header": where(definition),
                 }
             )
+
+    def apply_known(self, definition, existing):
+        """perform_action's apply of an object already read (existing: a dict, or None when it is missing), without
+        reading it again: the same request, and changed judged the same way, against that read."""
+        resource = self.svc.find_resource(definition["kind"], definition["apiVersion"], fail=True)
+        definition["kind"], definition["apiVersion"] = resource.kind, resource.group_version
+        instance, _warnings = self.svc.apply(resource, definition)
+        match, diff = diff_objects(existing or {}, instance, self.hidden_fields)
+        return {"changed": not match, "result": hide_fields(instance, self.hidden_fields), "diff": diff}
 
     def prepare(self, definitions, field_manager, secret, ownership):
         """The checks of both states that need no request; the objects created rather than applied."""
@@ -554,6 +700,9 @@ class Deployer:
         created = self.prepare(definitions, field_manager, secret, ownership)
         if self.claim_namespace(self.owner, ownership, created) != Owner.MISSING:
             self.refuse_foreign(definitions, self.owner)
+        else:
+            # Nothing can exist in a namespace that does not.
+            self.known.update(dict.fromkeys((key_of(d) for d in definitions if d["kind"] != "Namespace"), None))
         create_after = None
         if secret:
             existing = self.read_secret(secret["definition"])

@@ -255,6 +255,15 @@ def stream(argv, on_event, env=None, cwd=None, on_stderr=None):
     return rc, "".join(lines), "".join(errors)
 
 
+def run(argv):
+    """Run argv without input; (rc, stdout, stderr). Raises OSError when it cannot be started.
+
+    The runner of a caller without an AnsibleModule (the plan, and the action plugins that work in the controller).
+    """
+    done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace", check=False)
+    return done.returncode, done.stdout, done.stderr
+
+
 def together(*calls):
     """Call each function on its own thread, so that the commands they run overlap; their outcomes in order.
 

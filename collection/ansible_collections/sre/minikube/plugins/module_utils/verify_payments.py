@@ -20,12 +20,124 @@ from __future__ import annotations
 import collections
 import ipaddress
 import json
+import socket
 import threading
+import time
 from urllib.parse import urlsplit
 
 from ansible_collections.sre.minikube.plugins.module_utils.exposure import check_exposure
-from ansible_collections.sre.minikube.plugins.module_utils.kube_read import read_deployment, selector_text
-from ansible_collections.sre.minikube.plugins.module_utils.pod_request import PodRequestError, decode_body
+from ansible_collections.sre.minikube.plugins.module_utils.kube_client import (
+    CONNECTION_ARGUMENT_SPEC,
+    KubeClientError,
+    connection_checks,
+)
+from ansible_collections.sre.minikube.plugins.module_utils.kube_read import (
+    KubeReadError,
+    read,
+    read_deployment,
+    selector_text,
+)
+from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
+    Deadline,
+    PodRequestError,
+    decode_body,
+    http_exchange,
+    prepare_request,
+    send,
+)
+
+# The module's options (sre.minikube.verify_payments); its action plugin checks them the same way when it runs
+# the checks on the controller.
+ARGUMENT_SPEC = {
+    **CONNECTION_ARGUMENT_SPEC,
+    "namespace": {"type": "str", "required": True},
+    "profile": {"type": "str", "required": True},
+    "binary": {"type": "str", "default": "minikube"},
+    "invoice_app": {"type": "str", "default": "invoice-app"},
+    "invoice_app_port": {"type": "int", "default": 8081},
+    "payment_provider": {"type": "str", "default": "payment-provider"},
+    "payment_provider_port": {"type": "int", "default": 8082},
+    "ingress_address": {"type": "str", "default": ""},
+    "ingress_port": {"type": "int", "default": 80},
+    "ingress_host": {"type": "str", "default": ""},
+    "tunnel_address": {"type": "str", "default": "127.0.0.1"},
+    "timeout": {"type": "float", "default": 30},
+    "read_attempts": {"type": "int", "default": 3},
+    "pay_attempts": {"type": "int", "default": 10},
+    "retry_delay": {"type": "float", "default": 2},
+}
+
+
+def input_checks(p):
+    """The checks of the options' values (module_utils inputs), made before anything is read."""
+    return connection_checks(p) + [
+        {"name": "namespace", "value": p["namespace"], "rule": "dns_label"},
+        {"name": "profile", "value": p["profile"], "rule": "minikube_profile"},
+        {"name": "binary", "value": p["binary"], "rule": "path"},
+        {"name": "invoice_app", "value": p["invoice_app"], "rule": "dns_label"},
+        {"name": "payment_provider", "value": p["payment_provider"], "rule": "dns_label"},
+        {"name": "ingress_address", "value": p["ingress_address"], "rule": "address", "optional": True},
+        {"name": "ingress_host", "value": p["ingress_host"], "rule": "host_name", "optional": True},
+        {"name": "tunnel_address", "value": p["tunnel_address"], "rule": "address"},
+    ]
+
+
+class RunError(Exception):
+    """The run stopped; report holds what passed before it."""
+
+    def __init__(self, msg, report):
+        super().__init__(msg)
+        self.report = report
+
+
+def verify(p, check_mode, make_client, transports):
+    """The module's result for the checked options P; RunError when a check fails or the cluster cannot be read.
+
+    make_client(kubeconfig, context) gives the API client, transports(client, namespace, timeout) the real
+    transports (Transports) around it.
+    """
+    verifier = None
+    try:
+        client = make_client(p["kubeconfig"], p["context"])
+        verifier = Verifier(p, transports(client, p["namespace"], p["timeout"]), check_mode)
+        return verifier.run()
+    except (VerifyError, KubeClientError, KubeReadError, PodRequestError, LookupError) as exc:
+        raise RunError(str(exc), verifier.report if verifier else []) from None
+
+
+class Transports:
+    """The real transports: the API server, port-forwards, TCP to the Ingress."""
+
+    def __init__(self, client, namespace, timeout):
+        self.client, self.namespace, self.timeout = client, namespace, timeout
+        self.api_server = client.configuration.host
+        self.sleep = time.sleep
+
+    def read(self, kind, namespace=None, name=None, label_selector=None):
+        return read(self.client, kind, namespace, name, label_selector, self.timeout)
+
+    def pod_get(self, pod, port, path):
+        # Opening a port-forward swaps its client's call_api for a moment, and
+        # the pods are asked side by side: each request gets a client of its
+        # own, on the same configuration.
+        client = type(self.client)(self.client.configuration)
+        return send(client, self.namespace, pod, port, prepare_request("GET", path, "localhost"), self.timeout)
+
+    def ingress_request(self, address, port, host, method, path, body):
+        deadline = Deadline(self.timeout)
+        try:
+            sock = socket.create_connection((address, port), timeout=deadline.remaining("connecting"))
+        except OSError as exc:
+            raise PodRequestError(f"cannot connect: {exc}") from None
+        with sock:
+            return http_exchange(sock, prepare_request(method, path, host, body), deadline)
+
+    def port_open(self, address, port):
+        try:
+            socket.create_connection((address, port), timeout=2).close()
+        except OSError:
+            return False
+        return True
 
 
 class VerifyError(Exception):

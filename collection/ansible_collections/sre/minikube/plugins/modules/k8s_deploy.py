@@ -32,6 +32,9 @@ description:
   - With O(state=absent), deletes only the objects of O(definitions) that carry the mark, last first, and waits until
     each is gone; with O(delete_data) also the Secret of O(secret), the StatefulSets' volume claims and the namespace,
     the namespace only when it holds nothing else (other objects are named in RV(kept)).
+  - With a local connection, no privilege escalation and no task environment, the host is the controller itself and
+    the action plugin does the module's work in the controller's own process, with the module's own code and
+    options; otherwise (or without kubernetes.core on the controller) the module runs on the host.
   - Objects of an earlier version carry no mark; they are recognised by the server-side apply entry of the field
     manager of O(server_side_apply) (the Secret and the volume claims, which are created, by every label of their
     definition). With O(state=present) each gets the mark.
@@ -252,121 +255,34 @@ diff:
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
-from ansible_collections.sre.minikube.plugins.module_utils.k8s_deploy import Deployer, DeployError
-from ansible_collections.sre.minikube.plugins.module_utils.kube_client import (
-    CONNECTION_ARGUMENT_SPEC,
-    KubeClientError,
-    client,
-    connection_checks,
+from ansible_collections.sre.minikube.plugins.module_utils.k8s_deploy import (
+    ARGUMENT_SPEC,
+    IMPORT_ERROR,
+    DeployError,
+    argument_problems,
+    execute,
+    service,
 )
+from ansible_collections.sre.minikube.plugins.module_utils.kube_client import KubeClientError, client
 
 try:
     from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
-    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.runner import perform_action
-    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import K8sService
-    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.waiter import get_waiter
-except ImportError as error:
-    K8S_CORE_IMPORT_ERROR = error
-else:
-    K8S_CORE_IMPORT_ERROR = None
-
-ARGUMENT_SPEC = {
-    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-    "ownership": {
-        "type": "dict",
-        "required": True,
-        "options": {
-            "namespace": {"type": "str", "required": True},
-            "label": {"type": "str", "required": True},
-            "value": {"type": "str", "required": True},
-            "adopt_namespace": {"type": "bool", "default": False},
-            "hint": {"type": "str", "default": ""},
-        },
-    },
-    "delete_data": {"type": "bool", "default": False},
-    "wait": {"type": "bool", "default": False},
-    "wait_timeout": {"type": "int", "default": 300},
-    "wait_hint": {"type": "str", "default": ""},
-    **CONNECTION_ARGUMENT_SPEC,
-    "definitions": {"type": "list", "elements": "dict", "required": True},
-    "server_side_apply": {
-        "type": "dict",
-        "required": True,
-        "options": {
-            "field_manager": {"type": "str", "required": True},
-            "force_conflicts": {"type": "bool", "default": False},
-        },
-    },
-    "secret": {
-        "type": "dict",
-        # It names the Secret and its keys; the values never pass through the arguments.
-        "no_log": False,
-        "options": {
-            "definition": {"type": "dict", "required": True},
-            "keys": {"type": "list", "elements": "str", "required": True, "no_log": False},
-            "length": {"type": "int", "default": 40},
-            "hint": {"type": "str", "default": ""},
-        },
-    },
-    "hidden_fields": {"type": "list", "elements": "str", "default": ["metadata.managedFields"]},
-}
+except ImportError:  # reported below, as IMPORT_ERROR
+    AnsibleK8SModule = None
 
 
 def main():
-    if K8S_CORE_IMPORT_ERROR is not None:
+    if IMPORT_ERROR is not None:
         module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-        module.fail_json(
-            msg=missing_required_lib("the kubernetes.core collection"), exception=str(K8S_CORE_IMPORT_ERROR)
-        )
+        module.fail_json(msg=missing_required_lib("the kubernetes.core collection"), exception=str(IMPORT_ERROR))
     module = AnsibleK8SModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
-    secret = params["secret"]
-    refuse(
-        module,
-        connection_checks(params)
-        + [
-            {"name": "server_side_apply.field_manager", "value": params["server_side_apply"]["field_manager"],
-             "rule": "word"},
-            {"name": "secret.keys", "value": secret["keys"] if secret else [], "rule": "config_key", "elements": True},
-        ],
-    )  # fmt: skip
-    if secret and not 16 <= secret["length"] <= 256:
-        module.fail_json(msg=f"secret.length={secret['length']}: give 16 to 256 characters per generated value.")
-    if params["wait_timeout"] < 1:
-        module.fail_json(msg=f"wait_timeout={params['wait_timeout']}: give at least 1 second.")
+    problems = argument_problems(params)
+    if problems:
+        module.fail_json(msg=" ".join(problems), problems=problems)
     try:
-        svc = K8sService(client(params["kubeconfig"], params["context"], dry_run=module.check_mode), module)
-        deployer = Deployer(
-            svc,
-            perform_action,
-            check_mode=module.check_mode,
-            diff=module._diff,
-            hidden_fields=params["hidden_fields"],
-            get_waiter=get_waiter,
-        )
-        field_manager = params["server_side_apply"]["field_manager"]
-        if params["state"] == "absent":
-            result = deployer.remove(
-                params["definitions"],
-                field_manager,
-                secret,
-                params["ownership"],
-                delete_data=params["delete_data"],
-                timeout=params["wait_timeout"],
-            )
-            for kept in result["kept"]:
-                if kept["foreign"]:
-                    module.warn(f"Kept {kept['object']}: {kept['reason']}.")
-        else:
-            result = deployer.run(
-                params["definitions"],
-                field_manager,
-                params["server_side_apply"]["force_conflicts"],
-                secret,
-                params["ownership"],
-                wait={"timeout": params["wait_timeout"], "hint": params["wait_hint"]} if params["wait"] else None,
-            )
+        svc = service(client(params["kubeconfig"], params["context"], dry_run=module.check_mode), module)
+        result = execute(svc, params, module.check_mode, module._diff, module.warn)
     except DeployError as error:
         module.fail_json(msg=str(error), **error.result)
     except KubeClientError as error:

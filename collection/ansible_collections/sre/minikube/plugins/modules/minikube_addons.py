@@ -10,6 +10,9 @@ module: minikube_addons
 short_description: Enable minikube addons that are disabled
 version_added: 1.0.0
 description:
+  - With a local connection, no privilege escalation and no task environment, the host is the controller itself and
+    the action plugin does the module's work in the controller's own process, with the module's own code and options;
+    otherwise the module runs on the host.
   - Reads C(minikube addons list --output=json) and enables, with C(minikube addons enable), each addon of
     O(enabled) that is disabled. Addons already enabled are left as they are, with their flags.
   - Fails before enabling anything when O(enabled) names an addon this minikube does not have, and names the ones
@@ -116,146 +119,17 @@ waited:
   returned: success
 """
 
-import threading
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
-from ansible_collections.sre.minikube.plugins.module_utils.kube_client import (
-    CONNECTION_ARGUMENT_SPEC,
-    connection_checks,
-)
-from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
-    Minikube,
-    MinikubeError,
-    argument_spec,
-    common_checks,
-)
-
-
-class DeploymentReader:
-    """Loads the Kubernetes client on a side thread while minikube answers; then reads Deployments with it.
-
-    Importing the client is most of the cost of a read: done beside the
-    `minikube addons list` process, a re-run's one read costs little more
-    than the request itself.
-    """
-
-    def __init__(self, kubeconfig, context):
-        self.outcome = (None, None)
-        self.thread = threading.Thread(target=self.load, args=(kubeconfig, context))
-        self.thread.start()
-
-    def load(self, kubeconfig, context):
-        try:
-            from ansible_collections.sre.minikube.plugins.module_utils.kube_client import api_client
-            from ansible_collections.sre.minikube.plugins.module_utils.kube_read import read
-
-            client = api_client(kubeconfig, context)
-            self.outcome = (lambda kind, namespace, name: read(client, kind, namespace, name), None)
-        except Exception as error:  # reported by wait() when the reads are needed
-            self.outcome = (None, error)
-
-    def get(self):
-        """(read, None) once the client is loaded, or (None, the error that stopped it)."""
-        self.thread.join()
-        return self.outcome
+from ansible_collections.sre.minikube.plugins.module_utils.minikube_addons import ARGUMENT_SPEC, AddonsError, enable
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            **argument_spec(profile=True),
-            "enabled": {"type": "list", "elements": "str", "required": True},
-            "args": {"type": "dict", "default": {}},
-            "wait_for": {"type": "list", "elements": "str", "default": []},
-            "wait_timeout": {"type": "int", "default": 360},
-            **CONNECTION_ARGUMENT_SPEC,
-        },
-        supports_check_mode=True,
-    )
-    params = module.params
-    refuse(
-        module,
-        common_checks(params)
-        + [
-            {"name": "enabled", "value": params["enabled"], "rule": "dns_label", "elements": True},
-            {"name": "args", "value": params["args"], "rule": "dns_label", "elements": True},
-        ]
-        + connection_checks(params),
-    )
-    bad_args = sorted(
-        name
-        for name, value in params["args"].items()
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value)
-    )
-    if bad_args:
-        module.fail_json(msg=f"args must map addon names to lists of flags (strings), not: {bad_args}")
-    refuse(
-        module,
-        [{"name": "wait_for", "value": params["wait_for"], "rule": "namespaced_name", "elements": True}]
-        + [
-            {"name": f"args[{name!r}]", "value": value, "rule": "flag", "elements": True}
-            for name, value in params["args"].items()
-        ],
-    )
-    profile = params["profile"]
-    reader = DeploymentReader(params["kubeconfig"], params["context"] or profile) if params["wait_for"] else None
-    minikube = Minikube(params["binary"], module.run_command, profile)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
-        before = minikube.addons()
-    except MinikubeError as error:
-        module.fail_json(msg=error.describe(), **error.as_dict())
-    unknown = [name for name in params["enabled"] if name not in before]
-    if unknown:
-        module.fail_json(
-            msg=f"minikube has no addon named {', '.join(unknown)}. Available: {', '.join(sorted(before))}.",
-            unknown=unknown,
-        )
-    wanted = list(dict.fromkeys(params["enabled"]))
-    to_enable = [name for name in wanted if not before[name]]
-    after = dict(before, **dict.fromkeys(to_enable, True))
-    result = {
-        "changed": bool(to_enable),
-        "enabled_now": to_enable,
-        "commands": [" ".join(minikube.enable_addon_argv(n, params["args"].get(n, []))) for n in to_enable],
-    }
-    if module._diff:
-        result["diff"] = {
-            "before": "".join(f"{name}: {'enabled' if before[name] else 'disabled'}\n" for name in wanted),
-            "after": "".join(f"{name}: {'enabled' if after[name] else 'disabled'}\n" for name in wanted),
-        }
-    result["pending"] = to_enable if module.check_mode else []
-    if not module.check_mode:
-        done = []
-        for name in to_enable:
-            try:
-                minikube.enable_addon(name, params["args"].get(name, []))
-            except MinikubeError as error:
-                module.fail_json(
-                    msg=error.describe(), enabled_now=done, changed=bool(done), addon=name, **error.as_dict()
-                )
-            done.append(name)
-    result["addons"] = after
-    result["waited"] = bool(params["wait_for"]) and not (module.check_mode and to_enable)
-    result["unavailable"] = wait(module, params, reader) if result["waited"] else []
+        result = enable(module.params, module.check_mode, module._diff, module.run_command)
+    except AddonsError as error:
+        module.fail_json(msg=str(error), **error.result)
     module.exit_json(**result)
-
-
-def wait(module, params, reader):
-    """The wait_for Deployments that have not rolled out once the wait ends; fails when they cannot be read."""
-    from ansible_collections.sre.minikube.plugins.module_utils import rollout
-    from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError
-
-    read, error = reader.get()
-    if error is None:
-        targets = [("Deployment", *target.split("/", 1)) for target in params["wait_for"]]
-        try:
-            pending = rollout.wait(read, targets, params["wait_timeout"])
-        except KubeReadError as failure:
-            error = failure
-        else:
-            return [f"{namespace}/{name}" for _kind, namespace, name in pending]
-    module.fail_json(msg=f"could not read the addons' Deployments: {error}")
 
 
 if __name__ == "__main__":

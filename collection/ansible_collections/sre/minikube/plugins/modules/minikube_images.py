@@ -10,6 +10,9 @@ module: minikube_images
 short_description: Build the images a minikube cluster lacks, inside the cluster
 version_added: 1.0.0
 description:
+  - The action plugin looks first (which images the cluster lacks) and runs the module, as a background job, only
+    when one must be built; with a local connection, no privilege escalation and no task environment (the host is the
+    controller) that look is made in the controller's own process, with the module's own code and options.
   - Lists the cluster's images with C(minikube image ls --format=json) and builds each requested reference that is
     missing with C(minikube image build), in the cluster's own container runtime. Present references are not rebuilt.
   - minikube exits 0 even when a build fails, so the images are listed again after the builds; a reference still
@@ -141,107 +144,33 @@ refs:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.context_hash import APP_ARG, DockerfileError, image_refs
-from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
-    Minikube,
     MinikubeError,
     ProgressFile,
-    argument_spec,
     build_failure,
     build_progress,
     command_line,
-    common_checks,
     stream,
+)
+from ansible_collections.sre.minikube.plugins.module_utils.minikube_images import (
+    ARGUMENT_SPEC,
+    CONSTRAINTS,
+    ImagesError,
+    look,
 )
 
 
-def image_checks(params):
-    """What each option that reaches minikube's command line must be."""
-    checks = common_checks(params) + [
-        {"name": "apps", "value": params["apps"] or [], "rule": "dns_label", "elements": True},
-        {"name": "context", "value": params["context"], "rule": "path", "optional": True},
-        {"name": "dockerfile", "value": params["dockerfile"], "rule": "path"},
-        {"name": "build_args", "value": params["build_args"], "rule": "env_name", "elements": True},
-        {"name": "progress_file", "value": params["progress_file"], "rule": "path", "optional": True},
-    ]
-    checks += [
-        {"name": f"build_args[{key!r}]", "value": value, "rule": "text"} for key, value in params["build_args"].items()
-    ]
-    for index, image in enumerate(params["images"] or []):
-        where = f"images[{index}]"
-        checks += [
-            {"name": f"{where}.ref", "value": image["ref"], "rule": "image_reference"},
-            {"name": f"{where}.context", "value": image["context"], "rule": "path"},
-            {"name": f"{where}.dockerfile", "value": image["dockerfile"], "rule": "path", "optional": True},
-            {"name": f"{where}.build_args", "value": image["build_args"], "rule": "env_name", "elements": True},
-        ]
-        checks += [
-            {"name": f"{where}.build_args[{key!r}]", "value": value, "rule": "text"}
-            for key, value in image["build_args"].items()
-        ]
-    return checks
-
-
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            **argument_spec(profile=True),
-            "apps": {"type": "list", "elements": "str"},
-            "context": {"type": "path"},
-            "dockerfile": {"type": "str", "default": "Dockerfile"},
-            "tag_length": {"type": "int", "default": 16},
-            "images": {
-                "type": "list",
-                "elements": "dict",
-                "options": {
-                    "ref": {"type": "str", "required": True},
-                    "context": {"type": "path", "required": True},
-                    "dockerfile": {"type": "str", "default": ""},
-                    "build_args": {"type": "dict", "default": {}},
-                },
-            },
-            "build_args": {"type": "dict", "default": {}},
-            "container_runtime": {"type": "str", "default": "containerd", "choices": ["containerd", "docker", "cri-o"]},
-            "progress_file": {"type": "path", "default": ""},
-            "timeout": {"type": "int", "default": 3600},
-        },
-        supports_check_mode=True,
-        required_one_of=[("apps", "images")],
-        mutually_exclusive=[("apps", "images")],
-        required_by={"apps": "context"},
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **CONSTRAINTS)
     params = module.params
-    refuse(module, image_checks(params))
-    profile = params["profile"]
-    refs = None
-    if params["apps"] is not None:
-        try:
-            refs = image_refs(params["context"], params["apps"], params["dockerfile"], params["tag_length"])
-        except (OSError, DockerfileError) as error:
-            module.fail_json(msg=f"cannot hash the apps' sources: {error}")
-        except ValueError as error:
-            module.fail_json(msg=str(error))
-        params["images"] = [
-            {
-                "ref": f"{ref['image']}:{ref['tag']}",
-                "context": params["context"],
-                "dockerfile": params["dockerfile"],
-                "build_args": {APP_ARG: app},
-            }
-            for app, ref in refs.items()
-        ]
-    extra = {} if refs is None else {"refs": refs}
-    minikube = Minikube(params["binary"], module.run_command, profile)
     try:
-        before = minikube.images()
-    except MinikubeError as error:
-        module.fail_json(msg=error.describe(), **error.as_dict())
-    missing = [image for image in params["images"] if image["ref"] not in before]
-    present = [image["ref"] for image in params["images"] if image["ref"] in before]
-    built = [image["ref"] for image in missing]
+        answer, minikube, missing, extra = look(params, module.run_command)
+    except ImagesError as error:
+        module.fail_json(msg=str(error), **error.result)
     if module.check_mode or not missing:
-        module.exit_json(changed=bool(missing), built=built, present=present, **extra)
+        module.exit_json(**answer)
+    built = answer["built"]
+    present = answer["present"]
 
     progress = ProgressFile(params["progress_file"])
     outputs = {}

@@ -10,6 +10,9 @@ module: minikube_install_plan
 short_description: Decide what installing a minikube release on a host takes, in one look
 version_added: 1.0.0
 description:
+  - With a local connection, no privilege escalation and no task environment, the host is the controller itself and
+    the action plugin makes the plan in the controller's own process, with the module's own code and options;
+    otherwise the module runs on the host.
   - Looks at the host once and says what installing minikube O(version) there takes; the
     sre.minikube.minikube_install role acts on the answer.
   - Checks the settings, each value as a whole (a trailing newline, a space or a control character is refused), before
@@ -170,23 +173,12 @@ import os
 import platform
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.install_plan import PlanError
+from ansible_collections.sre.minikube.plugins.module_utils.install_plan import ARGUMENT_SPEC, PlanError
 from ansible_collections.sre.minikube.plugins.module_utils.install_plan import plan as make_plan
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            "version": {"type": "str", "required": True},
-            "base_url": {"type": "str", "required": True},
-            "sha256": {"type": "str", "default": ""},
-            "checksums": {"type": "dict", "default": {}},
-            "dir": {"type": "str", "required": True},
-            "download_timeout": {"type": "int", "default": 60},
-            "preflight": {"type": "bool", "default": True},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
         result = make_plan(module.params, platform.system(), platform.machine(), os.environ)
     except PlanError as error:

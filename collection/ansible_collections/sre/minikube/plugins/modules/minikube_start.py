@@ -10,6 +10,9 @@ module: minikube_start
 short_description: Start a minikube cluster when it is not running, showing minikube's progress
 version_added: 1.0.0
 description:
+  - The action plugin looks first (whether the cluster must be started) and runs the module, as a background job,
+    only when it must; with a local connection, no privilege escalation and no task environment (the host is the
+    controller) that look is made in the controller's own process, with the module's own code and options.
   - Reads C(minikube status); a running cluster is left alone, a running cluster whose kubeconfig context is
     missing or stale gets C(minikube update-context), and a missing or stopped one is started with
     C(minikube start --output=json).
@@ -161,119 +164,26 @@ marked:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     MarkError,
     Minikube,
-    MinikubeError,
     ProgressFile,
-    argument_spec,
-    command_line,
-    common_checks,
-    mismatches,
     stream,
-    together,
 )
-
-
-def start_options(params):
-    """The flags that shape the cluster, from the module's options."""
-    options = [f"--driver={params['driver']}", f"--container-runtime={params['container_runtime']}"]
-    if params["cni"]:
-        options.append(f"--cni={params['cni']}")
-    if params["cpus"]:
-        options.append(f"--cpus={params['cpus']}")
-    if params["memory"]:
-        options.append(f"--memory={params['memory']}")
-    if params["kubernetes_version"]:
-        options.append(f"--kubernetes-version={params['kubernetes_version']}")
-    return options
+from ansible_collections.sre.minikube.plugins.module_utils.minikube_start import ARGUMENT_SPEC, StartError, examine
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            **argument_spec(profile=True),
-            "driver": {"type": "str", "default": "docker"},
-            "container_runtime": {"type": "str", "default": "containerd"},
-            "cni": {"type": "str", "default": ""},
-            "cpus": {"type": "int", "default": 0},
-            "memory": {"type": "int", "default": 0},
-            "kubernetes_version": {"type": "str", "default": ""},
-            "extra_args": {"type": "list", "elements": "str", "default": []},
-            "recreate": {"type": "bool", "default": False},
-            "mark_created": {"type": "bool", "default": False},
-            "timeout": {"type": "int", "default": 1800},
-            "progress_file": {"type": "path", "default": ""},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
-    refuse(
-        module,
-        common_checks(params)
-        + [
-            {"name": "driver", "value": params["driver"], "rule": "word"},
-            {"name": "container_runtime", "value": params["container_runtime"], "rule": "word"},
-            {"name": "cni", "value": params["cni"], "rule": "word", "optional": True},
-            {"name": "kubernetes_version", "value": params["kubernetes_version"], "rule": "kubernetes_version",
-             "optional": True},
-            {"name": "extra_args", "value": params["extra_args"], "rule": "flag", "elements": True},
-            {"name": "progress_file", "value": params["progress_file"], "rule": "path", "optional": True},
-        ],
-    )  # fmt: skip
-    profile = params["profile"]
-    minikube = Minikube(params["binary"], module.run_command, profile)
-    argv = minikube.start_argv(start_options(params), params["extra_args"])
-    result = {"command": command_line(argv), "start_needed": False, "start_ran": False, "marked": ""}
-    # The profile list and the status are asked side by side (a re-run needs
-    # both), by a runner that raises instead of ending the module.
+    minikube = Minikube(params["binary"], module.run_command, params["profile"])
     looking = minikube.with_runner(lambda args: module.run_command(args, handle_exceptions=False))
-    (listed, list_error), (status, status_error) = together(looking.profiles, looking.status)
     try:
-        if list_error is not None:
-            raise list_error
-        existing = listed.get(profile)
-        different = (
-            mismatches(existing, params["driver"], params["container_runtime"], params["cni"]) if existing else []
-        )
-        result["mismatches"] = different
-        if different:
-            user_start = minikube.start_argv(start_options(params), params["extra_args"], events=False)
-            result["recreate_command"] = f"{command_line(minikube.delete_argv())} && {command_line(user_start)}"
-            if not params["recreate"]:
-                module.fail_json(
-                    msg=f'The existing minikube profile "{profile}" does not match the requested cluster: '
-                    f"{'; '.join(different)}. minikube cannot change this in place. Recreate the cluster (this "
-                    f"deletes everything in it) with: {result['recreate_command']}, or set recreate.",
-                    **result,
-                )
-            if module.check_mode:
-                result.update(state_before="mismatch", created=True, start_needed=True)
-                module.exit_json(changed=True, msg=f"would delete the profile and run: {result['command']}", **result)
-            minikube.delete()
-            state = "absent"
-        else:
-            if status_error is not None:
-                raise status_error
-            state = status
-    except MinikubeError as error:
-        module.fail_json(msg=error.describe(), **{**result, **error.as_dict()})
-    except OSError as error:
-        module.fail_json(msg=f"cannot run {params['binary']}: {error}", **result)
-    result.update(state_before=state, created=state == "absent")
-    if state == "running":
-        module.exit_json(changed=False, **result)
-    if state == "stale-context":
-        if not module.check_mode:
-            try:
-                minikube.update_context()
-            except MinikubeError as error:
-                module.fail_json(msg=error.describe(), **error.as_dict())
-        module.exit_json(changed=True, msg="pointed the kubeconfig context at the running cluster", **result)
-    result["start_needed"] = True
-    if module.check_mode:
-        module.exit_json(changed=True, msg=f"would start: {result['command']}", **result)
+        result, argv, final = examine(params, minikube, looking, module.check_mode)
+    except StartError as error:
+        module.fail_json(msg=str(error), **error.result)
+    if final is not None:
+        module.exit_json(**final)
     result["start_ran"] = True
 
     progress = ProgressFile(params["progress_file"])

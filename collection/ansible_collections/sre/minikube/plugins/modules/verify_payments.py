@@ -10,6 +10,9 @@ module: verify_payments
 short_description: Pay every unpaid invoice once through the Ingress and prove it on every replica and in the ledger
 version_added: 1.0.0
 description:
+  - With a local connection, no privilege escalation and no task environment, the host is the controller itself and
+    the action plugin runs the checks in the controller's own process, with the module's own code and options;
+    otherwise (or without the kubernetes client on the controller) the module runs on the host.
   - Lists the invoice-app pods that are Ready and not terminating and fails
     unless their number is the Deployment's C(replicas).
   - Finds invoice-app's public host name from its Ingress and where the
@@ -188,111 +191,29 @@ exposure:
     and a NetworkPolicy admits only invoice-app's pods on port 8082
 """
 
-import socket
-import time
-
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import refuse
-from ansible_collections.sre.minikube.plugins.module_utils.kube_client import (
-    CONNECTION_ARGUMENT_SPEC,
-    KubeClientError,
-    api_client,
-    connection_checks,
+from ansible_collections.sre.minikube.plugins.module_utils.kube_client import api_client
+from ansible_collections.sre.minikube.plugins.module_utils.pod_request import HAS_KUBERNETES, KUBERNETES_IMPORT_ERROR
+from ansible_collections.sre.minikube.plugins.module_utils.verify_payments import (
+    ARGUMENT_SPEC,
+    RunError,
+    Transports,
+    input_checks,
+    verify,
 )
-from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError, read
-from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
-    HAS_KUBERNETES,
-    KUBERNETES_IMPORT_ERROR,
-    Deadline,
-    PodRequestError,
-    http_exchange,
-    prepare_request,
-    send,
-)
-from ansible_collections.sre.minikube.plugins.module_utils.verify_payments import Verifier, VerifyError
-
-
-class Transports:
-    """The real transports: the API server, port-forwards, TCP to the Ingress."""
-
-    def __init__(self, client, namespace, timeout):
-        self.client, self.namespace, self.timeout = client, namespace, timeout
-        self.api_server = client.configuration.host
-        self.sleep = time.sleep
-
-    def read(self, kind, namespace=None, name=None, label_selector=None):
-        return read(self.client, kind, namespace, name, label_selector, self.timeout)
-
-    def pod_get(self, pod, port, path):
-        # Opening a port-forward swaps its client's call_api for a moment, and
-        # the pods are asked side by side: each request gets a client of its
-        # own, on the same configuration.
-        client = type(self.client)(self.client.configuration)
-        return send(client, self.namespace, pod, port, prepare_request("GET", path, "localhost"), self.timeout)
-
-    def ingress_request(self, address, port, host, method, path, body):
-        deadline = Deadline(self.timeout)
-        try:
-            sock = socket.create_connection((address, port), timeout=deadline.remaining("connecting"))
-        except OSError as exc:
-            raise PodRequestError(f"cannot connect: {exc}") from None
-        with sock:
-            return http_exchange(sock, prepare_request(method, path, host, body), deadline)
-
-    def port_open(self, address, port):
-        try:
-            socket.create_connection((address, port), timeout=2).close()
-        except OSError:
-            return False
-        return True
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            **CONNECTION_ARGUMENT_SPEC,
-            "namespace": {"type": "str", "required": True},
-            "profile": {"type": "str", "required": True},
-            "binary": {"type": "str", "default": "minikube"},
-            "invoice_app": {"type": "str", "default": "invoice-app"},
-            "invoice_app_port": {"type": "int", "default": 8081},
-            "payment_provider": {"type": "str", "default": "payment-provider"},
-            "payment_provider_port": {"type": "int", "default": 8082},
-            "ingress_address": {"type": "str", "default": ""},
-            "ingress_port": {"type": "int", "default": 80},
-            "ingress_host": {"type": "str", "default": ""},
-            "tunnel_address": {"type": "str", "default": "127.0.0.1"},
-            "timeout": {"type": "float", "default": 30},
-            "read_attempts": {"type": "int", "default": 3},
-            "pay_attempts": {"type": "int", "default": 10},
-            "retry_delay": {"type": "float", "default": 2},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     p = module.params
-    refuse(
-        module,
-        connection_checks(p)
-        + [
-            {"name": "namespace", "value": p["namespace"], "rule": "dns_label"},
-            {"name": "profile", "value": p["profile"], "rule": "minikube_profile"},
-            {"name": "binary", "value": p["binary"], "rule": "path"},
-            {"name": "invoice_app", "value": p["invoice_app"], "rule": "dns_label"},
-            {"name": "payment_provider", "value": p["payment_provider"], "rule": "dns_label"},
-            {"name": "ingress_address", "value": p["ingress_address"], "rule": "address", "optional": True},
-            {"name": "ingress_host", "value": p["ingress_host"], "rule": "host_name", "optional": True},
-            {"name": "tunnel_address", "value": p["tunnel_address"], "rule": "address"},
-        ],
-    )
+    refuse(module, input_checks(p))
     if not HAS_KUBERNETES:
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(KUBERNETES_IMPORT_ERROR))
-    verifier = None
     try:
-        client = api_client(p["kubeconfig"], p["context"])
-        verifier = Verifier(p, Transports(client, p["namespace"], p["timeout"]), module.check_mode)
-        result = verifier.run()
-    except (VerifyError, KubeClientError, KubeReadError, PodRequestError, LookupError) as exc:
-        module.fail_json(msg=str(exc), report=verifier.report if verifier else [])
+        result = verify(p, module.check_mode, api_client, Transports)
+    except RunError as exc:
+        module.fail_json(msg=str(exc), report=exc.report)
     module.exit_json(**result)
 
 

@@ -101,8 +101,15 @@ class StreamingAction(ActionBase):
                 display.display(f"{host}: {line}" if host else line, color=C.COLOR_ERROR)
         return result
 
+    def look_here(self):
+        """The look's answer worked out in this process, or None to ask the module (the default)."""
+        return None
+
     def look(self, task_vars):
         """The module's answer in check mode: what a run would change, found without changing anything."""
+        here = self.look_here()
+        if here is not None:
+            return here
         saved = self._task.check_mode
         self._task.check_mode = True
         try:

@@ -1,0 +1,133 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""sre.minikube.minikube_start's options and its look at the profile: whether a start is needed.
+
+The module and its action plugin share them: the plugin looks first (in the
+controller's process when the host is the controller), and only when the
+cluster must be started does the module run, as a job, to start it.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import problems
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
+    MinikubeError,
+    argument_spec,
+    command_line,
+    common_checks,
+    mismatches,
+    together,
+)
+
+# The module's options (sre.minikube.minikube_start).
+ARGUMENT_SPEC = {
+    **argument_spec(profile=True),
+    "driver": {"type": "str", "default": "docker"},
+    "container_runtime": {"type": "str", "default": "containerd"},
+    "cni": {"type": "str", "default": ""},
+    "cpus": {"type": "int", "default": 0},
+    "memory": {"type": "int", "default": 0},
+    "kubernetes_version": {"type": "str", "default": ""},
+    "extra_args": {"type": "list", "elements": "str", "default": []},
+    "recreate": {"type": "bool", "default": False},
+    "mark_created": {"type": "bool", "default": False},
+    "timeout": {"type": "int", "default": 1800},
+    "progress_file": {"type": "path", "default": ""},
+}
+
+
+class StartError(Exception):
+    """The run failed: the message, and the result's other fields."""
+
+    def __init__(self, msg, **result):
+        super().__init__(msg)
+        self.result = result
+
+
+def start_options(params):
+    """The flags that shape the cluster, from the module's options."""
+    options = [f"--driver={params['driver']}", f"--container-runtime={params['container_runtime']}"]
+    if params["cni"]:
+        options.append(f"--cni={params['cni']}")
+    if params["cpus"]:
+        options.append(f"--cpus={params['cpus']}")
+    if params["memory"]:
+        options.append(f"--memory={params['memory']}")
+    if params["kubernetes_version"]:
+        options.append(f"--kubernetes-version={params['kubernetes_version']}")
+    return options
+
+
+def examine(params, minikube, looking, check_mode):
+    """Check the options and look at the profile: (result, the start's argv, the final answer or None).
+
+    minikube runs what changes the host (with check_mode nothing does); looking, the same context with a runner
+    that raises instead of ending a module, asks the profile list and the status side by side. The final answer
+    is the module's whole result when there is nothing to start (or in check mode); None when the start must run.
+    Raises StartError.
+    """
+    found = problems(
+        common_checks(params)
+        + [
+            {"name": "driver", "value": params["driver"], "rule": "word"},
+            {"name": "container_runtime", "value": params["container_runtime"], "rule": "word"},
+            {"name": "cni", "value": params["cni"], "rule": "word", "optional": True},
+            {"name": "kubernetes_version", "value": params["kubernetes_version"], "rule": "kubernetes_version",
+             "optional": True},
+            {"name": "extra_args", "value": params["extra_args"], "rule": "flag", "elements": True},
+            {"name": "progress_file", "value": params["progress_file"], "rule": "path", "optional": True},
+        ]
+    )  # fmt: skip
+    if found:
+        raise StartError(" ".join(found), problems=found)
+    profile = params["profile"]
+    argv = minikube.start_argv(start_options(params), params["extra_args"])
+    result = {"command": command_line(argv), "start_needed": False, "start_ran": False, "marked": ""}
+    # The profile list and the status are asked side by side (a re-run needs both).
+    (listed, list_error), (status, status_error) = together(looking.profiles, looking.status)
+    try:
+        if list_error is not None:
+            raise list_error
+        existing = listed.get(profile)
+        different = (
+            mismatches(existing, params["driver"], params["container_runtime"], params["cni"]) if existing else []
+        )
+        result["mismatches"] = different
+        if different:
+            user_start = minikube.start_argv(start_options(params), params["extra_args"], events=False)
+            result["recreate_command"] = f"{command_line(minikube.delete_argv())} && {command_line(user_start)}"
+            if not params["recreate"]:
+                raise StartError(
+                    f'The existing minikube profile "{profile}" does not match the requested cluster: '
+                    f"{'; '.join(different)}. minikube cannot change this in place. Recreate the cluster (this "
+                    f"deletes everything in it) with: {result['recreate_command']}, or set recreate.",
+                    **result,
+                )
+            if check_mode:
+                result.update(state_before="mismatch", created=True, start_needed=True)
+                return result, argv, dict(changed=True, msg=f"would delete the profile and run: {result['command']}",
+                                          **result)  # fmt: skip
+            minikube.delete()
+            state = "absent"
+        else:
+            if status_error is not None:
+                raise status_error
+            state = status
+    except MinikubeError as error:
+        raise StartError(error.describe(), **{**result, **error.as_dict()}) from None
+    except OSError as error:
+        raise StartError(f"cannot run {params['binary']}: {error}", **result) from None
+    result.update(state_before=state, created=state == "absent")
+    if state == "running":
+        return result, argv, dict(changed=False, **result)
+    if state == "stale-context":
+        if not check_mode:
+            try:
+                minikube.update_context()
+            except MinikubeError as error:
+                raise StartError(error.describe(), **error.as_dict()) from None
+        return result, argv, dict(changed=True, msg="pointed the kubeconfig context at the running cluster", **result)
+    result["start_needed"] = True
+    if check_mode:
+        return result, argv, dict(changed=True, msg=f"would start: {result['command']}", **result)
+    return result, argv, None

@@ -1,0 +1,127 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The minikube_addons action plugin enables the addons from the controller only when the host is the controller,
+and then answers as the module does (minikube's recorded answers)."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from ansible.module_utils import basic
+from ansible.playbook.task import Task
+from ansible_collections.sre.minikube.plugins.action import minikube_addons as action_plugin
+from ansible_collections.sre.minikube.plugins.modules import minikube_addons as module
+from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
+from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded, load
+
+BIN = "/opt/bin/minikube"
+MODULE_ANSWER = {"changed": False, "enabled_now": ["from-the-host"]}
+
+
+def recorded(*names, rc=0):
+    """minikube answering the addons list of a running cluster, and each enable of NAMES with RC."""
+    failure = load("addons-enable-not-an-addon-running")
+    answer = (rc, "", "") if rc == 0 else (failure["exit"], failure["stdout"], failure["stderr"])
+    return Recorded("addons-list-json-running",
+                    answers={("addons", "enable", name, "-p", "sre-real"): answer for name in names})  # fmt: skip
+
+
+@pytest.fixture
+def minikube(monkeypatch):
+    """Installs one runner for the module (AnsibleModule.run_command) and the action (minikube.run) alike."""
+
+    def install(runner):
+        monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, args, **kwargs: runner(list(args)))
+        monkeypatch.setattr(action_plugin, "run", runner)
+        return runner
+
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+    return install
+
+
+def make_action(args, transport="local", become=False, environment=None, check=False, diff=False):
+    task = Task()
+    task.action = "sre.minikube.minikube_addons"
+    task.args = dict(args)
+    task.environment = environment
+    task.check_mode = check
+    task.diff = diff
+    plugin = action_plugin.ActionModule(
+        task=task,
+        connection=mock.MagicMock(transport=transport),
+        play_context=mock.MagicMock(check_mode=check, become=become),
+        loader=mock.MagicMock(),
+        templar=mock.MagicMock(),
+        shared_loader_obj=mock.MagicMock(),
+    )
+    plugin._execute_module = mock.MagicMock(return_value=dict(MODULE_ANSWER))
+    return plugin
+
+
+def options(*enabled, **more):
+    return {"binary": BIN, "profile": "sre-real", "enabled": list(enabled), **more}
+
+
+WHERE = [
+    # (transport, become, task environment, enabled from the controller)
+    ("local", False, None, True),
+    ("local", True, None, False),
+    ("local", False, [{"MINIKUBE_HOME": "/elsewhere"}], False),
+    ("ssh", False, None, False),
+]
+
+
+@pytest.mark.parametrize(("transport", "become", "environment", "here"), WHERE)
+def test_where_the_addons_are_enabled(minikube, transport, become, environment, here):
+    runner = minikube(recorded("ingress"))
+    plugin = make_action(options("ingress"), transport, become, environment)
+
+    result = plugin.run(task_vars={})
+
+    assert plugin._execute_module.called is not here
+    assert result["enabled_now"] == (["ingress"] if here else ["from-the-host"])
+    assert bool(runner.calls) is here
+
+
+# (options, what minikube answers, check mode, diff)
+SAME_ANSWER = [
+    pytest.param(options("ingress", "ingress-dns"), ("ingress", "ingress-dns"), False, True, id="enables"),
+    pytest.param(options("ingress"), ("ingress",), True, True, id="check"),
+    pytest.param(options("storage-provisioner"), (), False, False, id="nothing-to-do"),
+    pytest.param(options("no-such-addon"), (), False, False, id="unknown"),
+    pytest.param(options("ingress", args={"ingress": "--images=x"}), (), False, False, id="bad-args"),
+    pytest.param(options("ingress", profile="--all"), (), False, False, id="refused"),
+]
+
+
+@pytest.mark.parametrize(("args", "answered", "check", "diff"), SAME_ANSWER)
+def test_the_action_answers_as_the_module(minikube, args, answered, check, diff):
+    answers = []
+    for by_module in (True, False):
+        runner = minikube(recorded(*answered))
+        if by_module:
+            result, failed = run_module(module.main, dict(args, _ansible_check_mode=check, _ansible_diff=diff))
+            result = dict(result, failed=True) if failed else result
+        else:
+            result = make_action(args, check=check, diff=diff).run(task_vars={})
+        result.pop("invocation", None)
+        answers.append((result, runner.calls))
+
+    assert answers[0] == answers[1]
+
+
+def test_a_failed_enable_answers_as_the_module(minikube):
+    answers = []
+    for by_module in (True, False):
+        minikube(recorded("ingress", rc=10))
+        if by_module:
+            result, failed = run_module(module.main, options("ingress"))
+            result = dict(result, failed=True) if failed else result
+        else:
+            result = make_action(options("ingress")).run(task_vars={})
+        result.pop("invocation", None)
+        answers.append(result)
+
+    assert answers[0] == answers[1] and answers[0]["reason"] == "MK_ADDON_ENABLE"

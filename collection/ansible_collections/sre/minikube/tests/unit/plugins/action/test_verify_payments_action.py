@@ -1,0 +1,104 @@
+# Copyright: (c) 2026, sre.minikube maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The verify_payments action plugin runs the checks on the controller only when the host is the controller, and
+then answers as the module does (the stand-in stack of the module's tests)."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from ansible.module_utils import basic
+from ansible.playbook.task import Task
+from ansible_collections.sre.minikube.plugins.action import verify_payments as action_plugin
+from ansible_collections.sre.minikube.plugins.modules import verify_payments as module
+from ansible_collections.sre.minikube.tests.unit.plugins.module_utils.test_verify_payments import Stack
+from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
+
+ARGS = {"namespace": "invoice", "profile": "sre-minikube"}
+MODULE_ANSWER = {"changed": False, "url": "http://elsewhere"}
+
+
+@pytest.fixture
+def stack(monkeypatch):
+    """One stand-in stack behind the module and the action alike."""
+    made = Stack()
+    for where in (module, action_plugin):
+        monkeypatch.setattr(where, "HAS_KUBERNETES", True)
+        monkeypatch.setattr(where, "api_client", lambda kubeconfig, context: (kubeconfig, context))
+        monkeypatch.setattr(where, "Transports", lambda client, namespace, timeout: made)
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+    return made
+
+
+def make_action(args, transport="local", become=False, environment=None, check=False):
+    task = Task()
+    task.action = "sre.minikube.verify_payments"
+    task.args = dict(args)
+    task.environment = environment
+    task.check_mode = check
+    task.diff = False
+    plugin = action_plugin.ActionModule(
+        task=task,
+        connection=mock.MagicMock(transport=transport),
+        play_context=mock.MagicMock(check_mode=check, become=become),
+        loader=mock.MagicMock(),
+        templar=mock.MagicMock(),
+        shared_loader_obj=mock.MagicMock(),
+    )
+    plugin._execute_module = mock.MagicMock(return_value=dict(MODULE_ANSWER))
+    return plugin
+
+
+WHERE = [
+    # (transport, become, task environment, run on the controller)
+    ("local", False, None, True),
+    ("local", True, None, False),
+    ("local", False, [{"KUBECONFIG": "/elsewhere"}], False),
+    ("ssh", False, None, False),
+]
+
+
+@pytest.mark.parametrize(("transport", "become", "environment", "here"), WHERE)
+def test_where_the_checks_run(stack, transport, become, environment, here):
+    plugin = make_action(ARGS, transport, become, environment)
+
+    result = plugin.run(task_vars={})
+
+    assert plugin._execute_module.called is not here
+    assert result["url"] == ("http://invoice-app.test" if here else "http://elsewhere")
+    assert bool(stack.paid) is here
+
+
+# (options, check mode, a fault of the stand-in stack)
+SAME_ANSWER = [
+    pytest.param(ARGS, False, None, id="pays"),
+    pytest.param(ARGS, True, None, id="check"),
+    pytest.param(ARGS, False, ("charged_twice", ["I3"]), id="charged-twice"),
+    pytest.param(dict(ARGS, namespace="invoice\n"), False, None, id="refused"),
+]
+
+
+@pytest.mark.parametrize(("args", "check", "fault"), SAME_ANSWER)
+def test_the_action_answers_as_the_module(monkeypatch, args, check, fault):
+    answers = []
+    for by_module in (True, False):
+        made = Stack()
+        if fault:
+            made.faults[fault[0]] = fault[1]
+        for where in (module, action_plugin):
+            monkeypatch.setattr(where, "HAS_KUBERNETES", True)
+            monkeypatch.setattr(where, "api_client", lambda kubeconfig, context: (kubeconfig, context))
+            monkeypatch.setattr(where, "Transports", lambda client, namespace, timeout, made=made: made)
+        monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+        monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+        if by_module:
+            result, failed = run_module(module.main, dict(args, _ansible_check_mode=check))
+            result = dict(result, failed=True) if failed else result
+        else:
+            result = make_action(args, check=check).run(task_vars={})
+        result.pop("invocation", None)
+        answers.append((result, sorted(made.paid), list(made.sent)))
+
+    assert answers[0] == answers[1]
