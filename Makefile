@@ -178,3 +178,8 @@ bench: $(BENCH_TARGETS) ## Print the benchmarks' figures
 # Every check writes Ansible's files into the tests' cache (TEST_ANSIBLE_HOME);
 # make passes a target's variables on to its prerequisites.
 lint unit sanity collection test-collection check test bench $(TEST_TARGETS) $(BENCH_TARGETS): export ANSIBLE_HOME := $(TEST_ANSIBLE_HOME)
+# The checks that run nothing in a container (make check) also keep the
+# temporary directories of their local tasks there: Ansible puts those in
+# remote_tmp, ~/.ansible/tmp unless told, whatever ANSIBLE_HOME says. The
+# scenarios' containers keep their own default.
+lint unit sanity collection test-collection matrix check: export ANSIBLE_REMOTE_TMP := $(TEST_ANSIBLE_HOME)/tmp

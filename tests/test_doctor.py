@@ -11,11 +11,11 @@ here needs root or Docker, and nothing is changed.
 
 from __future__ import annotations
 
-import os
 import pathlib
 import re
 import subprocess
 
+import local_playbook
 import pytest
 
 TOP = pathlib.Path(__file__).resolve().parent.parent
@@ -35,8 +35,7 @@ LINE = re.compile(r'"msg": "(OK  |WARN|FAIL) ([^:]+): (.*)"$', re.MULTILINE)
 
 
 def playbook(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
-    env.update(ANSIBLE_CONFIG=str(TOP / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    env = local_playbook.ansible_env(ANSIBLE_CONFIG=str(TOP / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
     return subprocess.run(
         ["ansible-playbook", *args],
         cwd=TOP,

@@ -9,11 +9,11 @@ all; an inventory's group_vars and -e win over them.
 
 from __future__ import annotations
 
-import os
 import pathlib
 import subprocess
 import sys
 
+import local_playbook
 import pytest
 import yaml
 
@@ -36,8 +36,9 @@ PLAY = f"""
 
 def show(workdir: pathlib.Path, *args: str) -> str:
     (workdir / "play.yml").write_text(PLAY)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_") or k == "ANSIBLE_HOME"}
-    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
+    env = local_playbook.ansible_env(
+        ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false"
+    )
     run = subprocess.run(
         ["ansible-playbook", *args, "play.yml"],
         cwd=workdir,
@@ -118,8 +119,7 @@ STAGE_ROLES = {
 def test_a_run_loads_nothing_of_the_stages_it_does_not_select(stage):
     """A stage's role is included, so a run that does not select the stage does not even validate its arguments;
     and only the selected stage notes its start (the privilege play's note, under always, notes nothing)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_") or k == "ANSIBLE_HOME"}
-    env.update(ANSIBLE_CONFIG=str(TOP / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    env = local_playbook.ansible_env(ANSIBLE_CONFIG=str(TOP / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
     run = subprocess.run(
         ["ansible-playbook", "site.yml", "--list-tasks", "--tags", stage],
         cwd=TOP, env=env, capture_output=True, text=True, timeout=300, check=False,
