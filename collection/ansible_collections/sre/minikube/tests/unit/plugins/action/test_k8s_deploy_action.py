@@ -5,14 +5,12 @@ and then answers as the module does (the fake API server of the module's tests).
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 from ansible.module_utils import basic
-from ansible.playbook.task import Task
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import K8SClient
 from ansible_collections.sre.minikube.plugins.action import k8s_deploy as action_plugin
 from ansible_collections.sre.minikube.plugins.modules import k8s_deploy as module
+from ansible_collections.sre.minikube.tests.unit.plugins.action import controller_plugin
 from ansible_collections.sre.minikube.tests.unit.plugins.modules import test_k8s_deploy as fake
 from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
 
@@ -34,38 +32,16 @@ def cluster(monkeypatch):
     return served
 
 
-def make_action(args, transport="local", become=False, environment=None, check=False, diff=False):
-    task = Task()
-    task.action = "sre.minikube.k8s_deploy"
-    # The task's own options, without what Ansible adds for a module (check mode and diff are the task's).
-    task.args = {key: value for key, value in args.items() if not key.startswith("_ansible_")}
-    task.environment = environment
-    task.check_mode = check
-    task.diff = diff
-    plugin = action_plugin.ActionModule(
-        task=task,
-        connection=mock.MagicMock(transport=transport),
-        play_context=mock.MagicMock(check_mode=check, become=become),
-        loader=mock.MagicMock(),
-        templar=mock.MagicMock(),
-        shared_loader_obj=mock.MagicMock(),
-    )
-    plugin._execute_module = mock.MagicMock(return_value=dict(MODULE_ANSWER))
-    return plugin
+def make_action(args, *where, **mode):
+    name = "sre.minikube.k8s_deploy"
+    return controller_plugin.make_action(action_plugin, name, args, MODULE_ANSWER, *where, **mode)
 
 
 def definitions():
     return [fake.namespace(), fake.config_map(), fake.deployment()]
 
 
-WHERE = [
-    # (transport, become, task environment, worked out on the controller)
-    ("local", False, None, True),
-    ("local", False, [{}], True),
-    ("local", True, None, False),
-    ("local", False, [{"KUBECONFIG": "/elsewhere"}], False),
-    ("ssh", False, None, False),
-]
+WHERE = controller_plugin.where("KUBECONFIG")
 
 
 @pytest.mark.parametrize(("transport", "become", "environment", "here"), WHERE)

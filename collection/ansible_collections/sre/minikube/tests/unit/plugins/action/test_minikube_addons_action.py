@@ -5,13 +5,11 @@ and then answers as the module does (minikube's recorded answers)."""
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 from ansible.module_utils import basic
-from ansible.playbook.task import Task
 from ansible_collections.sre.minikube.plugins.action import minikube_addons as action_plugin
 from ansible_collections.sre.minikube.plugins.modules import minikube_addons as module
+from ansible_collections.sre.minikube.tests.unit.plugins.action import controller_plugin
 from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
 from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded, load
 
@@ -41,36 +39,16 @@ def minikube(monkeypatch):
     return install
 
 
-def make_action(args, transport="local", become=False, environment=None, check=False, diff=False):
-    task = Task()
-    task.action = "sre.minikube.minikube_addons"
-    task.args = dict(args)
-    task.environment = environment
-    task.check_mode = check
-    task.diff = diff
-    plugin = action_plugin.ActionModule(
-        task=task,
-        connection=mock.MagicMock(transport=transport),
-        play_context=mock.MagicMock(check_mode=check, become=become),
-        loader=mock.MagicMock(),
-        templar=mock.MagicMock(),
-        shared_loader_obj=mock.MagicMock(),
-    )
-    plugin._execute_module = mock.MagicMock(return_value=dict(MODULE_ANSWER))
-    return plugin
+def make_action(args, *where, **mode):
+    name = "sre.minikube.minikube_addons"
+    return controller_plugin.make_action(action_plugin, name, args, MODULE_ANSWER, *where, **mode)
 
 
 def options(*enabled, **more):
     return {"binary": BIN, "profile": "sre-real", "enabled": list(enabled), **more}
 
 
-WHERE = [
-    # (transport, become, task environment, enabled from the controller)
-    ("local", False, None, True),
-    ("local", True, None, False),
-    ("local", False, [{"MINIKUBE_HOME": "/elsewhere"}], False),
-    ("ssh", False, None, False),
-]
+WHERE = controller_plugin.where("MINIKUBE_HOME")
 
 
 @pytest.mark.parametrize(("transport", "become", "environment", "here"), WHERE)

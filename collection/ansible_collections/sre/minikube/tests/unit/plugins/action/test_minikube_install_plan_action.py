@@ -5,14 +5,12 @@ and then answers as the module does."""
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 from ansible.module_utils import basic
-from ansible.playbook.task import Task
 from ansible_collections.sre.minikube.plugins.action import minikube_install_plan as action_plugin
 from ansible_collections.sre.minikube.plugins.module_utils import install_plan
 from ansible_collections.sre.minikube.plugins.modules import minikube_install_plan as module
+from ansible_collections.sre.minikube.tests.unit.plugins.action import controller_plugin
 from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
 
 MODULE_ANSWER = {"changed": False, "asset": "from-the-host"}
@@ -30,23 +28,9 @@ def host(monkeypatch):
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
 
 
-def make_action(args, transport="local", become=False, environment=None):
-    task = Task()
-    task.action = "sre.minikube.minikube_install_plan"
-    task.args = dict(args)
-    task.environment = environment
-    task.check_mode = False
-    task.diff = False
-    plugin = action_plugin.ActionModule(
-        task=task,
-        connection=mock.MagicMock(transport=transport),
-        play_context=mock.MagicMock(check_mode=False, become=become),
-        loader=mock.MagicMock(),
-        templar=mock.MagicMock(),
-        shared_loader_obj=mock.MagicMock(),
-    )
-    plugin._execute_module = mock.MagicMock(return_value=dict(MODULE_ANSWER))
-    return plugin
+def make_action(args, *where, **mode):
+    name = "sre.minikube.minikube_install_plan"
+    return controller_plugin.make_action(action_plugin, name, args, MODULE_ANSWER, *where, **mode)
 
 
 def options(install_dir, **changes):
@@ -54,13 +38,7 @@ def options(install_dir, **changes):
             **changes}  # fmt: skip
 
 
-WHERE = [
-    # (transport, become, task environment, planned on the controller)
-    ("local", False, None, True),
-    ("local", True, None, False),
-    ("local", False, [{"PATH": "/elsewhere"}], False),
-    ("ssh", False, None, False),
-]
+WHERE = controller_plugin.where("PATH")
 
 
 @pytest.mark.parametrize(("transport", "become", "environment", "here"), WHERE)

@@ -5,13 +5,11 @@ and that look answers as the module does in check mode (minikube's recorded answ
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 from ansible.module_utils import basic
-from ansible.playbook.task import Task
 from ansible_collections.sre.minikube.plugins.action import minikube_start as action_plugin
 from ansible_collections.sre.minikube.plugins.modules import minikube_start as module
+from ansible_collections.sre.minikube.tests.unit.plugins.action import controller_plugin
 from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
 from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded
 
@@ -39,32 +37,12 @@ def minikube(monkeypatch):
     return install
 
 
-def make_action(args, transport="local", become=False, environment=None):
-    task = Task()
-    task.action = "sre.minikube.minikube_start"
-    task.args = dict(args)
-    task.environment = environment
-    task.check_mode = False
-    task.diff = False
-    plugin = action_plugin.ActionModule(
-        task=task,
-        connection=mock.MagicMock(transport=transport),
-        play_context=mock.MagicMock(check_mode=False, become=become),
-        loader=mock.MagicMock(),
-        templar=mock.MagicMock(),
-        shared_loader_obj=mock.MagicMock(),
-    )
-    plugin._execute_module = mock.MagicMock(return_value=dict(MODULE_ANSWER))
-    return plugin
+def make_action(args, *where, **mode):
+    name = "sre.minikube.minikube_start"
+    return controller_plugin.make_action(action_plugin, name, args, MODULE_ANSWER, *where, **mode)
 
 
-WHERE = [
-    # (transport, become, task environment, looked at from the controller)
-    ("local", False, None, True),
-    ("local", True, None, False),
-    ("local", False, [{"MINIKUBE_HOME": "/elsewhere"}], False),
-    ("ssh", False, None, False),
-]
+WHERE = controller_plugin.where("MINIKUBE_HOME")
 
 
 @pytest.mark.parametrize(("transport", "become", "environment", "here"), WHERE)

@@ -5,13 +5,11 @@ then answers as the module does (the stand-in stack of the module's tests)."""
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 from ansible.module_utils import basic
-from ansible.playbook.task import Task
 from ansible_collections.sre.minikube.plugins.action import verify_payments as action_plugin
 from ansible_collections.sre.minikube.plugins.modules import verify_payments as module
+from ansible_collections.sre.minikube.tests.unit.plugins.action import controller_plugin
 from ansible_collections.sre.minikube.tests.unit.plugins.module_utils.test_verify_payments import Stack
 from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
 
@@ -32,32 +30,12 @@ def stack(monkeypatch):
     return made
 
 
-def make_action(args, transport="local", become=False, environment=None, check=False):
-    task = Task()
-    task.action = "sre.minikube.verify_payments"
-    task.args = dict(args)
-    task.environment = environment
-    task.check_mode = check
-    task.diff = False
-    plugin = action_plugin.ActionModule(
-        task=task,
-        connection=mock.MagicMock(transport=transport),
-        play_context=mock.MagicMock(check_mode=check, become=become),
-        loader=mock.MagicMock(),
-        templar=mock.MagicMock(),
-        shared_loader_obj=mock.MagicMock(),
-    )
-    plugin._execute_module = mock.MagicMock(return_value=dict(MODULE_ANSWER))
-    return plugin
+def make_action(args, *where, **mode):
+    name = "sre.minikube.verify_payments"
+    return controller_plugin.make_action(action_plugin, name, args, MODULE_ANSWER, *where, **mode)
 
 
-WHERE = [
-    # (transport, become, task environment, run on the controller)
-    ("local", False, None, True),
-    ("local", True, None, False),
-    ("local", False, [{"KUBECONFIG": "/elsewhere"}], False),
-    ("ssh", False, None, False),
-]
+WHERE = controller_plugin.where("KUBECONFIG")
 
 
 @pytest.mark.parametrize(("transport", "become", "environment", "here"), WHERE)
