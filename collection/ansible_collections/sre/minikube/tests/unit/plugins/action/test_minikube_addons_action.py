@@ -6,11 +6,10 @@ and then answers as the module does (minikube's recorded answers)."""
 from __future__ import annotations
 
 import pytest
-from ansible.module_utils import basic
 from ansible_collections.sre.minikube.plugins.action import minikube_addons as action_plugin
 from ansible_collections.sre.minikube.plugins.modules import minikube_addons as module
 from ansible_collections.sre.minikube.tests.unit.plugins.action import controller_plugin
-from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
+from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import run_module
 from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded, load
 
 BIN = "/opt/bin/minikube"
@@ -23,20 +22,6 @@ def recorded(*names, rc=0):
     answer = (rc, "", "") if rc == 0 else (failure["exit"], failure["stdout"], failure["stderr"])
     return Recorded("addons-list-json-running",
                     answers={("addons", "enable", name, "-p", "sre-real"): answer for name in names})  # fmt: skip
-
-
-@pytest.fixture
-def minikube(monkeypatch):
-    """Installs one runner for the module (AnsibleModule.run_command) and the action (minikube.run) alike."""
-
-    def install(runner):
-        monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, args, **kwargs: runner(list(args)))
-        monkeypatch.setattr(action_plugin, "run", runner)
-        return runner
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    return install
 
 
 def make_action(args, *where, **mode):

@@ -6,29 +6,14 @@ controller, and that look answers as the module's does in check mode (the module
 from __future__ import annotations
 
 import pytest
-from ansible.module_utils import basic
 from ansible_collections.sre.minikube.plugins.action import minikube_images as action_plugin
 from ansible_collections.sre.minikube.plugins.modules import minikube_images as module
 from ansible_collections.sre.minikube.tests.unit.plugins.action import controller_plugin
 from ansible_collections.sre.minikube.tests.unit.plugins.modules import test_minikube_modules as fake
-from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
+from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import run_module
 from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded
 
 MODULE_ANSWER = {"changed": False, "built": [], "present": ["from-the-host"]}
-
-
-@pytest.fixture
-def minikube(monkeypatch):
-    """Installs one runner for the module (AnsibleModule.run_command) and the action (minikube.run) alike."""
-
-    def install(runner):
-        monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, args, **kwargs: runner(list(args)))
-        monkeypatch.setattr(action_plugin, "run", runner)
-        return runner
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    return install
 
 
 def make_action(args, *where, **mode):

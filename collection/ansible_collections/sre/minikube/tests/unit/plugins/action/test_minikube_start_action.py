@@ -6,11 +6,10 @@ and that look answers as the module does in check mode (minikube's recorded answ
 from __future__ import annotations
 
 import pytest
-from ansible.module_utils import basic
 from ansible_collections.sre.minikube.plugins.action import minikube_start as action_plugin
 from ansible_collections.sre.minikube.plugins.modules import minikube_start as module
 from ansible_collections.sre.minikube.tests.unit.plugins.action import controller_plugin
-from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
+from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import run_module
 from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded
 
 BIN = "/opt/bin/minikube"
@@ -21,20 +20,6 @@ MODULE_ANSWER = {"changed": False, "state_before": "from-the-host"}
 def status(rc):
     """minikube's answers: no profile listed, and the status of profile ghost with exit code RC (0: running)."""
     return Recorded("profile-list-json-empty", answers={("status", "-p", "ghost", "--output=json"): (rc, "", "")})
-
-
-@pytest.fixture
-def minikube(monkeypatch):
-    """Installs one runner for the module (AnsibleModule.run_command) and the action (minikube.run) alike."""
-
-    def install(runner):
-        monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, args, **kwargs: runner(list(args)))
-        monkeypatch.setattr(action_plugin, "run", runner)
-        return runner
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    return install
 
 
 def make_action(args, *where, **mode):
