@@ -39,6 +39,7 @@ options:
 import time  # noqa: E402
 
 from ansible.plugins.callback import CallbackBase  # noqa: E402
+from ansible_collections.sre.minikube.plugins.plugin_utils.summary import summary_lines as format_summary  # noqa: E402
 
 SUMMARY_STAT = "sre_minikube_summary"
 
@@ -82,25 +83,8 @@ class Stages:
 
 def summary_lines(stages, custom):
     """The summary block: URL, paid invoices, time per stage."""
-    lines = []
     found = (custom or {}).get("_run", {}).get(SUMMARY_STAT)
-    if found:
-        lines.append(f"URL:      {found.get('url')}")
-        paid = found.get("paid") or []
-        lines.append(f"Paid:     {', '.join(paid) if paid else 'none'}")
-        if found.get("would_pay"):
-            lines.append(f"Would pay (check mode): {', '.join(found['would_pay'])}")
-    elif "verify" in stages.seconds:
-        lines.append("URL:      not verified: the verify stage stopped before its end (see above)")
-    else:
-        lines.append("URL:      not checked in this run (the verify stage did not run)")
-    timed = stages.ordered()
-    if timed:
-        width = max([len("total")] + [len(name) for name, seconds in timed])
-        lines.append("Stages:")
-        lines += [f"  {name:<{width}}  {seconds:6.1f} s" for name, seconds in timed]
-        lines.append(f"  {'total':<{width}}  {sum(seconds for name, seconds in timed):6.1f} s")
-    return lines
+    return format_summary(found, stages.ordered(), "verify" in stages.seconds)
 
 
 class CallbackModule(CallbackBase):
