@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from ansible_collections.sre.minikube.plugins.module_utils.front_door import GATEWAY_API, LISTENERS
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import problems as input_problems
 from ansible_collections.sre.minikube.plugins.module_utils.services import (
     database_name,
@@ -74,6 +75,8 @@ SETTING_RULES = [
     ("ingress_controller_namespace", "dns_label", False, True),
     ("ingress_host", "host_name", False, True),
     ("ingress_class", "dns_name", False, True),
+    ("gateway_class", "dns_name", False, True),
+    ("tls_secret", "dns_name", False, True),
     ("cpu_request", "quantity", False, True),
     ("memory_request", "quantity", False, True),
     ("memory_limit", "quantity", False, True),
@@ -84,6 +87,10 @@ SETTING_RULES = [
     ("postgres_memory_request", "quantity", False, True),
     ("postgres_memory_limit", "quantity", False, True),
 ]
+
+
+# How a public service is published: a Gateway with its HTTPRoutes, or an Ingress.
+FRONT_DOORS = ("gateway", "ingress")
 
 
 def image_ref(images, name):
@@ -114,6 +121,11 @@ def problems(services, settings, prefix="app_deploy_"):
             checks.append({"name": f"{where}.tag", "value": tag, "rule": "image_tag"})
             checks.append({"name": f"{where}.image", "value": image, "rule": "image_repository"})
     found += input_problems(checks)
+    if present and settings.get("front_door") not in FRONT_DOORS:
+        found.append(
+            f"{prefix}front_door={settings.get('front_door')!r} must be one of {', '.join(FRONT_DOORS)}:"
+            " gateway (a Gateway and HTTPRoutes) or ingress (an Ingress, for minikube's ingress addon)."
+        )
     for key, unit in (("replicas", ""), ("wait_timeout", " (seconds)")):
         number = whole_number(settings.get(key))
         if number is None or number < 1:
@@ -595,6 +607,53 @@ class Stack:
             },
         }
 
+    def gateway(self, app):
+        """The service's Gateway: HTTPS with the test domain's certificate, and HTTP (redirected by a route)."""
+        host = self.settings["ingress_host"]
+        listeners = []
+        for name, listener in LISTENERS.items():
+            entry = {"name": name, "port": listener["port"], "protocol": listener["protocol"], "hostname": host}
+            if listener["protocol"] == "HTTPS":
+                entry["tls"] = {
+                    "mode": "Terminate",
+                    "certificateRefs": [{"kind": "Secret", "name": self.settings["tls_secret"]}],
+                }
+            entry["allowedRoutes"] = {"namespaces": {"from": "Same"}}
+            listeners.append(entry)
+        return {
+            "apiVersion": f"{GATEWAY_API}/v1",
+            "kind": "Gateway",
+            "metadata": self.metadata(app["name"], app),
+            "spec": {"gatewayClassName": self.settings["gateway_class"], "listeners": listeners},
+        }
+
+    def http_route(self, app, listener, name, rule):
+        return {
+            "apiVersion": f"{GATEWAY_API}/v1",
+            "kind": "HTTPRoute",
+            "metadata": self.metadata(name, app),
+            "spec": {
+                "parentRefs": [{"name": app["name"], "sectionName": listener}],
+                "hostnames": [self.settings["ingress_host"]],
+                "rules": [rule],
+            },
+        }
+
+    def routes(self, app):
+        """The service's routes: HTTPS to its Service, and HTTP answered with a redirect to HTTPS."""
+        backend = {"name": app["name"], "port": app["port"]}
+        redirect = {"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}
+        return [
+            self.http_route(app, "https", app["name"], {"backendRefs": [backend]}),
+            self.http_route(app, "http", f"{app['name']}-redirect", {"filters": [redirect]}),
+        ]
+
+    def published(self, app):
+        """The objects that publish a public service through the front door."""
+        if self.settings["front_door"] == "gateway":
+            return [self.gateway(app)] + self.routes(app)
+        return [self.ingress(app)]
+
     def secret(self):
         # No values: sre.minikube.k8s_deploy creates the Secret once, when it is
         # missing, with a random password per key, and never shows them.
@@ -621,7 +680,7 @@ class Stack:
             + [self.statefulset()]
             + [self.pod_disruption_budget(a) for a in apps]
             + [self.deployment(a) for a in apps]
-            + [self.ingress(a) for a in apps if a["public"]]
+            + [obj for a in apps if a["public"] for obj in self.published(a)]
         )
 
 

@@ -44,6 +44,10 @@ SETTINGS = {
     "ingress_host": "invoice-app.test",
     "ingress_class": "nginx",
     "ingress_controller_namespace": "ingress-nginx",
+    # The golden objects are the Ingress front door's.
+    "front_door": "ingress",
+    "gateway_class": "sre-minikube",
+    "tls_secret": "front-door-tls",
     "owner_label": "sre.minikube/owner",
     "owner": "app_deploy",
     "part_of": "invoice",
@@ -331,3 +335,61 @@ def test_the_init_script_is_the_one_the_golden_objects_hold():
     script = golden[("ConfigMap", "postgres-init")]["data"]["10-service-databases.sh"]
 
     assert by_name(model(SERVICES))[("ConfigMap", "postgres-init")]["data"]["10-service-databases.sh"] == script
+
+
+# --- The gateway front door ---
+
+GATEWAY = {"front_door": "gateway", "ingress_controller_namespace": "sre-front-door"}
+
+
+def test_the_gateway_front_door_publishes_with_a_gateway_and_routes_and_no_ingress():
+    found = by_name(model(SERVICES, **GATEWAY))
+
+    assert [k for k in found if k[0] == "Ingress"] == []
+    gateway = found[("Gateway", "invoice-app")]
+    assert gateway["spec"]["gatewayClassName"] == "sre-minikube"
+    listeners = {lis["name"]: lis for lis in gateway["spec"]["listeners"]}
+    assert {n: (lis["port"], lis["protocol"], lis["hostname"]) for n, lis in listeners.items()} == {
+        "http": (8000, "HTTP", "invoice-app.test"),
+        "https": (8443, "HTTPS", "invoice-app.test"),
+    }
+    assert listeners["https"]["tls"] == {
+        "mode": "Terminate",
+        "certificateRefs": [{"kind": "Secret", "name": "front-door-tls"}],
+    }
+    route = found[("HTTPRoute", "invoice-app")]["spec"]
+    assert route["parentRefs"] == [{"name": "invoice-app", "sectionName": "https"}]
+    assert route["rules"] == [{"backendRefs": [{"name": "invoice-app", "port": 8081}]}]
+    redirect = found[("HTTPRoute", "invoice-app-redirect")]["spec"]
+    assert redirect["parentRefs"] == [{"name": "invoice-app", "sectionName": "http"}]
+    assert redirect["rules"] == [
+        {"filters": [{"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}]}
+    ]
+
+
+def test_only_public_services_get_a_gateway_and_the_front_door_namespace_may_reach_them():
+    found = by_name(model(SERVICES + [ledger()], **GATEWAY))
+
+    assert sorted(name for kind, name in found if kind in ("Gateway", "HTTPRoute")) == [
+        "invoice-app",
+        "invoice-app",
+        "invoice-app-redirect",
+    ]
+    peers = found[("NetworkPolicy", "invoice-app-ingress")]["spec"]["ingress"][0]["from"]
+    assert {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "sre-front-door"}}} in peers
+    assert "namespaceSelector" not in str(found[("NetworkPolicy", "payment-provider-ingress")])
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"front_door": "nginx"}, "app_deploy_front_door='nginx' must be one of gateway, ingress"),
+        ({"gateway_class": "Bad_Class"}, "app_deploy_gateway_class='Bad_Class' breaks the rule dns_name"),
+        ({"tls_secret": "tls\n"}, "app_deploy_tls_secret='tls\\n' breaks the rule dns_name"),
+    ],
+)
+def test_a_bad_front_door_setting_is_named(change, named):
+    found = model(SERVICES, **dict(GATEWAY, **change))
+
+    assert [p for p in found["problems"] if p.startswith(named)], found["problems"]
+    assert "definitions" not in found
