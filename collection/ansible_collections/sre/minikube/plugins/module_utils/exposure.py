@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Ways into an internal service from outside: Ingresses, Services, NetworkPolicies.
+"""Ways into an internal service from outside: Ingresses, HTTPRoutes, Services, NetworkPolicies.
 
 Pure functions over the objects as the API server returns them (dicts in the
 API's own camelCase). exposure_problems returns one sentence per problem,
@@ -76,6 +76,18 @@ def ingress_problems(ingresses, service):
                         f"Ingress {_name(ingress)} routes {rule.get('host', '*')}{path.get('path', '/')} "
                         f"to Service {service}: remove that rule."
                     )
+    return problems
+
+
+def route_problems(routes, service):
+    """Every HTTPRoute rule that sends requests to the service (a backendRef of kind Service, the default)."""
+    problems = []
+    for route in routes:
+        for rule in _spec(route).get("rules") or []:
+            for ref in rule.get("backendRefs") or []:
+                if ref.get("name") == service and ref.get("kind", "Service") == "Service" and not ref.get("group"):
+                    hosts = ", ".join(_spec(route).get("hostnames") or ["*"])
+                    problems.append(f"HTTPRoute {_name(route)} routes {hosts} to Service {service}: remove that rule.")
     return problems
 
 
@@ -157,15 +169,16 @@ def policy_problems(policies, namespace, service, labels, port, port_names, call
     return problems
 
 
-def exposure_problems(ingresses, services, policies, namespace, service, labels, port, port_names, callers):
+def exposure_problems(ingresses, services, policies, namespace, service, labels, port, port_names, callers, routes=()):
     """Every way into the service other than its callers' pods, one sentence each.
 
     labels: the service's pod labels; port and port_names: its container
     port's number and names; callers: {name: pod labels} of the Deployments
-    that may call it.
+    that may call it; routes: the namespace's HTTPRoutes.
     """
     return (
         ingress_problems(ingresses, service)
+        + route_problems(routes, service)
         + service_problems(services, service, labels)
         + policy_problems(policies, namespace, service, labels, port, port_names, callers)
     )
@@ -190,10 +203,11 @@ def check_exposure(read, namespace, service, port, callers):
         port,
         port_names,
         caller_labels,
+        read("HTTPRoute", namespace),
     )
     if problems:
         return problems, f"{service} can be reached from outside: {' '.join(problems)}"
     return [], (
-        f"{service} is internal: no Ingress routes to it, Service {service} is ClusterIP, "
+        f"{service} is internal: no Ingress or HTTPRoute routes to it, Service {service} is ClusterIP, "
         f"and a NetworkPolicy admits only {', '.join(callers)}'s pods on port {port}"
     )

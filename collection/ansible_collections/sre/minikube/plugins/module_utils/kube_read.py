@@ -53,7 +53,18 @@ KINDS = {
         "/apis/networking.k8s.io/v1/namespaces/{namespace}/networkpolicies",
     ),
     "Node": ("CoreV1Api", "read_node", "list_node", False, "/api/v1/nodes"),
+    # A kind of a CRD (the Gateway API): read by its path only, and a list of
+    # a kind the cluster does not have is empty.
+    "HTTPRoute": (
+        "CustomObjectsApi",
+        None,
+        None,
+        True,
+        "/apis/gateway.networking.k8s.io/v1/namespaces/{namespace}/httproutes",
+    ),
 }
+# Kinds a cluster may lack (their CRDs are not installed): their list is empty then.
+OPTIONAL_KINDS = ("HTTPRoute",)
 
 
 class KubeReadError(Exception):
@@ -102,7 +113,7 @@ def read(api_client, kind, namespace=None, name=None, label_selector=None, timeo
         where = f"the {kind} list" + (f" of namespace {namespace}" if namespaced else "")
     selector = label_selector if label_selector and not name else None
     try:
-        if hasattr(api_client, "param_serialize"):
+        if hasattr(api_client, "param_serialize") or read_one is None:
             params = {"namespace": namespace} if namespaced else {}
             if name:
                 path, params["name"] = path + "/{name}", name
@@ -121,6 +132,8 @@ def read(api_client, kind, namespace=None, name=None, label_selector=None, timeo
         raise KubeReadError(f"reading {where} failed: {exc}") from None
     if name and status == 404:
         return None
+    if status == 404 and kind in OPTIONAL_KINDS:
+        return []
     if not 200 <= (status or 0) < 300:
         raise KubeReadError(f"reading {where} failed: {status} {_status_message(data)}".strip())
     document = json.loads(data)

@@ -188,6 +188,16 @@ def ingress_hosts(ingresses, service):
     return hosts
 
 
+def route_hosts(routes, service):
+    """Host names of the HTTPRoutes that send requests to service, in order."""
+    hosts = []
+    for route in routes:
+        spec = route.get("spec") or {}
+        if any(ref.get("name") == service for rule in spec.get("rules") or [] for ref in rule.get("backendRefs") or []):
+            hosts += [h for h in spec.get("hostnames") or [] if h not in hosts]
+    return hosts
+
+
 def _is_loopback(host):
     if host in ("localhost", "localhost.localdomain"):
         return True
@@ -325,10 +335,15 @@ class Verifier:
 
     def public_entry(self):
         ns, name = self.s["namespace"], self.s["invoice_app"]
-        host = self.s["ingress_host"] or next(iter(ingress_hosts(self.io.read("Ingress", ns), name)), "")
+        host = (
+            self.s["ingress_host"]
+            or next(iter(ingress_hosts(self.io.read("Ingress", ns), name)), "")
+            or next(iter(route_hosts(self.io.read("HTTPRoute", ns), name)), "")
+        )
         if not host:
             raise VerifyError(
-                f"No Ingress in namespace {ns} routes a host name to Service {name}: {name} is not published. "
+                f"No Ingress or HTTPRoute in namespace {ns} routes a host name to Service {name}: {name} is not"
+                " published. "
                 "Run the deploy stage, or set verify_ingress_host."
             )
         node_ip = None

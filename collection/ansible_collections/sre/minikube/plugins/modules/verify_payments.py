@@ -187,7 +187,7 @@ exposure:
   returned: success
   type: str
   sample: >-
-    payment-provider is internal: no Ingress routes to it, Service payment-provider is ClusterIP,
+    payment-provider is internal: no Ingress or HTTPRoute routes to it, Service payment-provider is ClusterIP,
     and a NetworkPolicy admits only invoice-app's pods on port 8082
 """
 

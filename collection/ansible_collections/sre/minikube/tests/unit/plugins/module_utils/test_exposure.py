@@ -57,6 +57,13 @@ GOOD = {
 }
 
 
+def http_route(name, backend, host="invoice-app.test", group=None):
+    ref = {"name": backend, "port": 8082}
+    if group:
+        ref.update(group=group, kind="Bucket")
+    return {"metadata": {"name": name}, "spec": {"hostnames": [host], "rules": [{"backendRefs": [ref]}]}}
+
+
 def changed(**parts):
     objects = copy.deepcopy(GOOD)
     for key, change in parts.items():
@@ -243,6 +250,16 @@ CASES = [
         ["Ingress pp routes invoice-app.test/pay", "is of type NodePort", NO_POLICY],
         id="every-way-at-once",
     ),
+    pytest.param(
+        dict(GOOD, routes=[http_route("invoice-app", "invoice-app"), http_route("pp", "payment-provider")]),
+        ["HTTPRoute pp routes invoice-app.test to Service payment-provider"],
+        id="httproute-to-the-service",
+    ),
+    pytest.param(
+        dict(GOOD, routes=[http_route("other-group", "payment-provider", group="example.com")]),
+        [],
+        id="httproute-to-another-kind-of-backend",
+    ),
 ]
 
 
@@ -258,6 +275,7 @@ def test_exposure_problems(objects, expected):
         8082,
         {"http"},
         CALLERS,
+        objects.get("routes", []),
     )
     assert len(problems) == len(expected), problems
     for problem, wanted in zip(problems, expected, strict=True):

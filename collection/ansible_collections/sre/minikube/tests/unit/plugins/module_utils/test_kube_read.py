@@ -189,6 +189,11 @@ RAW_READS = [
         id="one-ingress",
     ),
     pytest.param(("Service", "invoice"), "https://api.example:8443/api/v1/namespaces/invoice/services", id="services"),
+    pytest.param(
+        ("HTTPRoute", "invoice"),
+        "https://api.example:8443/apis/gateway.networking.k8s.io/v1/namespaces/invoice/httproutes",
+        id="routes",
+    ),
 ]
 
 
@@ -221,4 +226,22 @@ def test_raw_read_answers(raw_client, answer, outcome):
     else:
         with pytest.raises(KubeReadError) as caught:
             read(raw_client, "Deployment", "invoice", "invoice-app")
+        assert str(caught.value) == outcome
+
+
+@pytest.mark.parametrize(
+    ("kind", "outcome"),
+    [
+        # A cluster without the Gateway API's CRDs has no HTTPRoutes.
+        pytest.param("HTTPRoute", [], id="a-kind-the-cluster-lacks-lists-empty"),
+        pytest.param("Service", "reading the Service list of namespace invoice failed: 404", id="a-core-kind-fails"),
+    ],
+)
+def test_a_list_of_a_kind_the_server_does_not_know(raw_client, kind, outcome):
+    raw_client.answer = RawAnswer(404, {"message": ""})
+    if isinstance(outcome, list):
+        assert read(raw_client, kind, "invoice") == outcome
+    else:
+        with pytest.raises(KubeReadError) as caught:
+            read(raw_client, kind, "invoice")
         assert str(caught.value) == outcome

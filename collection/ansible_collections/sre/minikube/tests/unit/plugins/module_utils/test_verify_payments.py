@@ -44,6 +44,14 @@ def answer(status, body):
     return HttpResponse(status, {200: "OK", 202: "Accepted", 502: "Bad Gateway"}.get(status, "X"), {}, data)
 
 
+def route(name, backend, host="invoice-app.test"):
+    """An HTTPRoute sending HOST to the Service BACKEND."""
+    return {
+        "metadata": {"name": name},
+        "spec": {"hostnames": [host], "rules": [{"backendRefs": [{"name": backend, "port": 8081}]}]},
+    }
+
+
 class Stack:
     """A stand-in for the cluster, the pods and the Ingress, with faults to switch on."""
 
@@ -100,6 +108,8 @@ class Stack:
             return self.faults.get("services", GOOD["services"])
         if kind == "NetworkPolicy":
             return self.faults.get("policies", GOOD["policies"])
+        if kind == "HTTPRoute":
+            return self.faults.get("routes", [])
         if kind == "Node":
             return [
                 {
@@ -194,7 +204,7 @@ def test_pays_once_and_proves_it():
     assert "Pod invoice/invoice-app-a: I1 12.15 EUR paid, I2 10.25 GBP paid, I3 66.13 DKK paid" in report
     assert "Paid, and charged once each by payment-provider (3 pods, one ledger): I1 12.15 EUR" in report
     assert result["exposure"] == (
-        "payment-provider is internal: no Ingress routes to it, Service payment-provider is ClusterIP, "
+        "payment-provider is internal: no Ingress or HTTPRoute routes to it, Service payment-provider is ClusterIP, "
         "and a NetworkPolicy admits only invoice-app's pods on port 8082"
     )
     assert report.endswith(result["exposure"])
@@ -283,7 +293,7 @@ FAILURES = [
     pytest.param(
         {"ingresses": []},
         {},
-        "No Ingress in namespace invoice routes a host name to Service invoice-app",
+        "No Ingress or HTTPRoute in namespace invoice routes a host name to Service invoice-app",
         id="no-ingress",
     ),
     pytest.param(
@@ -353,6 +363,18 @@ FAILURES = [
         "payment-provider can be reached from outside: Ingress payment-provider-public routes "
         "payment-provider.test/ to Service payment-provider: remove that rule.",
         id="exposure-ingress",
+    ),
+    pytest.param(
+        {
+            "routes": [
+                route("invoice-app", "invoice-app"),
+                route("payment-provider-public", "payment-provider", host="payment-provider.test"),
+            ]
+        },
+        {},
+        "payment-provider can be reached from outside: HTTPRoute payment-provider-public routes "
+        "payment-provider.test to Service payment-provider: remove that rule.",
+        id="exposure-httproute",
     ),
     pytest.param(
         {"services": [service("invoice-app", IA_LABELS), service("payment-provider", PP_LABELS, kind="NodePort")]},
@@ -480,3 +502,11 @@ def test_ledger_problem_without_answers():
 def test_ledger_problem_with_an_error_answer():
     problem = ledger_problem([PodAnswer("p-1", 500, "boom", None)], [], "invoice")
     assert problem == "GET /payments on the payment-provider pods answered: p-1: 500 boom"
+
+
+def test_the_host_of_a_gateway_published_service_comes_from_its_httproute():
+    stack = Stack(ingresses=[], routes=[route("invoice-app", "invoice-app", host="shop.test")])
+
+    result = verify(stack)
+
+    assert result["url"].endswith("://shop.test")
