@@ -80,7 +80,7 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: Send *.test queries to the minikube ingress-dns addon
+- name: Send *.test queries to the cluster's DNS server for the test domain
   become: true
   sre.minikube.macos_resolver:
     name: minikube-test
