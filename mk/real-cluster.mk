@@ -1,7 +1,8 @@
 # A real minikube cluster on this machine, offline: the real minikube binary,
 # the docker driver, containerd, and a node image and Kubernetes images built
 # here (tests/harness/real-cluster.sh, docs/real-cluster.md). `make test`
-# runs the Molecule scenario `real` on it (test-real). The harness's own
+# runs the Molecule scenarios `real` and `real_ingress` on it (test-real,
+# test-real-ingress). The harness's own
 # profile is REAL_CLUSTER_PROFILE (default sre-real).
 
 REAL_CLUSTER_SH := tests/harness/real-cluster.sh
@@ -54,15 +55,25 @@ test-ingress-standin: ## Unit tests of the ingress addons' stand-ins (tests/harn
 TEST_TARGETS += test-ingress-standin
 
 # site.yml against a real minikube cluster (molecule/real), part of `make
-# test`. A fresh machine builds the cluster's parts first (each phase's time
-# is printed; docs/real-cluster.md lists them).
+# test`. A fresh machine builds the cluster's parts first, and Traefik (each
+# phase's time is printed; docs/real-cluster.md lists them).
 .PHONY: test-real
-test-real: $(VENV_STAMP) docker-up minikube-build ## Molecule scenario real: site.yml on a real minikube cluster, idempotence, --tags deploy, clean
+test-real: $(VENV_STAMP) docker-up minikube-build ## Molecule scenario real: site.yml on a real minikube cluster through the Gateway (real Traefik), idempotence, --tags deploy, clean
 	@start=$$(date +%s); \
 	molecule test -s real; \
 	echo "test-real: molecule test -s real took $$(( $$(date +%s) - start ))s"
 
 TEST_TARGETS += test-real
+
+# The same on the ingress addons' front door (molecule/real_ingress: converge
+# and verify only), part of `make test`.
+.PHONY: test-real-ingress
+test-real-ingress: $(VENV_STAMP) docker-up minikube-build ## Molecule scenario real_ingress: site.yml on a real minikube cluster through minikube's ingress addons (stand-in images)
+	@start=$$(date +%s); \
+	molecule test -s real_ingress; \
+	echo "test-real-ingress: molecule test -s real_ingress took $$(( $$(date +%s) - start ))s"
+
+TEST_TARGETS += test-real-ingress
 
 .PHONY: test-real-cluster
 test-real-cluster: ## End-to-end test of the real cluster harness on a profile of its own (not in make test)

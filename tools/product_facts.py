@@ -3,18 +3,22 @@
 
     python3 tools/product_facts.py services          # the services' names, one a line
     python3 tools/product_facts.py minikube-version  # the minikube release the product installs
+    python3 tools/product_facts.py traefik-version   # the Traefik release of the front door's image
 
 The services come from apps/services.yml through the collection's one reader
 (plugins/module_utils/services.py); the minikube release from the install
 role's defaults (roles/minikube_install/defaults/main.yml,
-minikube_install_version). Python callers import this file's functions
-(services(), minikube_version()) instead of running it. Exits 1, saying
+minikube_install_version); the Traefik release from the tag of the cluster
+role's image (roles/cluster_addons/defaults/main.yml,
+cluster_addons_traefik_image). Python callers import this file's functions
+(services(), minikube_version(), traefik_version()) instead of running it. Exits 1, saying
 what is wrong, when the file cannot be read.
 """
 
 from __future__ import annotations
 
 import pathlib
+import re
 import sys
 
 import yaml
@@ -23,6 +27,10 @@ TOP = pathlib.Path(__file__).resolve().parent.parent
 COLLECTIONS = TOP / "collection"
 MINIKUBE_DEFAULTS = TOP / "roles" / "minikube_install" / "defaults" / "main.yml"
 MINIKUBE_VERSION = "minikube_install_version"
+CLUSTER_DEFAULTS = TOP / "roles" / "cluster_addons" / "defaults" / "main.yml"
+TRAEFIK_IMAGE = "cluster_addons_traefik_image"
+# name:vX.Y.Z, optionally @sha256:<digest>; the tag is the release.
+TRAEFIK_TAG = re.compile(r"[a-z0-9./_-]+:(v\d+\.\d+\.\d+)(@sha256:[0-9a-f]{64})?")
 
 if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
@@ -47,21 +55,36 @@ def service_names(path=None):
     return _services.names(services(path))
 
 
-def minikube_version(path=MINIKUBE_DEFAULTS):
-    """The minikube release the product installs (vX.Y.Z), as the install role's defaults hold it."""
+def _default(path, name):
+    """The value of NAME in the role defaults file PATH (None when it has none)."""
     try:
         defaults = yaml.safe_load(pathlib.Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise FactError(f"cannot read {path}: {error}") from None
-    version = defaults.get(MINIKUBE_VERSION) if isinstance(defaults, dict) else None
+    return defaults.get(name) if isinstance(defaults, dict) else None
+
+
+def minikube_version(path=MINIKUBE_DEFAULTS):
+    """The minikube release the product installs (vX.Y.Z), as the install role's defaults hold it."""
+    version = _default(path, MINIKUBE_VERSION)
     if not isinstance(version, str) or not version.startswith("v"):
         raise FactError(f"{path} holds no {MINIKUBE_VERSION} of the form vX.Y.Z (got {version!r})")
     return version
 
 
+def traefik_version(path=CLUSTER_DEFAULTS):
+    """The Traefik release (vX.Y.Z) of the image the cluster role deploys: its tag."""
+    image = _default(path, TRAEFIK_IMAGE)
+    match = TRAEFIK_TAG.fullmatch(image) if isinstance(image, str) else None
+    if not match:
+        raise FactError(f"{path} holds no {TRAEFIK_IMAGE} of the form name:vX.Y.Z[@sha256:...] (got {image!r})")
+    return match.group(1)
+
+
 FACTS = {
     "services": lambda: "\n".join(service_names()),
     "minikube-version": minikube_version,
+    "traefik-version": traefik_version,
 }
 
 
