@@ -53,6 +53,7 @@ class Host:
         self.install_dir = directory / "user-bin"
         self.install_dir.mkdir()
         self.dns_become = True
+        self.trust_ca = False
         self.terminal = False
         self.root = False
         self.locked: list[str] = []
@@ -88,7 +89,7 @@ class Host:
         return locked
 
     def run(self, *args: str) -> tuple[list[str] | None, str]:
-        settings = {"install_dir": str(self.install_dir), "dns_become": self.dns_become}
+        settings = {"install_dir": str(self.install_dir), "dns_become": self.dns_become, "trust_ca": self.trust_ca}
         answer = {"msg": json.dumps(settings)}
         (self.dir / "settings.json").write_text(f"localhost | SUCCESS => {json.dumps(answer, indent=4)}\n")
         return become_check.decide(list(args))
@@ -128,6 +129,29 @@ def test_no_prompt_when_no_stage_needs_root(host, args):
 
     assert command == ["ansible-playbook", *args]
     assert message == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "stage", "text"),
+    [
+        (["site.yml", "--tags", "cluster"], "cluster", "adds the stack's local CA"),
+        (["site.yml", "--tags", "clean", "--skip-tags", "dns"], None, ""),
+        (["site.yml", "--tags", "clean"], "clean", "removes the stack's local CA"),
+    ],
+)
+def test_trusting_the_local_ca_asks_for_the_password(host, args, stage, text):
+    host.terminal = True
+    host.dns_become = False
+    host.trust_ca = True
+
+    command, message = host.run(*args)
+
+    if stage is None:
+        # The clean stage's root-needing parts are chosen with its dns part (--skip-tags dns leaves them out).
+        assert command == ["ansible-playbook", *args]
+        return
+    assert command == ["ansible-playbook", *args, ASK]
+    assert f"the {stage} stage {text}" in message
 
 
 def test_a_user_writable_install_directory_needs_no_sudo_at_all(host):
@@ -475,6 +499,12 @@ PRIVILEGE_PLAY = [
         "",
     ),
     ("a stage that needs no root", ["--tags", "deploy", "-e", "sre_minikube_install_dir={locked}"], ""),
+    ("the cluster stage without trusting the CA", ["--tags", "cluster"], ""),
+    (
+        "the cluster stage trusting the CA",
+        ["--tags", "cluster", "-e", "sre_minikube_trust_ca=true"],
+        "the cluster stage adds the stack's local CA to the host's trusted certificates",
+    ),
     # -e minikube_install_dir is the install stage's own variable: it wins over sre_minikube_install_dir there.
     (
         "minikube_install_dir where the user can write",

@@ -149,7 +149,7 @@ def test_requirements_yml_pins_exact_versions_only(tmp_path, version):
 
 def test_the_repository_pins_collections_and_one_wheel_and_installs_no_community_package():
     pins = bundle.pinned_collections()
-    assert set(pins) == {"kubernetes.core", "community.docker", "ansible.posix"}
+    assert set(pins) == {"kubernetes.core", "community.docker", "community.crypto", "ansible.posix"}
     name, version, _digest = bundle.wheel_pin()
     assert name == "ansible"
     runtime = (TOP / "requirements.txt").read_text().splitlines()

@@ -11,7 +11,9 @@ It passes its arguments to ansible-playbook unchanged, and adds
 - a stage the arguments select needs root on this host: install, when the
   user cannot write the install directory; dns, and clean with its dns
   part, which write the host's resolver configuration under /etc (unless
-  dns_resolver_become is false);
+  dns_resolver_become is false); cluster and clean when
+  sre_minikube_trust_ca is true (the local CA in the host's trusted
+  certificates);
 - the user is not root;
 - sudo asks for a password (`sudo -n true` fails: no NOPASSWD rule and no
   cached sudo login).
@@ -50,7 +52,8 @@ STAGE_VARS = TOP / "playbooks" / "vars" / "install.yml"
 # group_vars, the stage's variables, extra vars; Jinja rendered).
 QUERY = (
     'msg={{ {"install_dir": minikube_install_dir,'
-    ' "dns_become": dns_resolver_become | default(true) | bool} | to_json }}'
+    ' "dns_become": dns_resolver_become | default(true) | bool,'
+    ' "trust_ca": sre_minikube_trust_ca | default(false) | bool} | to_json }}'
 )
 
 
@@ -114,7 +117,7 @@ def sudo_status() -> str:
 
 
 def stack_settings(args: list[str]) -> dict:
-    """The install directory and dns_resolver_become, as ansible renders them."""
+    """The install directory, dns_resolver_become and sre_minikube_trust_ca, as ansible renders them."""
     command = ["ansible", "localhost", "-m", "ansible.builtin.debug", "-a", QUERY]
     for value in option_values(args, "--inventory", "-i"):
         command += ["-i", value]
@@ -127,7 +130,7 @@ def stack_settings(args: list[str]) -> dict:
         return json.loads(report["msg"])
     except (ValueError, KeyError, TypeError):
         raise RuntimeError(
-            "could not read the install directory and dns_resolver_become from the inventory: "
+            "could not read the install directory, dns_resolver_become and sre_minikube_trust_ca from the inventory: "
             + (result.stderr or result.stdout).strip()[-500:]
         ) from None
 
@@ -136,7 +139,9 @@ def root_reasons(stages: list[str], settings: dict) -> list[str]:
     """Why each selected stage needs root here; empty when none does."""
     install_dir = settings["install_dir"]
     access = privileges.write_access(os.path.abspath(os.path.expanduser(install_dir)), effective_uid())
-    return privileges.root_reasons(stages, install_dir, access["writable"], settings["dns_become"])
+    return privileges.root_reasons(
+        stages, install_dir, access["writable"], settings["dns_become"], settings.get("trust_ca", False)
+    )
 
 
 def refusal(reasons: list[str], sudo: str) -> str:
@@ -183,7 +188,7 @@ def decide(args: list[str]) -> tuple[list[str] | None, str]:
         # Without the settings, assume the stages need root, as with the
         # defaults: at worst the user is asked once for nothing.
         print(f"sre.minikube: {error}; assuming root is needed", file=sys.stderr)
-        settings = {"install_dir": "/usr/local/bin", "dns_become": True}
+        settings = {"install_dir": "/usr/local/bin", "dns_become": True, "trust_ca": False}
     reasons = root_reasons(stages, settings)
     if not reasons:
         return command, ""

@@ -12,10 +12,14 @@ def root_stages(run_tags, skip_tags=None):
     return privileges.selected_stages(run_tags, skip_tags)
 
 
-def root_reasons(stages, install_dir, install_writable, dns_become=True):
+def root_reasons(stages, install_dir, install_writable, dns_become=True, trust_ca=False):
     """Why each stage needs root on the host, one sentence each; empty when none does."""
     return privileges.root_reasons(
-        stages, install_dir, boolean(install_writable, strict=False), boolean(dns_become, strict=False)
+        stages,
+        install_dir,
+        boolean(install_writable, strict=False),
+        boolean(dns_become, strict=False),
+        boolean(trust_ca, strict=False),
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 
 # The stages that can need root, in site.yml's order.
-INSTALL, DNS, CLEAN = "install", "dns", "clean"
+INSTALL, CLUSTER, DNS, CLEAN = "install", "cluster", "dns", "clean"
 
 
 def selected_stages(run_tags, skip_tags):
@@ -40,23 +40,29 @@ def selected_stages(run_tags, skip_tags):
     def chosen(tag):
         return tag not in skip and bool({tag, "all", "tagged"} & run)
 
-    stages = [stage for stage in (INSTALL, DNS) if chosen(stage)]
+    stages = [stage for stage in (INSTALL, CLUSTER, DNS) if chosen(stage)]
     if CLEAN in run and not {CLEAN, DNS} & skip:
         stages.append(CLEAN)
     return stages
 
 
-def root_reasons(stages, install_dir, install_writable, dns_become):
+def root_reasons(stages, install_dir, install_writable, dns_become, trust_ca=False):
     """Why each of ``stages`` needs root on the host, one sentence each; empty when none does.
 
     ``install_writable``: whether the connecting user can create the binary
     in ``install_dir`` (see write_access). ``dns_become``: the dns_resolver
     role's dns_resolver_become, false when the host's resolver files are
-    the user's own.
+    the user's own. ``trust_ca``: the setting sre_minikube_trust_ca, with
+    which the cluster stage adds the local CA to the host's trusted
+    certificates and the clean stage removes it.
     """
     reasons = []
     if INSTALL in stages and not install_writable:
         reasons.append(f"the install stage writes minikube into {install_dir}, which you cannot write")
+    if CLUSTER in stages and trust_ca:
+        reasons.append(
+            "the cluster stage adds the stack's local CA to the host's trusted certificates (sre_minikube_trust_ca)"
+        )
     if dns_become:
         if DNS in stages:
             reasons.append("the dns stage writes the host's resolver configuration under /etc and reloads the resolver")
@@ -64,6 +70,8 @@ def root_reasons(stages, install_dir, install_writable, dns_become):
             reasons.append(
                 "the clean stage removes the host's resolver configuration under /etc and reloads the resolver"
             )
+    if CLEAN in stages and trust_ca:
+        reasons.append("the clean stage removes the stack's local CA from the host's trusted certificates")
     return reasons
 
 

@@ -2,6 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Pay every unpaid invoice once through the Ingress, then prove it from every side.
 
+With a CA file (ca_file), every request through the front door goes over
+HTTPS: the server's certificate must chain to that CA alone and name the
+ingress host (ingress_exchange).
+
 The invoices live in one database that every invoice-app replica reads, so
 one POST through the public entry pays them all. The proof: each Ready
 invoice-app pod, asked on its own through the API server's port-forward,
@@ -21,6 +25,7 @@ import collections
 import ipaddress
 import json
 import socket
+import ssl
 import threading
 import time
 from urllib.parse import urlsplit
@@ -59,6 +64,8 @@ ARGUMENT_SPEC = {
     "payment_provider_port": {"type": "int", "default": 8082},
     "ingress_address": {"type": "str", "default": ""},
     "ingress_port": {"type": "int", "default": 80},
+    "ingress_tls_port": {"type": "int", "default": 443},
+    "ca_file": {"type": "path", "default": ""},
     "ingress_host": {"type": "str", "default": ""},
     "tunnel_address": {"type": "str", "default": "127.0.0.1"},
     "timeout": {"type": "float", "default": 30},
@@ -79,6 +86,7 @@ def input_checks(p):
         {"name": "ingress_address", "value": p["ingress_address"], "rule": "address", "optional": True},
         {"name": "ingress_host", "value": p["ingress_host"], "rule": "host_name", "optional": True},
         {"name": "tunnel_address", "value": p["tunnel_address"], "rule": "address"},
+        {"name": "ca_file", "value": p["ca_file"], "rule": "path", "optional": True},
     ]
 
 
@@ -93,23 +101,80 @@ class RunError(Exception):
 def verify(p, check_mode, make_client, transports):
     """The module's result for the checked options P; RunError when a check fails or the cluster cannot be read.
 
-    make_client(kubeconfig, context) gives the API client, transports(client, namespace, timeout) the real
-    transports (Transports) around it.
+    make_client(kubeconfig, context) gives the API client, transports(client, namespace, timeout, ca_file) the
+    real transports (Transports) around it.
     """
     verifier = None
     try:
         client = make_client(p["kubeconfig"], p["context"])
-        verifier = Verifier(p, transports(client, p["namespace"], p["timeout"]), check_mode)
+        verifier = Verifier(p, transports(client, p["namespace"], p["timeout"], p["ca_file"]), check_mode)
         return verifier.run()
     except (VerifyError, KubeClientError, KubeReadError, PodRequestError, LookupError) as exc:
         raise RunError(str(exc), verifier.report if verifier else []) from None
 
 
-class Transports:
-    """The real transports: the API server, port-forwards, TCP to the Ingress."""
+def tls_context(ca_file):
+    """A client context that trusts the CA in ca_file and nothing else, and checks the server's host name."""
+    try:
+        # With a cafile the system's CAs are not loaded: only this CA can vouch for the server.
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise PodRequestError(
+            f"cannot read the CA certificate {ca_file}: {exc}. The cluster stage creates it (sre_minikube_ca_dir)."
+        ) from None
 
-    def __init__(self, client, namespace, timeout):
+
+def tls_refusal(exc, ca_file, host):
+    """Why the server's certificate was refused, in words naming the CA file and the host."""
+    code = getattr(exc, "verify_code", None)
+    # X509_V_ERR_HOSTNAME_MISMATCH
+    if code == 62:
+        return (
+            f"the server's certificate does not name {host} ({exc.verify_message}): it was issued for another host. "
+            f"Run the cluster stage again to issue the certificate for the test domain."
+        )
+    # 18/19: self-signed; 20/21: unknown issuer; 7: bad signature: not issued by this CA.
+    if code in (7, 18, 19, 20, 21):
+        return (
+            f"the server's certificate for {host} was not issued by the CA in {ca_file} ({exc.verify_message}). "
+            "The front door serves a certificate of another CA: run the cluster stage and the deploy stage again, "
+            "so that the Gateway serves the certificate that CA signed."
+        )
+    return f"the TLS handshake with {host} failed, checked against the CA in {ca_file}: {exc}"
+
+
+def ingress_exchange(address, port, host, request, timeout, ca_file=""):
+    """One request to the front door at address:port for host: plain HTTP, or HTTPS checked against ca_file.
+
+    Over HTTPS the client sends host as SNI (the request's Host is host too) and accepts only a certificate
+    that chains to the CA of ca_file and names host; PodRequestError says why another is refused.
+    """
+    deadline = Deadline(timeout)
+    context = tls_context(ca_file) if ca_file else None
+    try:
+        sock = socket.create_connection((address, port), timeout=deadline.remaining("connecting"))
+    except OSError as exc:
+        raise PodRequestError(f"cannot connect: {exc}") from None
+    if context is not None:
+        try:
+            sock.settimeout(deadline.remaining("in the TLS handshake"))
+            sock = context.wrap_socket(sock, server_hostname=host)
+        except ssl.SSLCertVerificationError as exc:
+            sock.close()
+            raise PodRequestError(tls_refusal(exc, ca_file, host)) from None
+        except OSError as exc:
+            sock.close()
+            raise PodRequestError(f"the TLS handshake with {host} failed: {exc}") from None
+    with sock:
+        return http_exchange(sock, request, deadline)
+
+
+class Transports:
+    """The real transports: the API server, port-forwards, TCP (or TLS, with ca_file) to the Ingress."""
+
+    def __init__(self, client, namespace, timeout, ca_file=""):
         self.client, self.namespace, self.timeout = client, namespace, timeout
+        self.ca_file = ca_file
         self.api_server = client.configuration.host
         self.sleep = time.sleep
 
@@ -124,13 +189,9 @@ class Transports:
         return send(client, self.namespace, pod, port, prepare_request("GET", path, "localhost"), self.timeout)
 
     def ingress_request(self, address, port, host, method, path, body):
-        deadline = Deadline(self.timeout)
-        try:
-            sock = socket.create_connection((address, port), timeout=deadline.remaining("connecting"))
-        except OSError as exc:
-            raise PodRequestError(f"cannot connect: {exc}") from None
-        with sock:
-            return http_exchange(sock, prepare_request(method, path, host, body), deadline)
+        return ingress_exchange(
+            address, port, host, prepare_request(method, path, host, body), self.timeout, self.ca_file
+        )
 
     def port_open(self, address, port):
         try:
@@ -311,6 +372,13 @@ class Verifier:
     def say(self, line):
         self.report.append(line)
 
+    def scheme(self):
+        """https when a CA file is given (the front door's certificate is checked against it), else http."""
+        return "https" if self.s.get("ca_file") else "http"
+
+    def port(self):
+        return self.s["ingress_tls_port"] if self.s.get("ca_file") else self.s["ingress_port"]
+
     # --- the steps ---------------------------------------------------------
     def replicas(self, name):
         ns = self.s["namespace"]
@@ -350,21 +418,22 @@ class Verifier:
         if not self.s["ingress_address"]:
             node_ip = node_address(self.io.read("Node"), self.s["profile"])
         address, how = ingress_address(self.s["ingress_address"], self.io.api_server, node_ip, self.s["tunnel_address"])
-        port = self.s["ingress_port"]
+        port = self.port()
         if how == "tunnel" and not self.io.port_open(address, port):
             command = f"{self.s['binary']} -p {self.s['profile']} tunnel"
             raise VerifyError(
                 f"This host reaches the cluster's API server only on {urlsplit(self.io.api_server).netloc} while the "
                 f"node's address is {node_ip} (minikube's docker driver on macOS does this), so the Ingress is served "
                 f"on {address}:{port} by `minikube tunnel`, and nothing listens there. Run `{command}` in another "
-                "terminal (it asks for your password to bind port 80), keep it running, and run this stage again."
+                "terminal (it asks for your password to bind port {port}), keep it running, and run this stage again."
             )
         where = {"given": "given address", "node": "node address", "tunnel": "minikube tunnel"}[how]
-        self.say(f"Ingress: http://{host} answers at {address}:{port} ({where})")
+        checked = f", certificate checked against {self.s['ca_file']}" if self.s.get("ca_file") else ""
+        self.say(f"Ingress: {self.scheme()}://{host} answers at {address}:{port} ({where}{checked})")
         return host, address, port
 
     def pay(self, host, address, port):
-        url = f"http://{host}/invoices/pay"
+        url = f"{self.scheme()}://{host}/invoices/pay"
         if self.check_mode:
             return []
         attempts = self.s["pay_attempts"]
@@ -446,7 +515,7 @@ class Verifier:
         return seen
 
     def through_ingress(self, host, address, port, times):
-        url = f"http://{host}/invoices"
+        url = f"{self.scheme()}://{host}/invoices"
         for n in range(times):
             try:
                 answer = self.io.ingress_request(address, port, host, "GET", "/invoices", None)
@@ -508,7 +577,7 @@ class Verifier:
         exposure = self.exposure()
         return {
             "changed": bool(paid) or (self.check_mode and bool(would_pay)),
-            "url": f"http://{host}",
+            "url": f"{self.scheme()}://{host}",
             "address": f"{address}:{port}",
             "paid": [invoice_text(i) for i in invoices if i.get("IsPaid")],
             "paid_now": paid,

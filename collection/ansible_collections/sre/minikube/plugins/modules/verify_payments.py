@@ -21,6 +21,7 @@ description:
     address is not loopback, as with minikube's docker driver on macOS, the
     Ingress is served by C(minikube tunnel) on O(tunnel_address), and the
     module fails with the command to start the tunnel when nothing listens there).
+  - With O(ca_file), talks to the front door over HTTPS and refuses a certificate that CA did not issue.
   - Sends one C(POST /invoices/pay) through the Ingress; a C(202) (another
     run is paying) is asked again until it settles.
   - Asks each invoice-app pod on its own for C(GET /invoices) through the
@@ -92,9 +93,23 @@ options:
     type: str
     default: ""
   ingress_port:
-    description: Port of the ingress address.
+    description: Port of the ingress address for plain HTTP (without O(ca_file)).
     type: int
     default: 80
+  ingress_tls_port:
+    description: Port of the ingress address for HTTPS, used when O(ca_file) is given.
+    type: int
+    default: 443
+  ca_file:
+    description:
+      - A PEM file holding the CA certificate that issued the front door's certificate (the stack's local CA,
+        C(ca.crt) under C(sre_minikube_ca_dir)). When given, every request through the front door goes over HTTPS
+        to O(ingress_tls_port), sending O(ingress_host) as the TLS server name (SNI) and as C(Host).
+      - The server's certificate must chain to this CA and to no other (the system's CAs are not trusted) and
+        must name the host; otherwise the module fails, naming this file, without sending a request.
+      - Empty means plain HTTP to O(ingress_port).
+    type: path
+    default: ""
   ingress_host:
     description:
       - Host name sent to the Ingress. Empty means the host of the Ingress
@@ -136,6 +151,14 @@ EXAMPLES = r"""
     namespace: invoice
   register: payments
 
+- name: The same over HTTPS, trusting only the stack's local CA
+  sre.minikube.verify_payments:
+    context: sre-minikube
+    profile: sre-minikube
+    namespace: invoice
+    ingress_host: invoice-app.test
+    ca_file: ~/.config/sre-minikube/ca/ca.crt
+
 - name: Show what was checked
   ansible.builtin.debug:
     msg: "{{ payments.report }}"
@@ -151,10 +174,10 @@ report:
     - "3 of 3 invoice-app pods Ready: invoice-app-5d9-a, invoice-app-5d9-b, invoice-app-5d9-c"
     - "Pod invoice/invoice-app-5d9-a: I1 12.15 EUR paid, I2 10.25 GBP paid"
 url:
-  description: The public URL of invoice-app.
+  description: The public URL of invoice-app (C(https) with O(ca_file)).
   returned: success
   type: str
-  sample: http://invoice-app.test
+  sample: https://invoice-app.test
 address:
   description: Where the Ingress was asked, as address:port.
   returned: success

@@ -24,7 +24,7 @@ def stack(monkeypatch):
     for where in (module, action_plugin):
         monkeypatch.setattr(where, "HAS_KUBERNETES", True)
         monkeypatch.setattr(where, "api_client", lambda kubeconfig, context: (kubeconfig, context))
-        monkeypatch.setattr(where, "Transports", lambda client, namespace, timeout: made)
+        monkeypatch.setattr(where, "Transports", lambda client, namespace, timeout, ca_file: made)
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
     return made
@@ -68,7 +68,7 @@ def test_the_action_answers_as_the_module(monkeypatch, args, check, fault):
         for where in (module, action_plugin):
             monkeypatch.setattr(where, "HAS_KUBERNETES", True)
             monkeypatch.setattr(where, "api_client", lambda kubeconfig, context: (kubeconfig, context))
-            monkeypatch.setattr(where, "Transports", lambda client, namespace, timeout, made=made: made)
+            monkeypatch.setattr(where, "Transports", lambda client, namespace, timeout, ca_file, made=made: made)
         monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
         monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
         if by_module:

@@ -15,7 +15,7 @@ def stack(monkeypatch, patched_module):
     made = Stack()
     monkeypatch.setattr(verify_payments, "HAS_KUBERNETES", True)
     monkeypatch.setattr(verify_payments, "api_client", lambda kubeconfig, context: (kubeconfig, context))
-    monkeypatch.setattr(verify_payments, "Transports", lambda client, namespace, timeout: made)
+    monkeypatch.setattr(verify_payments, "Transports", lambda client, namespace, timeout, ca_file: made)
     return made
 
 
