@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Print a fact of the product, read from the one file that holds it, for make and the test harness.
 
-    python3 tools/product_facts.py services          # the services' names, one a line
-    python3 tools/product_facts.py minikube-version  # the minikube release the product installs
+    python3 tools/product_facts.py services            # the services' names, one a line
+    python3 tools/product_facts.py minikube-version    # the minikube release the product installs
+    python3 tools/product_facts.py kubernetes-version  # the Kubernetes version of a new cluster
 
 The services come from apps/services.yml through the collection's one reader
 (plugins/module_utils/services.py); the minikube release from the install
 role's defaults (roles/minikube_install/defaults/main.yml,
-minikube_install_version). Python callers import this file's functions
-(services(), minikube_version()) instead of running it. Exits 1, saying
-what is wrong, when the file cannot be read.
+minikube_install_version); the Kubernetes version from the cluster role's
+defaults (roles/cluster_addons/defaults/main.yml,
+cluster_addons_kubernetes_version), which the test harness builds and runs.
+Python callers import this file's functions (services(), minikube_version(),
+kubernetes_version()) instead of running it. Exits 1, saying what is wrong,
+when the file cannot be read.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ TOP = pathlib.Path(__file__).resolve().parent.parent
 COLLECTIONS = TOP / "collection"
 MINIKUBE_DEFAULTS = TOP / "roles" / "minikube_install" / "defaults" / "main.yml"
 MINIKUBE_VERSION = "minikube_install_version"
+CLUSTER_DEFAULTS = TOP / "roles" / "cluster_addons" / "defaults" / "main.yml"
+KUBERNETES_VERSION = "cluster_addons_kubernetes_version"
 
 if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
@@ -47,21 +53,32 @@ def service_names(path=None):
     return _services.names(services(path))
 
 
-def minikube_version(path=MINIKUBE_DEFAULTS):
-    """The minikube release the product installs (vX.Y.Z), as the install role's defaults hold it."""
+def _version(path, name):
+    """The vX.Y.Z value of NAME in the role defaults file PATH."""
     try:
         defaults = yaml.safe_load(pathlib.Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise FactError(f"cannot read {path}: {error}") from None
-    version = defaults.get(MINIKUBE_VERSION) if isinstance(defaults, dict) else None
+    version = defaults.get(name) if isinstance(defaults, dict) else None
     if not isinstance(version, str) or not version.startswith("v"):
-        raise FactError(f"{path} holds no {MINIKUBE_VERSION} of the form vX.Y.Z (got {version!r})")
+        raise FactError(f"{path} holds no {name} of the form vX.Y.Z (got {version!r})")
     return version
+
+
+def minikube_version(path=MINIKUBE_DEFAULTS):
+    """The minikube release the product installs (vX.Y.Z), as the install role's defaults hold it."""
+    return _version(path, MINIKUBE_VERSION)
+
+
+def kubernetes_version(path=CLUSTER_DEFAULTS):
+    """The Kubernetes version of a new cluster (vX.Y.Z), as the cluster role's defaults hold it."""
+    return _version(path, KUBERNETES_VERSION)
 
 
 FACTS = {
     "services": lambda: "\n".join(service_names()),
     "minikube-version": minikube_version,
+    "kubernetes-version": kubernetes_version,
 }
 
 
