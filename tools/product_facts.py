@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
 """Print a fact of the product, read from the one file that holds it, for make and the test harness.
 
-    python3 tools/product_facts.py services          # the services' names, one a line
-    python3 tools/product_facts.py minikube-version  # the minikube release the product installs
-    python3 tools/product_facts.py traefik-version   # the Traefik release of the front door's image
+    python3 tools/product_facts.py services            # the services' names, one a line
+    python3 tools/product_facts.py minikube-version    # the minikube release the product installs
+    python3 tools/product_facts.py kubernetes-version  # the Kubernetes version of a new cluster
+    python3 tools/product_facts.py traefik-version     # the Traefik release of the front door's image
 
 The services come from apps/services.yml through the collection's one reader
 (plugins/module_utils/services.py); the minikube release from the install
 role's defaults (roles/minikube_install/defaults/main.yml,
-minikube_install_version); the Traefik release from the tag of the cluster
-role's image (roles/cluster_addons/defaults/main.yml,
-cluster_addons_traefik_image). Python callers import this file's functions
-(services(), minikube_version(), traefik_version()) instead of running it. Exits 1, saying
-what is wrong, when the file cannot be read.
+minikube_install_version); the Kubernetes version and the Traefik release
+(the tag of its image) from the cluster role's defaults
+(roles/cluster_addons/defaults/main.yml, cluster_addons_kubernetes_version
+and cluster_addons_traefik_image), which the test harness builds and runs.
+Python callers import this file's functions (services(), minikube_version(),
+kubernetes_version(), traefik_version()) instead of running it. Exits 1,
+saying what is wrong, when the file cannot be read.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ COLLECTIONS = TOP / "collection"
 MINIKUBE_DEFAULTS = TOP / "roles" / "minikube_install" / "defaults" / "main.yml"
 MINIKUBE_VERSION = "minikube_install_version"
 CLUSTER_DEFAULTS = TOP / "roles" / "cluster_addons" / "defaults" / "main.yml"
+KUBERNETES_VERSION = "cluster_addons_kubernetes_version"
 TRAEFIK_IMAGE = "cluster_addons_traefik_image"
 # name:vX.Y.Z, optionally @sha256:<digest>; the tag is the release.
 TRAEFIK_TAG = re.compile(r"[a-z0-9./_-]+:(v\d+\.\d+\.\d+)(@sha256:[0-9a-f]{64})?")
@@ -64,12 +68,22 @@ def _default(path, name):
     return defaults.get(name) if isinstance(defaults, dict) else None
 
 
+def _version(path, name):
+    """The vX.Y.Z value of NAME in the role defaults file PATH."""
+    version = _default(path, name)
+    if not isinstance(version, str) or not version.startswith("v"):
+        raise FactError(f"{path} holds no {name} of the form vX.Y.Z (got {version!r})")
+    return version
+
+
 def minikube_version(path=MINIKUBE_DEFAULTS):
     """The minikube release the product installs (vX.Y.Z), as the install role's defaults hold it."""
-    version = _default(path, MINIKUBE_VERSION)
-    if not isinstance(version, str) or not version.startswith("v"):
-        raise FactError(f"{path} holds no {MINIKUBE_VERSION} of the form vX.Y.Z (got {version!r})")
-    return version
+    return _version(path, MINIKUBE_VERSION)
+
+
+def kubernetes_version(path=CLUSTER_DEFAULTS):
+    """The Kubernetes version of a new cluster (vX.Y.Z), as the cluster role's defaults hold it."""
+    return _version(path, KUBERNETES_VERSION)
 
 
 def traefik_version(path=CLUSTER_DEFAULTS):
@@ -84,6 +98,7 @@ def traefik_version(path=CLUSTER_DEFAULTS):
 FACTS = {
     "services": lambda: "\n".join(service_names()),
     "minikube-version": minikube_version,
+    "kubernetes-version": kubernetes_version,
     "traefik-version": traefik_version,
 }
 

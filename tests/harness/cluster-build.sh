@@ -13,7 +13,9 @@
 #   $SRE_MINIKUBE_CACHE/cluster/etcd-<v>/bin/etcd
 #   $SRE_MINIKUBE_CACHE/cluster/kwok-<v>/bin/{kwok,kwokctl}
 #
-# Versions come from tests/harness/versions.env (the "cluster" section).
+# Kubernetes' version is the product's (cluster_addons_kubernetes_version in
+# roles/cluster_addons/defaults/main.yml); the others come from
+# tests/harness/versions.env (the "cluster" section).
 # Prints the bin directories' paths as KEY=VALUE lines on stdout when done
 # (and only that, building nothing, with --paths); progress and timings go
 # to stderr.
@@ -24,7 +26,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib.sh"
 
 cache=$cache_root/cluster
-k8s_version=$CLUSTER_KUBERNETES_VERSION
+k8s_version=$(kubernetes_version) || exit 1
 etcd_version=$CLUSTER_ETCD_VERSION
 kwok_version=$CLUSTER_KWOK_VERSION
 

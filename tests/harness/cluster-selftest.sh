@@ -104,10 +104,8 @@ check "the kubeconfig is readable by its owner only" [ "$(stat -c %a "$work/a.ku
 server_version() {
 	"$kubectl" --kubeconfig "$work/a.kubeconfig" get --raw /version | grep -o '"gitVersion": *"[^"]*"' | grep -o 'v[^"]*'
 }
-check "the API server reports the pinned version" [ "$(server_version)" = "$(
-	. "$here/versions.env"
-	echo "$CLUSTER_KUBERNETES_VERSION"
-)" ]
+check "the API server reports the product's version" \
+	[ "$(server_version)" = "$(python3 "$here/../../tools/product_facts.py" kubernetes-version)" ]
 check "A listens on 127.0.0.1 only" only_loopback "$a"
 check "B listens on 127.0.0.1 only" only_loopback "$b"
 check "status says Running" [ "$(on a "$cluster" status)" = Running ]

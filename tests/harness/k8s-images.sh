@@ -4,10 +4,10 @@
 #   $MINIKUBE_HOME/.minikube/cache/linux/amd64/<k8s version>/{kubeadm,kubelet,kubectl}
 #   $MINIKUBE_HOME/.minikube/cache/images/amd64/<image path>_<tag>   (docker save archives)
 #
-# The images are the ones `kubeadm config images list` names for
-# CLUSTER_KUBERNETES_VERSION, plus the storage-provisioner addon's image as
-# `minikube addons images` names it; the names are read from those commands
-# at run time, never written here. What goes into each:
+# The images are the ones `kubeadm config images list` names for the
+# product's Kubernetes version (lib.sh's kubernetes_version), plus the
+# storage-provisioner addon's image as `minikube addons images` names it;
+# the names are read from those commands at run time, never written here. What goes into each:
 #   kube-apiserver, kube-controller-manager, kube-scheduler, etcd
 #       one static binary of the harness's build (cluster-build.sh) on an empty image
 #   kube-proxy   the Debian 12 base image, iptables, conntrack, ipset (k8s-images/iptables-tool.Dockerfile)
@@ -24,7 +24,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib.sh"
 real_cluster_setup
 
-k8s_version=$CLUSTER_KUBERNETES_VERSION
+k8s_version=$(kubernetes_version) || exit 1
 arch=amd64
 [ "$(uname -m)" = x86_64 ] || die "only amd64 machines are supported (this is $(uname -m))"
 minikube_cache=$MINIKUBE_HOME/.minikube/cache

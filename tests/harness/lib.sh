@@ -5,6 +5,8 @@
 # It reads versions.env and sets `harness` (this directory), `cache_root`
 # (the machine's cache of built tools and images) and `prog` (the prefix of
 # log lines: the script's name without .sh, unless the script set it first).
+# A version the product pins is read from the product, not repeated here
+# (kubernetes_version below; minikube-build.sh reads the minikube release).
 # The real cluster's scripts call real_cluster_setup after sourcing it.
 # shellcheck shell=bash
 
@@ -14,6 +16,13 @@ prog=${prog:-$(basename "$0" .sh)}
 . "$harness/versions.env"
 
 cache_root=${SRE_MINIKUBE_CACHE:-$HOME/.cache/sre-minikube}
+
+# kubernetes_version: print the Kubernetes version the harness builds and
+# runs, the product's default for a new cluster (cluster_addons_kubernetes_version
+# in roles/cluster_addons/defaults/main.yml): read there, never repeated.
+kubernetes_version() {
+	python3 "$harness/../../tools/product_facts.py" kubernetes-version
+}
 
 log() { printf '%s: %s\n' "$prog" "$*" >&2; }
 die() {

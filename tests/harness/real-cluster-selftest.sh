@@ -18,6 +18,7 @@ export REAL_CLUSTER_PROFILE=${REAL_CLUSTER_SELFTEST_PROFILE:-sre-real-selftest}
 real_cluster_setup
 
 profile=$REAL_CLUSTER_PROFILE
+k8s_version=$(kubernetes_version) || exit 1
 addons=${REAL_CLUSTER_SELFTEST_ADDONS:-1}
 rc=$here/real-cluster.sh
 passed=0
@@ -90,7 +91,7 @@ started=$(date +%s)
 check "up: profile $profile starts" "$rc" up
 check "status: Running" expect_output '^Running$' "$rc" status
 check "the node is Ready" kc wait --for=condition=Ready node --all --timeout=120s
-check "the kubelet is $CLUSTER_KUBERNETES_VERSION on containerd" expect_output "^$CLUSTER_KUBERNETES_VERSION containerd://" \
+check "the kubelet is $k8s_version on containerd" expect_output "^$k8s_version containerd://" \
 	kc get nodes -o jsonpath='{.items[0].status.nodeInfo.kubeletVersion} {.items[0].status.nodeInfo.containerRuntimeVersion}'
 check "every kube-system pod is Ready" kc -n kube-system wait --for=condition=Ready pod --all --timeout=180s
 for component in etcd kube-apiserver kube-controller-manager kube-scheduler kube-proxy coredns storage-provisioner; do

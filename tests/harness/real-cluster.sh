@@ -114,14 +114,15 @@ up() {
 		log "profile $profile is running"
 		return 0
 	fi
-	local node_image start
+	local node_image start k8s_version
 	node_image=$("$here/node-image.sh" --paths | sed -n 's/^NODE_IMAGE=//p')
+	k8s_version=$(kubernetes_version) || exit 1
 	start=$(date +%s)
 	log "starting profile $profile (node image $node_image, MINIKUBE_HOME=$MINIKUBE_HOME)"
 	run_minikube start -p "$profile" \
 		--driver=docker --container-runtime=containerd \
 		--base-image="$node_image" --preload=false \
-		--kubernetes-version="$CLUSTER_KUBERNETES_VERSION" \
+		--kubernetes-version="$k8s_version" \
 		--cni=bridge --memory="$memory" --wait=all --force >&2
 	phase "minikube start -p $profile" "$start"
 	[ "$(status)" = Running ] || die "profile $profile is not running after minikube start"

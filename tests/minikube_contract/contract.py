@@ -39,6 +39,9 @@ RECORDINGS = os.path.join(HERE, "recordings")
 DOUBLE = os.path.join(TOP, "tests", "doubles", "bin", "minikube")
 BUILD_SCRIPT = os.path.join(TOP, "tests", "harness", "minikube-build.sh")
 
+sys.path.insert(0, os.path.join(TOP, "tools"))
+import product_facts  # noqa: E402
+
 # The profile every no-cluster case names: it never exists.
 GHOST = "ghost"
 # The profile of the cluster cases: the one tests/harness/real-cluster.sh starts.
@@ -433,12 +436,8 @@ def real_cluster_env() -> dict | None:
 
 
 def real_cluster_kubernetes_version() -> str:
-    """The Kubernetes version the real cluster runs (CLUSTER_KUBERNETES_VERSION in versions.env)."""
-    with open(os.path.join(TOP, "tests", "harness", "versions.env"), encoding="utf-8") as handle:
-        match = re.search(r"^CLUSTER_KUBERNETES_VERSION=(\S+)$", handle.read(), re.MULTILINE)
-    if not match:
-        raise ValueError("tests/harness/versions.env has no CLUSTER_KUBERNETES_VERSION")
-    return match.group(1)
+    """The Kubernetes version the real cluster runs: the product's (tools/product_facts.py kubernetes-version)."""
+    return product_facts.kubernetes_version()
 
 
 def recording_path(case: Case) -> str:

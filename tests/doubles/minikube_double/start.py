@@ -43,7 +43,9 @@ from .version import VERSION
 if TYPE_CHECKING:
     from .context import Context
 
-DEFAULT_KUBERNETES_VERSION = "v1.35.0"
+# What minikube v1.38.1 starts without --kubernetes-version, or with stable or
+# latest: its constants DefaultKubernetesVersion and NewestKubernetesVersion.
+DEFAULT_KUBERNETES_VERSION = "v1.35.1"
 OLDEST_KUBERNETES_VERSION = "v1.28.0"
 MIN_CPUS = 2
 MIN_MEMORY_MB = 1800
