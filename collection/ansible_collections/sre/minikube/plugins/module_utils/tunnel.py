@@ -156,6 +156,8 @@ def render_unit(binary, profile, environment):
     ]
     lines += [
         "ExecStart=" + exec_line(command),
+        # minikube removes its routes and the LoadBalancers' addresses on an interrupt, not on SIGTERM.
+        "KillSignal=SIGINT",
         "Restart=on-failure",
         "RestartSec=5",
         "",

@@ -63,7 +63,7 @@ options:
     type: list
     elements: str
     default: []
-  environment:
+  env:
     description:
       - Variables the service runs with, such as C(MINIKUBE_HOME), C(KUBECONFIG) and C(PATH) (minikube runs
         C(docker), C(ssh) and C(sudo)); an empty value is left out.
@@ -99,7 +99,7 @@ EXAMPLES = r"""
     profile: sre-minikube
     driver: docker
     forwarded_drivers: [docker, podman]
-    environment:
+    env:
       KUBECONFIG: "{{ lookup('ansible.builtin.env', 'KUBECONFIG') }}"
 
 - name: Run it on Linux too, as a systemd user unit
@@ -240,7 +240,7 @@ def main():
             "tunnel": {"type": "str", "choices": ["auto", "true", "false"], "default": "auto"},
             "driver": {"type": "str", "default": ""},
             "forwarded_drivers": {"type": "list", "elements": "str", "default": []},
-            "environment": {"type": "dict", "default": {}},
+            "env": {"type": "dict", "default": {}},
             "manager": {"type": "str", "choices": ["auto", "launchd", "systemd"], "default": "auto"},
             "path": {"type": "path"},
             "log_path": {"type": "path"},
@@ -258,7 +258,7 @@ def main():
         command = hand_command(binary, p["profile"])
         path, log_path = default_paths(manager, p["profile"], os.path.expanduser("~"), os.environ)
         path, log_path = p["path"] or path, p["log_path"] or log_path
-        content = render(manager, binary, p["profile"], p["environment"], log_path) if needed else None
+        content = render(manager, binary, p["profile"], p["env"], log_path) if needed else None
     except InputError as exc:
         module.fail_json(msg=str(exc))
 

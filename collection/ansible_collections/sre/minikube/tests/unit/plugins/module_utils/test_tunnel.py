@@ -141,6 +141,7 @@ def test_the_unit_parses_back_to_the_command_and_the_environment(binary, environ
     found = dict(word.split("=", 1) for value in unit_values(unit, "Environment") for word in unquote_systemd(value))
     assert found == expected_env
     assert unit_values(unit, "Restart") == ["on-failure"]
+    assert unit_values(unit, "KillSignal") == ["SIGINT"]
     assert unit_values(unit, "WantedBy") == ["default.target"]
 
 

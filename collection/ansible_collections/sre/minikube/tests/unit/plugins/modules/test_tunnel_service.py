@@ -303,7 +303,7 @@ def test_when_the_service_cannot_run_the_message_gives_the_hand_command(
 
 def test_the_plist_written_is_the_agent(host):
     result, failed = run_module(
-        tunnel_service.main, args("launchd", environment={"KUBECONFIG": "/Users/me/my kube", "MINIKUBE_HOME": ""})
+        tunnel_service.main, args("launchd", env={"KUBECONFIG": "/Users/me/my kube", "MINIKUBE_HOME": ""})
     )
 
     agent = plistlib.loads(service_file(host, "launchd").read_bytes())
