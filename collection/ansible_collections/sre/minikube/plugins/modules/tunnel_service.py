@@ -155,6 +155,7 @@ command:
 
 import os
 import platform
+import pwd
 import tempfile
 import time
 
@@ -256,7 +257,8 @@ def main():
         check("profile", p["profile"], "minikube_profile")
         needed = p["state"] == "present" and tunnel_needed(p["tunnel"], system, p["driver"], p["forwarded_drivers"])
         command = hand_command(binary, p["profile"])
-        path, log_path = default_paths(manager, p["profile"], os.path.expanduser("~"), os.environ)
+        home = os.environ.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir
+        path, log_path = default_paths(manager, p["profile"], home, os.environ)
         path, log_path = p["path"] or path, p["log_path"] or log_path
         content = render(manager, binary, p["profile"], p["env"], log_path) if needed else None
     except InputError as exc:

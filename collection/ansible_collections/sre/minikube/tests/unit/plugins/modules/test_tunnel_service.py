@@ -108,7 +108,7 @@ def arrange(host, manager, file, service):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(wanted(manager, host) if file == "same" else "# an older version\n")
     for entry in service:
-        name, _, value = entry.partition("=")
+        name, _sep, value = entry.partition("=")
         (host / "state" / name).write_text(value)
     return path
 
@@ -178,13 +178,13 @@ def test_present_writes_the_file_and_runs_the_service(host, manager, file, servi
 
 @pytest.mark.parametrize("manager", ["systemd", "launchd"])
 def test_a_second_run_changes_nothing(host, manager):
-    first, _ = run_module(tunnel_service.main, args(manager))
+    first, first_failed = run_module(tunnel_service.main, args(manager))
     written = service_file(host, manager).stat().st_mtime_ns
     done = len(actions(host))
 
     second, failed = run_module(tunnel_service.main, args(manager))
 
-    assert not failed and first["changed"] is True and second["changed"] is False
+    assert not first_failed and not failed and first["changed"] is True and second["changed"] is False
     assert len(actions(host)) == done
     assert service_file(host, manager).stat().st_mtime_ns == written
 
@@ -193,8 +193,11 @@ def test_a_second_run_changes_nothing(host, manager):
 def test_diff_shows_the_file(host, manager):
     arrange(host, manager, "old", [])
 
-    result, _ = run_module(tunnel_service.main, {**args(manager), "_ansible_diff": True, "_ansible_check_mode": True})
+    result, failed = run_module(
+        tunnel_service.main, {**args(manager), "_ansible_diff": True, "_ansible_check_mode": True}
+    )
 
+    assert not failed, result
     assert result["diff"]["before"] == "# an older version\n"
     assert result["diff"]["after"] == wanted(manager, host)
 
