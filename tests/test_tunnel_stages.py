@@ -9,7 +9,6 @@ state in files), first on PATH; HOME is a temporary directory, so the unit lands
 from __future__ import annotations
 
 import pathlib
-import subprocess
 import sys
 
 import local_playbook
@@ -50,15 +49,10 @@ def machine(tmp_path):
         (tmp_path / name).mkdir()
     (tmp_path / "bin" / "systemctl").write_text(FAKE_SYSTEMCTL)
     (tmp_path / "bin" / "systemctl").chmod(0o755)
-    env = local_playbook.ansible_env(
+    env = local_playbook.playbook_env(
         HOME=str(tmp_path / "home"),
         PATH=f"{tmp_path / 'bin'}:{pathlib.Path(sys.executable).parent}:/usr/bin:/bin",
         FAKE_STATE=str(tmp_path / "state"),
-        ANSIBLE_ROLES_PATH=str(TOP / "roles"),
-        ANSIBLE_COLLECTIONS_PATH=str(TOP / "collection"),
-        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_LOCALHOST_WARNING="false",
     )
     env.pop("XDG_CONFIG_HOME", None)
     (tmp_path / "play.yml").write_text(CLUSTER_PLAY)
@@ -67,15 +61,7 @@ def machine(tmp_path):
 
 def playbook(machine, play, *args):
     workdir, env = machine
-    run = subprocess.run(
-        ["ansible-playbook", "-i", "localhost,", "-c", "local", str(play), *args],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    run = local_playbook.run_playbook(workdir, play, *args, env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     return run.stdout
 
