@@ -22,6 +22,31 @@ def ansible_env(**settings: str) -> dict:
     return env
 
 
+def playbook_env(**settings: str) -> dict:
+    """ansible_env() that finds only the checkout's roles and collection and runs modules with this Python."""
+    return ansible_env(
+        ANSIBLE_ROLES_PATH=str(TOP / "roles"),
+        ANSIBLE_COLLECTIONS_PATH=str(TOP / "collection"),
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCALHOST_WARNING="false",
+        **settings,
+    )
+
+
+def run_playbook(workdir: pathlib.Path, playbook, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Runs ansible-playbook on PLAYBOOK (with ARGS) on localhost, in workdir, with ENV (playbook_env() by default)."""
+    return subprocess.run(
+        ["ansible-playbook", "-i", "localhost,", "-c", "local", str(playbook), *args],
+        cwd=workdir,
+        env=env if env is not None else playbook_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 def run(workdir: pathlib.Path, play: str, variables: dict) -> subprocess.CompletedProcess:
     """Writes the variables to input.yml and the play to play.yml in workdir, then runs ansible-playbook there.
 
@@ -30,19 +55,4 @@ def run(workdir: pathlib.Path, play: str, variables: dict) -> subprocess.Complet
     """
     (workdir / "input.yml").write_text(yaml.safe_dump(variables))
     (workdir / "play.yml").write_text(play)
-    env = ansible_env(
-        ANSIBLE_ROLES_PATH=str(TOP / "roles"),
-        ANSIBLE_COLLECTIONS_PATH=str(TOP / "collection"),
-        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_LOCALHOST_WARNING="false",
-    )
-    return subprocess.run(
-        ["ansible-playbook", "-i", "localhost,", "-c", "local", "play.yml"],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_playbook(workdir, "play.yml")

@@ -35,6 +35,7 @@ CASES = [
             "cluster_addons_extra_start_args": ["--extra-config=a\nb"],
             "cluster_addons_addons": ["ingress", "ingress-dns\n"],
             "cluster_addons_addon_args": {"ingress": ["--images=x\n"]},
+            "cluster_addons_tunnel": "yes",
         },
         [
             "sre_minikube_profile='sre-minikube\\n' breaks the rule minikube_profile",
@@ -44,6 +45,7 @@ CASES = [
             "cluster_addons_extra_start_args[0]='--extra-config=a\\nb' breaks the rule flag",
             "cluster_addons_addons[1]='ingress-dns\\n' breaks the rule dns_label",
             "cluster_addons_addon_args['ingress'][0]='--images=x\\n' breaks the rule flag",
+            "cluster_addons_tunnel='yes' breaks the rule tunnel_setting",
         ],
         id="cluster_addons",
     ),

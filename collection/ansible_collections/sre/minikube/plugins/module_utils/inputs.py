@@ -190,6 +190,12 @@ RULES = {
             r"[A-Za-z_][A-Za-z0-9_]*",
         ),
         Rule(
+            "tunnel_setting",
+            "auto, true or false: whether the stack runs `minikube tunnel` as a service of the user (auto: where"
+            " this host cannot reach the node's address)",
+            r"auto|true|false",
+        ),
+        Rule(
             "namespaced_name",
             "namespace/name: a DNS-1123 label, '/', then a lower-case DNS name (e.g. ingress-nginx/controller)",
             rf"{DNS_LABEL}/{_DNS_NAME}",
