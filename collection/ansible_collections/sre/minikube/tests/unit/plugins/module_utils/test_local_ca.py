@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 from cryptography.x509.oid import NameOID  # noqa: E402
 
 NOW = datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC)
-NAMES = ["*.test", "test", "invoice-app.test"]
+NAMES = ("*.test", "test", "invoice-app.test")
 
 
 def name(text):
