@@ -50,6 +50,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.pod_request import (
     prepare_request,
     send,
 )
+from ansible_collections.sre.minikube.plugins.module_utils.tunnel import hand_command, launchd_label, unit_name
 
 # The module's options (sre.minikube.verify_payments); its action plugin checks them the same way when it runs
 # the checks on the controller.
@@ -420,12 +421,16 @@ class Verifier:
         address, how = ingress_address(self.s["ingress_address"], self.io.api_server, node_ip, self.s["tunnel_address"])
         port = self.port()
         if how == "tunnel" and not self.io.port_open(address, port):
-            command = f"{self.s['binary']} -p {self.s['profile']} tunnel"
+            profile = self.s["profile"]
+            command = hand_command(self.s["binary"], profile)
             raise VerifyError(
                 f"This host reaches the cluster's API server only on {urlsplit(self.io.api_server).netloc} while the "
                 f"node's address is {node_ip} (minikube's docker driver on macOS does this), so the Ingress is served "
-                f"on {address}:{port} by `minikube tunnel`, and nothing listens there. Run `{command}` in another "
-                "terminal (it asks for your password to bind port {port}), keep it running, and run this stage again."
+                f"on {address}:{port} by `minikube tunnel`, and nothing listens there. The cluster stage runs it as a "
+                f"service of yours (sre_minikube_tunnel): run the cluster stage again and look at the service "
+                f"(launchctl print gui/$(id -u)/{launchd_label(profile)}, or systemctl --user status "
+                f"{unit_name(profile)}); minikube asks sudo to forward port {port}. Or set "
+                f"sre_minikube_tunnel: false and keep `{command}` running in a terminal, then run this stage again."
             )
         where = {"given": "given address", "node": "node address", "tunnel": "minikube tunnel"}[how]
         checked = f", certificate checked against {self.s['ca_file']}" if self.s.get("ca_file") else ""

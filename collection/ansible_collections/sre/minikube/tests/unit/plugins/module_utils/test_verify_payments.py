@@ -343,7 +343,7 @@ FAILURES = [
     pytest.param(
         {"api_server": "https://127.0.0.1:50123"},
         {},
-        "Run `/usr/local/bin/minikube -p sre-minikube tunnel` in another terminal",
+        "set sre_minikube_tunnel: false and keep `/usr/local/bin/minikube -p sre-minikube tunnel` running",
         id="tunnel-not-running",
     ),
     pytest.param(
