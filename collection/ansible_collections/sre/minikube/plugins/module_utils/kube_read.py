@@ -62,6 +62,13 @@ KINDS = {
         True,
         "/apis/gateway.networking.k8s.io/v1/namespaces/{namespace}/httproutes",
     ),
+    "CustomResourceDefinition": (
+        "ApiextensionsV1Api",
+        None,
+        None,
+        False,
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+    ),
 }
 # Kinds a cluster may lack (their CRDs are not installed): their list is empty then.
 OPTIONAL_KINDS = ("HTTPRoute",)
