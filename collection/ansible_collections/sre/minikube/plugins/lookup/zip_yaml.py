@@ -17,7 +17,7 @@ author:
   - sre.minikube maintainers (@sre-minikube)
 options:
   _terms:
-    description: The archive; exactly one.
+    description: The archive; exactly one (C(~) is the controller user's home).
     type: list
     elements: path
     required: true
@@ -42,6 +42,7 @@ _raw:
   elements: dict
 """
 
+import os  # noqa: E402
 import re  # noqa: E402
 import zipfile  # noqa: E402
 
@@ -84,4 +85,4 @@ class LookupModule(LookupBase):
         self.set_options(var_options=variables, direct=kwargs)
         if len(terms) != 1:
             raise AnsibleLookupError(f"zip_yaml: give exactly one archive, not {terms!r}")
-        return read_documents(terms[0], self.get_option("pattern"))
+        return read_documents(os.path.expanduser(terms[0]), self.get_option("pattern"))

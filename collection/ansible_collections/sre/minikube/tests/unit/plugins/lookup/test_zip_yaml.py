@@ -70,3 +70,9 @@ def test_an_archive_that_gives_nothing_is_refused(tmp_path, content, pattern, me
 
     with pytest.raises(AnsibleLookupError, match=message):
         run(path, pattern)
+
+
+def test_a_path_under_the_home_directory_is_found(archive, monkeypatch):
+    monkeypatch.setenv("HOME", str(archive.parent))
+
+    assert [d["name"] for d in run("~/" + archive.name, PREFIX + "standard/*.yaml")] == ["a", "b"]
