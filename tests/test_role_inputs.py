@@ -36,6 +36,7 @@ CASES = [
             "cluster_addons_addons": ["ingress", "ingress-dns\n"],
             "cluster_addons_addon_args": {"ingress": ["--images=x\n"]},
             "cluster_addons_tunnel": "yes",
+            "cluster_addons_tunnel_address": "localhost",
         },
         [
             "sre_minikube_profile='sre-minikube\\n' breaks the rule minikube_profile",
@@ -46,6 +47,7 @@ CASES = [
             "cluster_addons_addons[1]='ingress-dns\\n' breaks the rule dns_label",
             "cluster_addons_addon_args['ingress'][0]='--images=x\\n' breaks the rule flag",
             "cluster_addons_tunnel='yes' breaks the rule tunnel_setting",
+            "cluster_addons_tunnel_address='localhost' breaks the rule ip_address",
         ],
         id="cluster_addons",
     ),

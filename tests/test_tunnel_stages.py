@@ -81,6 +81,7 @@ def calls(machine):
         pytest.param("sre_minikube_tunnel=true", True, id="true"),
         pytest.param('{"sre_minikube_tunnel": true}', True, id="yaml-boolean"),
         pytest.param("sre_minikube_tunnel=auto", False, id="auto-on-linux"),
+        pytest.param("sre_minikube_tunnel=publish", False, id="publish-runs-no-service"),
         pytest.param('{"sre_minikube_tunnel": false}', False, id="false"),
     ],
 )

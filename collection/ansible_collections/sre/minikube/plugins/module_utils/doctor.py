@@ -215,9 +215,11 @@ def listening(host, port, timeout=0.5):
 def check_ports(system, backend, is_listening):
     """The host ports the stack binds are free: 80 and 443 on macOS, 53 for NetworkManager's dnsmasq.
 
-    With the docker driver on macOS, `minikube tunnel` binds 127.0.0.1:80
-    and :443 for the ingress; on Linux the ingress answers on the cluster's
-    own address and binds no host port. NetworkManager's dns=dnsmasq mode
+    With the docker driver on macOS, the node's container publishes the front
+    door on 127.0.0.1:80 and :443 (`minikube start --ports`, when the cluster
+    is created): a warning, since the stack's own running cluster holds them
+    too. On Linux the front door answers on the cluster's own address and
+    binds no host port. NetworkManager's dns=dnsmasq mode
     starts a dnsmasq on 127.0.0.1:53; systemd-resolved's stub has its own
     address (127.0.0.53) and needs no free port.
     """
@@ -227,11 +229,13 @@ def check_ports(system, backend, is_listening):
             ports = " and ".join(str(port) for port in busy)
             return result(
                 "ports",
-                FAIL,
-                f"something listens on 127.0.0.1 port {ports}, which `minikube tunnel` binds for the ingress",
-                f"Stop it (sudo lsof -nP -iTCP:{busy[0]} -sTCP:LISTEN says what it is).",
+                WARN,
+                f"something listens on 127.0.0.1 port {ports}, which a new cluster's node publishes for the front door",
+                f"Nothing to do when it is this stack's running cluster (`docker container port <profile>` lists it);"
+                f" otherwise stop it before the cluster is created (sudo lsof -nP -iTCP:{busy[0]} -sTCP:LISTEN says"
+                " what it is).",
             )
-        return result("ports", OK, "127.0.0.1 ports 80 and 443 are free for `minikube tunnel`")
+        return result("ports", OK, "127.0.0.1 ports 80 and 443 are free for the front door's published ports")
     if backend == "networkmanager" and is_listening("127.0.0.1", 53):
         return result(
             "ports",

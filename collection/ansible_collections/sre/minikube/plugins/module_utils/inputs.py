@@ -191,9 +191,10 @@ RULES = {
         ),
         Rule(
             "tunnel_setting",
-            "auto, true or false: whether the stack runs `minikube tunnel` as a service of the user (auto: where"
-            " this host cannot reach the node's address)",
-            r"auto|true|false",
+            "auto, publish, true or false: how this host reaches the front door (publish: the node's ports 80 and"
+            " 443 on this host; true: `minikube tunnel` as a service of the user; auto: publish where this host"
+            " cannot reach the node's address)",
+            r"auto|publish|true|false",
         ),
         Rule(
             "namespaced_name",

@@ -552,13 +552,16 @@ def describe_profile(entry, valid):
         "cni": kubernetes.get("CNI", ""),
         "kubernetes_version": kubernetes.get("KubernetesVersion", ""),
         "node_ips": [node.get("IP", "") for node in config.get("Nodes") or []],
+        # `start --ports`: the node container's published ports, fixed when it was created.
+        "published_ports": list(config.get("ExposedPorts") or []),
     }
 
 
-def mismatches(profile, driver, container_runtime, cni):
+def mismatches(profile, driver, container_runtime, cni, published_ports=()):
     """How an existing profile differs from the requested cluster, one phrase per difference.
 
-    minikube changes none of these in place: a different one needs a new cluster.
+    minikube changes none of these in place: a different one needs a new cluster. PUBLISHED_PORTS are the
+    `--ports` values the cluster must have been created with; more published ports are no difference.
     """
     if not profile["valid"]:
         return ["the profile is invalid (minikube cannot read its configuration)"]
@@ -570,6 +573,10 @@ def mismatches(profile, driver, container_runtime, cni):
     ):
         if wanted and have != wanted:
             found.append(f'{what} is "{have}", wanted "{wanted}"')
+    have = profile.get("published_ports", [])
+    missing = [port for port in published_ports if port not in have]
+    if missing:
+        found.append(f'published ports are "{" ".join(have) or "none"}", wanted "{" ".join(missing)}" among them')
     return found
 
 

@@ -9,7 +9,9 @@ cluster must be started does the module run, as a job, to start it.
 
 from __future__ import annotations
 
-from ansible_collections.sre.minikube.plugins.module_utils.inputs import problems
+import platform
+
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import InputError, problems
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     MinikubeError,
     argument_spec,
@@ -18,6 +20,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     mismatches,
     together,
 )
+from ansible_collections.sre.minikube.plugins.module_utils.tunnel import SETTINGS, host_path, published_ports
 
 # The module's options (sre.minikube.minikube_start).
 ARGUMENT_SPEC = {
@@ -29,6 +32,9 @@ ARGUMENT_SPEC = {
     "memory": {"type": "int", "default": 0},
     "kubernetes_version": {"type": "str", "default": ""},
     "extra_args": {"type": "list", "elements": "str", "default": []},
+    "tunnel": {"type": "str", "choices": list(SETTINGS), "default": "auto"},
+    "forwarded_drivers": {"type": "list", "elements": "str", "default": []},
+    "tunnel_address": {"type": "str", "default": "127.0.0.1"},
     "recreate": {"type": "bool", "default": False},
     "mark_created": {"type": "bool", "default": False},
     "timeout": {"type": "int", "default": 1800},
@@ -44,8 +50,8 @@ class StartError(Exception):
         self.result = result
 
 
-def start_options(params):
-    """The flags that shape the cluster, from the module's options."""
+def start_options(params, ports=()):
+    """The flags that shape the cluster, from the module's options and the ports to publish (ports_to_publish)."""
     options = [f"--driver={params['driver']}", f"--container-runtime={params['container_runtime']}"]
     if params["cni"]:
         options.append(f"--cni={params['cni']}")
@@ -55,14 +61,27 @@ def start_options(params):
         options.append(f"--memory={params['memory']}")
     if params["kubernetes_version"]:
         options.append(f"--kubernetes-version={params['kubernetes_version']}")
+    options += [f"--ports={port}" for port in ports]
     return options
 
 
-def examine(params, minikube, looking, check_mode):
+def ports_to_publish(params, system=None):
+    """The front door's ports the node container publishes on this host (SYSTEM: platform.system()).
+
+    Where this host cannot reach the node (tunnel.host_path), the ports are the container's: fixed when minikube
+    creates it, so an existing cluster without them must be created again.
+    """
+    system = platform.system() if system is None else system
+    path = host_path(params["tunnel"], system, params["driver"], params["forwarded_drivers"])
+    return published_ports(path, params["tunnel_address"])
+
+
+def examine(params, minikube, looking, check_mode, system=None):
     """Check the options and look at the profile: (result, the start's argv, the final answer or None).
 
     minikube runs what changes the host (with check_mode nothing does); looking, the same context with a runner
-    that raises instead of ending a module, asks the profile list and the status side by side. The final answer
+    that raises instead of ending a module, asks the profile list and the status side by side; SYSTEM is
+    platform.system() unless given. The final answer
     is the module's whole result when there is nothing to start (or in check mode); None when the start must run.
     Raises StartError.
     """
@@ -80,9 +99,19 @@ def examine(params, minikube, looking, check_mode):
     )  # fmt: skip
     if found:
         raise StartError(" ".join(found), problems=found)
+    try:
+        ports = ports_to_publish(params, system)
+    except InputError as error:
+        raise StartError(str(error), problems=[str(error)]) from None
     profile = params["profile"]
-    argv = minikube.start_argv(start_options(params), params["extra_args"])
-    result = {"command": command_line(argv), "start_needed": False, "start_ran": False, "marked": ""}
+    argv = minikube.start_argv(start_options(params, ports), params["extra_args"])
+    result = {
+        "command": command_line(argv),
+        "start_needed": False,
+        "start_ran": False,
+        "marked": "",
+        "published_ports": ports,
+    }
     # The profile list and the status are asked side by side (a re-run needs both).
     (listed, list_error), (status, status_error) = together(looking.profiles, looking.status)
     try:
@@ -90,11 +119,13 @@ def examine(params, minikube, looking, check_mode):
             raise list_error
         existing = listed.get(profile)
         different = (
-            mismatches(existing, params["driver"], params["container_runtime"], params["cni"]) if existing else []
+            mismatches(existing, params["driver"], params["container_runtime"], params["cni"], ports)
+            if existing
+            else []
         )
         result["mismatches"] = different
         if different:
-            user_start = minikube.start_argv(start_options(params), params["extra_args"], events=False)
+            user_start = minikube.start_argv(start_options(params, ports), params["extra_args"], events=False)
             result["recreate_command"] = f"{command_line(minikube.delete_argv())} && {command_line(user_start)}"
             if not params["recreate"]:
                 raise StartError(

@@ -7,12 +7,16 @@ property list under ~/Library/LaunchAgents) and a systemd user unit (Linux,
 under ~/.config/systemd/user). The command a user would run by hand in a
 terminal instead is the same program, profile and subcommand.
 
-Whether the stack runs the tunnel at all: with the setting "auto", only where
-minikube forwards the node's ports to this host because the node's address
-cannot be reached (macOS with a driver that runs the node in a container of
-Docker Desktop's or Podman's virtual machine); "true" and "false" decide
-alone. minikube then serves the LoadBalancer Services (and the Ingresses) on
-TUNNEL_ADDRESS.
+How the host reaches the front door (host_path), from the setting
+sre_minikube_tunnel: "auto" publishes the node's ports 80 and 443 on
+TUNNEL_ADDRESS where the node's own address cannot be reached (macOS with a
+driver that runs the node in a container of Docker Desktop's or Podman's
+virtual machine), runs the tunnel for another driver whose node it cannot
+reach, and does nothing elsewhere; "publish" does the same on any
+host with the docker or podman driver; "true" runs the tunnel as a service;
+"false" does neither. Published ports are the container's own (`minikube start
+--ports`, fixed when the node's container is created), so they need neither a
+background process nor sudo; the tunnel needs sudo for ports below 1024.
 """
 
 from __future__ import annotations
@@ -24,7 +28,12 @@ import shlex
 
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import InputError, check, show
 
-SETTINGS = ("auto", "true", "false")
+SETTINGS = ("auto", "publish", "true", "false")
+# The node's ports the front door takes (Traefik's, or ingress-nginx's, host
+# ports), published on this host's TUNNEL_ADDRESS under the same numbers.
+PUBLISHED_PORTS = (80, 443)
+# The drivers whose node is a container, the only ones `minikube start --ports` serves.
+PUBLISHING_DRIVERS = ("docker", "podman")
 LABEL_PREFIX = "io.sre-minikube.tunnel."
 UNIT_PREFIX = "sre-minikube-tunnel-"
 # The variables minikube reads to find the profile and its cluster: passed on
@@ -35,17 +44,42 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UNSAFE_EXECUTABLE = re.compile(r"[\x00-\x1f\x7f\\\"']")
 
 
-def tunnel_needed(setting, system, driver, forwarded_drivers):
-    """Whether the stack runs the tunnel: SETTING (auto, true or false), on SYSTEM (platform.system()) with DRIVER.
+def host_path(setting, system, driver, forwarded_drivers):
+    """How this host reaches the front door: "publish", "tunnel" or "node".
 
-    auto: yes on macOS (Darwin) with one of FORWARDED_DRIVERS, the drivers whose node the host cannot reach
-    (the dns_resolver role's dns_resolver_tunnel_drivers); no anywhere else.
+    SETTING is auto, publish, true or false; SYSTEM is platform.system(); FORWARDED_DRIVERS are the drivers whose
+    node a macOS host cannot reach (the dns_resolver role's dns_resolver_tunnel_drivers). "node": at the node's
+    own address, nothing to run (also the answer for false, where the user runs the tunnel by hand).
     """
     if setting not in SETTINGS:
         raise InputError(f"tunnel={show(setting)} must be one of {', '.join(SETTINGS)}.")
-    if setting != "auto":
-        return setting == "true"
-    return system == "Darwin" and driver in forwarded_drivers
+    if setting == "true":
+        return "tunnel"
+    if setting == "auto":
+        if system != "Darwin" or driver not in forwarded_drivers:
+            return "node"
+        # A node this host cannot reach whose ports minikube cannot publish: only the tunnel helps.
+        return "publish" if driver in PUBLISHING_DRIVERS else "tunnel"
+    if setting == "publish" and driver not in PUBLISHING_DRIVERS:
+        raise InputError(
+            f"tunnel=publish publishes the node's ports, which only the {' and '.join(PUBLISHING_DRIVERS)} drivers"
+            f" do, not {show(driver)}: set it to true (`minikube tunnel` as a service) or false."
+        )
+    return "publish" if setting == "publish" else "node"
+
+
+def tunnel_needed(setting, system, driver, forwarded_drivers):
+    """Whether the stack runs `minikube tunnel` as a service: only when SETTING is true (see host_path)."""
+    return host_path(setting, system, driver, forwarded_drivers) == "tunnel"
+
+
+def published_ports(path, address):
+    """The `minikube start --ports` values of PATH (host_path): each front door port on ADDRESS, or none."""
+    if path != "publish":
+        return []
+    check("address", address, "ip_address")
+    host = f"[{address}]" if ":" in address else address
+    return [f"{host}:{port}:{port}" for port in PUBLISHED_PORTS]
 
 
 def manager_for(system):

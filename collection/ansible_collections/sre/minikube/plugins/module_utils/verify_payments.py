@@ -425,14 +425,17 @@ class Verifier:
             command = hand_command(self.s["binary"], profile)
             raise VerifyError(
                 f"This host reaches the cluster's API server only on {urlsplit(self.io.api_server).netloc} while the "
-                f"node's address is {node_ip} (minikube's docker driver on macOS does this), so the Ingress is served "
-                f"on {address}:{port} by `minikube tunnel`, and nothing listens there. The cluster stage runs it as a "
-                f"service of yours (sre_minikube_tunnel): run the cluster stage again and look at the service "
-                f"(launchctl print gui/$(id -u)/{launchd_label(profile)}, or systemctl --user status "
-                f"{unit_name(profile)}); minikube asks sudo to forward port {port}. Or set "
-                f"sre_minikube_tunnel: false and keep `{command}` running in a terminal, then run this stage again."
+                f"node's address is {node_ip} (minikube's docker driver on macOS does this), so the front door is "
+                f"served on {address}:{port}, and nothing listens there. With sre_minikube_tunnel auto the node's "
+                f"container publishes that port: run the cluster stage again (it refuses a cluster created without "
+                f"it, with the commands that create it again), and check that Docker may publish ports below 1024 "
+                f"(Docker Desktop: Settings, Advanced, privileged port mapping). With sre_minikube_tunnel true "
+                f"`minikube tunnel` serves it as a service of yours: look at the service (launchctl print "
+                f"gui/$(id -u)/{launchd_label(profile)}, or systemctl --user status {unit_name(profile)}); minikube "
+                f"asks sudo to forward port {port}. Or set sre_minikube_tunnel: false and keep `{command}` running "
+                f"in a terminal, then run this stage again."
             )
-        where = {"given": "given address", "node": "node address", "tunnel": "minikube tunnel"}[how]
+        where = {"given": "given address", "node": "node address", "tunnel": "published ports or minikube tunnel"}[how]
         checked = f", certificate checked against {self.s['ca_file']}" if self.s.get("ca_file") else ""
         self.say(f"Ingress: {self.scheme()}://{host} answers at {address}:{port} ({where}{checked})")
         return host, address, port

@@ -24,9 +24,12 @@ description:
     in the profile's folder), even when the start then fails; M(sre.minikube.minikube_profile_info) reports the mark
     and M(sre.minikube.minikube_delete) with O(sre.minikube.minikube_delete#module:owned_only=true) deletes only a
     marked profile.
-  - An existing profile created with another driver, container runtime or CNI (which minikube cannot change in
-    place), or one minikube cannot read, fails the module with the commands that recreate it, unless O(recreate)
-    is true, in which case it is deleted and created again.
+  - Where this host cannot reach the node's address (O(tunnel)), a new cluster's node container publishes the
+    front door's ports 80 and 443 on O(tunnel_address) (C(minikube start --ports)), so that the host reaches the
+    front door there with neither C(minikube tunnel) nor sudo.
+  - An existing profile created with another driver, container runtime or CNI, or without the ports to
+    publish (which minikube cannot change in place), or one minikube cannot read, fails the module with the
+    commands that recreate it, unless O(recreate) is true, in which case it is deleted and created again.
 author:
   - sre.minikube maintainers (@sre-minikube)
 extends_documentation_fragment:
@@ -69,10 +72,32 @@ options:
     type: list
     elements: str
     default: []
+  tunnel:
+    description:
+      - How this host reaches the front door (the stack's C(sre_minikube_tunnel)). V(auto) publishes the node's
+        ports 80 and 443 on macOS when O(driver) is one of O(forwarded_drivers) and minikube can publish its ports
+        (docker, podman); V(publish) does so with the docker or podman driver on any system; V(true) (the tunnel
+        as a service, M(sre.minikube.tunnel_service)) and V(false) publish none.
+      - Published ports are set when the node's container is created; an existing cluster without them is a
+        mismatch (see O(recreate)).
+    type: str
+    choices: [auto, publish, "true", "false"]
+    default: auto
+  forwarded_drivers:
+    description:
+      - The drivers whose node's address a macOS host cannot reach (the dns_resolver role's
+        C(dns_resolver_tunnel_drivers)), for O(tunnel=auto).
+    type: list
+    elements: str
+    default: []
+  tunnel_address:
+    description: The address of this host the ports are published on (an IP address).
+    type: str
+    default: 127.0.0.1
   recreate:
     description:
-      - Delete and recreate an existing profile whose driver, container runtime or CNI differ from the requested
-        ones. Recreating loses everything in the cluster.
+      - Delete and recreate an existing profile whose driver, container runtime, CNI or published ports differ
+        from the requested ones. Recreating loses everything in the cluster.
     type: bool
     default: false
   mark_created:
@@ -131,6 +156,12 @@ command:
   description: The C(minikube start) command line, as a shell would take it.
   type: str
   returned: always
+published_ports:
+  description: The C(--ports) values of the start (O(tunnel)); empty when the node publishes no port for the front door.
+  type: list
+  elements: str
+  returned: always
+  sample: ["127.0.0.1:80:80", "127.0.0.1:443:443"]
 mismatches:
   description: How the existing profile differs from the requested cluster.
   type: list

@@ -47,10 +47,12 @@ options:
     default: present
   tunnel:
     description:
-      - Whether the profile needs the tunnel. V(auto) runs it on macOS when O(driver) is one of
-        O(forwarded_drivers), whose node the host cannot reach; V(true) always; V(false) never.
+      - The setting C(sre_minikube_tunnel). V(true) runs the tunnel. V(auto) runs it only on macOS when
+        O(driver) is one of O(forwarded_drivers), whose node the host cannot reach, and minikube cannot publish
+        that driver's node ports instead (the docker and podman drivers publish them; see
+        O(sre.minikube.minikube_start#module:tunnel)). V(publish) and V(false) never run it.
     type: str
-    choices: [auto, "true", "false"]
+    choices: [auto, publish, "true", "false"]
     default: auto
   driver:
     description: The profile's minikube driver, for O(tunnel=auto).
@@ -163,6 +165,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import InputError, check
 from ansible_collections.sre.minikube.plugins.module_utils.tunnel import (
+    SETTINGS,
     Launchd,
     Systemd,
     TunnelError,
@@ -238,7 +241,7 @@ def main():
             "binary": {"type": "str", "default": "minikube"},
             "profile": {"type": "str", "required": True},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-            "tunnel": {"type": "str", "choices": ["auto", "true", "false"], "default": "auto"},
+            "tunnel": {"type": "str", "choices": list(SETTINGS), "default": "auto"},
             "driver": {"type": "str", "default": ""},
             "forwarded_drivers": {"type": "list", "elements": "str", "default": []},
             "env": {"type": "dict", "default": {}},

@@ -52,7 +52,7 @@ RULE_CASES = [
     ("kubernetes_version", ["v1.35.4", "1.35.4", "stable", "latest", "v1.35.0-rc.1"], ["v1.35", "v1.35.4\n", "x"]),
     ("config_key", ["postgres-password", "a.b_c"], ["a b", "a/b", "a\n", "", ".."]),
     ("env_name", ["PAYMENT_TIMEOUT", "_X"], ["1X", "A-B", "A\n", ""]),
-    ("tunnel_setting", ["auto", "true", "false"], ["True", "yes", "auto\n", "", "on"]),
+    ("tunnel_setting", ["auto", "publish", "true", "false"], ["True", "yes", "auto\n", "", "on", "Publish"]),
     ("namespaced_name", ["ingress-nginx/controller"], ["ingress-nginx", "a/b/c", "a/b\n", "/b"]),
 ]
 

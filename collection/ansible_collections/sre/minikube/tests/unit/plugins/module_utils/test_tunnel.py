@@ -13,7 +13,9 @@ from ansible_collections.sre.minikube.plugins.module_utils.inputs import InputEr
 from ansible_collections.sre.minikube.plugins.module_utils.tunnel import (
     default_paths,
     hand_command,
+    host_path,
     launchd_state,
+    published_ports,
     render_plist,
     render_unit,
     tunnel_needed,
@@ -22,32 +24,63 @@ from ansible_collections.sre.minikube.plugins.module_utils.tunnel import (
 FORWARDED = ["docker", "podman"]
 
 DECISIONS = [
-    pytest.param("auto", "Darwin", "docker", True, id="auto-macos-docker"),
-    pytest.param("auto", "Darwin", "podman", True, id="auto-macos-podman"),
-    pytest.param("auto", "Darwin", "vfkit", False, id="auto-macos-routable-vm"),
-    pytest.param("auto", "Linux", "docker", False, id="auto-linux-docker"),
-    pytest.param("auto", "Linux", "kvm2", False, id="auto-linux-kvm"),
-    pytest.param("true", "Linux", "docker", True, id="true-linux"),
-    pytest.param("true", "Darwin", "vfkit", True, id="true-macos-vm"),
-    pytest.param("false", "Darwin", "docker", False, id="false-macos-docker"),
-    pytest.param("false", "Linux", "docker", False, id="false-linux"),
+    pytest.param("auto", "Darwin", "docker", "publish", id="auto-macos-docker"),
+    pytest.param("auto", "Darwin", "podman", "publish", id="auto-macos-podman"),
+    pytest.param("auto", "Darwin", "vfkit", "node", id="auto-macos-routable-vm"),
+    pytest.param("auto", "Linux", "docker", "node", id="auto-linux-docker"),
+    pytest.param("auto", "Linux", "kvm2", "node", id="auto-linux-kvm"),
+    pytest.param("publish", "Linux", "docker", "publish", id="publish-linux-docker"),
+    pytest.param("publish", "Darwin", "podman", "publish", id="publish-macos-podman"),
+    pytest.param("true", "Linux", "docker", "tunnel", id="true-linux"),
+    pytest.param("true", "Darwin", "docker", "tunnel", id="true-macos-docker"),
+    pytest.param("true", "Darwin", "vfkit", "tunnel", id="true-macos-vm"),
+    pytest.param("false", "Darwin", "docker", "node", id="false-macos-docker"),
+    pytest.param("false", "Linux", "docker", "node", id="false-linux"),
 ]
 
 
-@pytest.mark.parametrize(("setting", "system", "driver", "needed"), DECISIONS)
-def test_whether_the_tunnel_runs(setting, system, driver, needed):
-    assert tunnel_needed(setting, system, driver, FORWARDED) is needed
+@pytest.mark.parametrize(("setting", "system", "driver", "path"), DECISIONS)
+def test_how_the_host_reaches_the_front_door(setting, system, driver, path):
+    assert host_path(setting, system, driver, FORWARDED) == path
+    assert tunnel_needed(setting, system, driver, FORWARDED) is (path == "tunnel")
 
 
 @pytest.mark.parametrize("setting", ["True", "yes", "", "auto\n", None])
-def test_a_setting_other_than_auto_true_false_is_refused(setting):
-    with pytest.raises(InputError, match="must be one of auto, true, false"):
-        tunnel_needed(setting, "Darwin", "docker", FORWARDED)
+def test_a_setting_other_than_the_four_is_refused(setting):
+    with pytest.raises(InputError, match="must be one of auto, publish, true, false"):
+        host_path(setting, "Darwin", "docker", FORWARDED)
 
 
 def test_auto_reads_the_list_it_is_given():
-    assert tunnel_needed("auto", "Darwin", "qemu2", ["qemu2"]) is True
-    assert tunnel_needed("auto", "Darwin", "docker", []) is False
+    # A listed driver minikube cannot publish for gets the tunnel; an unlisted one is reached at the node.
+    assert host_path("auto", "Darwin", "qemu2", ["qemu2"]) == "tunnel"
+    assert host_path("auto", "Darwin", "docker", []) == "node"
+
+
+@pytest.mark.parametrize("driver", ["kvm2", "vfkit", "none", ""])
+def test_publish_is_refused_for_a_driver_without_a_node_container(driver):
+    with pytest.raises(InputError, match="only the docker and podman drivers do"):
+        host_path("publish", "Linux", driver, FORWARDED)
+
+
+PUBLISHED = [
+    pytest.param("publish", "127.0.0.1", ["127.0.0.1:80:80", "127.0.0.1:443:443"], id="loopback"),
+    pytest.param("publish", "127.0.0.2", ["127.0.0.2:80:80", "127.0.0.2:443:443"], id="another-loopback"),
+    pytest.param("publish", "::1", ["[::1]:80:80", "[::1]:443:443"], id="ipv6-loopback"),
+    pytest.param("tunnel", "127.0.0.1", [], id="tunnel"),
+    pytest.param("node", "127.0.0.1", [], id="node"),
+]
+
+
+@pytest.mark.parametrize(("path", "address", "ports"), PUBLISHED)
+def test_published_ports(path, address, ports):
+    assert published_ports(path, address) == ports
+
+
+@pytest.mark.parametrize("address", ["", "localhost", "127.0.0.1 ", "127.0.0.1:80"])
+def test_published_ports_need_an_address(address):
+    with pytest.raises(InputError):
+        published_ports("publish", address)
 
 
 # Paths a user may really have: spaces (Application Support), quotes, a percent sign, a dollar sign.

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import platform
 
 import pytest
 from ansible.module_utils import basic
@@ -345,6 +346,54 @@ def test_start_check_mode_says_what_would_run(minikube):
     assert (result["start_needed"], result["start_ran"]) == (True, False)
     assert result["msg"] == f"would start: {BIN} {' '.join(START_ARGV)} --interactive=false --output=json"
     assert [call[1] for call in runner.calls] == ["profile", "status"]
+
+
+PUBLISHING = [
+    # (tunnel setting, driver, system, the --ports flags of the start)
+    ("publish", "docker", "Linux", ["--ports=127.0.0.1:80:80", "--ports=127.0.0.1:443:443"]),
+    ("auto", "docker", "Darwin", ["--ports=127.0.0.1:80:80", "--ports=127.0.0.1:443:443"]),
+    ("auto", "podman", "Darwin", ["--ports=127.0.0.1:80:80", "--ports=127.0.0.1:443:443"]),
+    ("auto", "docker", "Linux", []),
+    ("true", "docker", "Darwin", []),
+    ("false", "docker", "Darwin", []),
+]
+
+
+@pytest.mark.parametrize(("tunnel", "driver", "system", "flags"), PUBLISHING)
+def test_start_publishes_the_front_door_where_the_node_cannot_be_reached(
+    minikube, monkeypatch, tunnel, driver, system, flags
+):
+    monkeypatch.setattr(platform, "system", lambda: system)
+    minikube(Recorded("profile-list-json-empty", "status-json-unknown"))
+    args = dict(START, driver=driver, tunnel=tunnel, forwarded_drivers=["docker", "podman"], _ansible_check_mode=True)
+    result, failed = run_module(minikube_start.main, args)
+    assert not failed
+    assert result["published_ports"] == [flag.removeprefix("--ports=") for flag in flags]
+    given = [word for word in result["command"].split() if word.startswith("--ports")]
+    assert given == flags
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"tunnel": "publish", "driver": "kvm2"}, "only the docker and podman drivers do, not 'kvm2'"),
+    ({"tunnel": "publish", "tunnel_address": "localhost"}, "address"),
+])  # fmt: skip
+def test_start_refuses_ports_it_cannot_publish(minikube, change, words):
+    runner = minikube(Recorded("profile-list-json-empty", "status-json-unknown"))
+    result, failed = run_module(minikube_start.main, dict(START, **change))
+    assert failed and words in result["msg"]
+    assert runner.calls == []
+
+
+def test_start_refuses_a_cluster_created_without_the_published_ports(minikube):
+    runner = minikube(
+        Recorded("profile-list-json-running", answers={("status", "-p", "sre-real", "--output=json"): (0, "", "")})
+    )
+    args = dict(START, profile="sre-real", cni="bridge", cpus=2, tunnel="publish")
+    result, failed = run_module(minikube_start.main, args)
+    assert failed
+    assert result["mismatches"] == ['published ports are "none", wanted "127.0.0.1:80:80 127.0.0.1:443:443" among them']
+    assert "--ports=127.0.0.1:80:80 --ports=127.0.0.1:443:443" in result["recreate_command"]
+    assert [call[1] for call in runner.calls if call[1] not in ("profile", "status")] == []
 
 
 STATES = [
