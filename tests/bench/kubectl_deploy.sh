@@ -23,7 +23,9 @@ images=$(sed -n 's/^ *image: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$dir"/*-deploy
 for image in $images; do
   # The whole list first: grep -q would stop reading it half-way.
   listed=$("$minikube" -p "$profile" image ls)
-  grep -qxF "$image" <<<"$listed" || grep -qxF "docker.io/library/$image" <<<"$listed" || {
+  # containerd lists a short name under its default registry's library path.
+  awk -v want="$image" '$0 == want || substr($0, length($0) - length(want)) == "/" want { found = 1 }
+    END { exit !found }' <<<"$listed" || {
     echo "kubectl_deploy: image $image is not in the cluster" >&2
     exit 1
   }

@@ -11,7 +11,7 @@ SETTINGS = {
     "front_door_namespace": "sre-front-door",
     "gateway_class": "sre-minikube",
     "traefik_image": "traefik:v3.6.12@sha256:" + "1" * 64,
-    "dns_image": "registry.k8s.io/coredns/coredns:v1.13.1",
+    "dns_image": "coredns/coredns:v1.13.1",
     "domain": "test",
     "gateway_service_type": "NodePort",
     "labels": {"sre.minikube/owner": "cluster_addons"},
