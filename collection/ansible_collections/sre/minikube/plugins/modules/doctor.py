@@ -16,7 +16,7 @@ description:
   - "The checks: minikube publishes a binary for the OS and CPU; Docker runs,
     answers this user and is recent enough; Docker offers the CPUs and memory
     the cluster asks for; free disk for minikube's home and Docker's data;
-    the host ports the stack binds (80 and 443 for C(minikube tunnel) on
+    the host ports the stack binds (80 and 443, published by the node on
     macOS, 53 for NetworkManager's dnsmasq); the resolver manager the dns
     stage configures; another minikube first on PATH; the Python version;
     whether the stages that need root can get it through sudo; proxy

@@ -19,8 +19,8 @@ description:
     Ingress answers (O(ingress_address), else the address of the node;
     when this host reaches the API server only on loopback while the node's
     address is not loopback, as with minikube's docker driver on macOS, the
-    Ingress is served by C(minikube tunnel) on O(tunnel_address), and the
-    module fails with the command to start the tunnel when nothing listens there).
+    front door is served on O(tunnel_address) by the node's published ports or C(minikube tunnel), and the
+    module fails with what to do, and the tunnel command, when nothing listens there).
   - With O(ca_file), talks to the front door over HTTPS and refuses a certificate that CA did not issue.
   - Sends one C(POST /invoices/pay) through the Ingress; a C(202) (another
     run is paying) is asked again until it settles.
@@ -117,7 +117,7 @@ options:
     type: str
     default: ""
   tunnel_address:
-    description: Address on which C(minikube tunnel) serves the Ingress.
+    description: Address on which the node's published ports, or C(minikube tunnel), serve the front door.
     type: str
     default: 127.0.0.1
   timeout:
