@@ -105,6 +105,9 @@ CASES: tuple[Case, ...] = (
         "addons-enable-unknown", ("addons", "enable", "ingress", "-p", GHOST), "text", "empty", used_by="cluster_addons"
     ),
     Case("addons-enable-not-an-addon", ("addons", "enable", "no-such-addon", "-p", GHOST), "text", "empty"),
+    Case(
+        "addons-disable-unknown", ("addons", "disable", "ingress", "-p", GHOST), "text", "empty", used_by="cluster_addons"
+    ),
     # -- images: image_build builds, then checks with `image ls`.
     Case(
         "image-ls-json-unknown", ("image", "ls", "--format=json", "-p", GHOST), "text", "reason", used_by="image_build"

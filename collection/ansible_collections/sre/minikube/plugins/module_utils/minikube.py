@@ -326,6 +326,7 @@ COMMANDS = {
     "ip": ("ip", "-p", "{profile}"),
     "addons list": ("addons", "list", "-p", "{profile}", "--output=json"),
     "addons enable": ("addons", "enable", "{name}", "-p", "{profile}"),
+    "addons disable": ("addons", "disable", "{name}", "-p", "{profile}"),
     "start": ("start", "-p", "{profile}"),
     "delete": ("delete", "-p", "{profile}"),
     "image ls": ("image", "ls", "--format=json", "-p", "{profile}"),
@@ -442,6 +443,15 @@ class Minikube:
 
     def enable_addon(self, name, extra=()):
         argv = self.enable_addon_argv(name, extra)
+        rc, stdout, stderr = self.runner(argv)
+        if rc != 0:
+            raise self.error(argv, rc, stdout, stderr)
+
+    def disable_addon_argv(self, name):
+        return self.argv("addons disable", name=name)
+
+    def disable_addon(self, name):
+        argv = self.disable_addon_argv(name)
         rc, stdout, stderr = self.runner(argv)
         if rc != 0:
             raise self.error(argv, rc, stdout, stderr)

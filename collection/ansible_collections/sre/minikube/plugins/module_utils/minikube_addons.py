@@ -25,6 +25,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
 ARGUMENT_SPEC = {
     **argument_spec(profile=True),
     "enabled": {"type": "list", "elements": "str", "required": True},
+    "disabled": {"type": "list", "elements": "str", "default": []},
     "args": {"type": "dict", "default": {}},
     "wait_for": {"type": "list", "elements": "str", "default": []},
     "wait_timeout": {"type": "int", "default": 360},
@@ -78,6 +79,7 @@ def enable(params, check_mode, diff, runner):
         common_checks(params)
         + [
             {"name": "enabled", "value": params["enabled"], "rule": "dns_label", "elements": True},
+            {"name": "disabled", "value": params["disabled"], "rule": "dns_label", "elements": True},
             {"name": "args", "value": params["args"], "rule": "dns_label", "elements": True},
         ]
         + kube_client.connection_checks(params)
@@ -105,34 +107,56 @@ def enable(params, check_mode, diff, runner):
         raise AddonsError(error.describe(), **error.as_dict()) from None
     except OSError as error:
         raise AddonsError(f"cannot run {params['binary']}: {error}") from None
-    unknown = [name for name in params["enabled"] if name not in before]
+    both = sorted(set(params["enabled"]) & set(params["disabled"]))
+    if both:
+        raise AddonsError(f"{', '.join(both)} cannot be both enabled and disabled.", problems=both)
+    unknown = [name for name in params["enabled"] + params["disabled"] if name not in before]
     if unknown:
         raise AddonsError(
             f"minikube has no addon named {', '.join(unknown)}. Available: {', '.join(sorted(before))}.",
             unknown=unknown,
         )
     wanted = list(dict.fromkeys(params["enabled"]))
+    unwanted = list(dict.fromkeys(params["disabled"]))
     to_enable = [name for name in wanted if not before[name]]
-    after = dict(before, **dict.fromkeys(to_enable, True))
+    to_disable = [name for name in unwanted if before[name]]
+    after = dict(before, **dict.fromkeys(to_enable, True), **dict.fromkeys(to_disable, False))
     result = {
-        "changed": bool(to_enable),
+        "changed": bool(to_enable or to_disable),
         "enabled_now": to_enable,
-        "commands": [" ".join(minikube.enable_addon_argv(n, params["args"].get(n, []))) for n in to_enable],
+        "disabled_now": to_disable,
+        "commands": [" ".join(minikube.disable_addon_argv(n)) for n in to_disable]
+        + [" ".join(minikube.enable_addon_argv(n, params["args"].get(n, []))) for n in to_enable],
     }
     if diff:
         result["diff"] = {
-            "before": "".join(f"{name}: {'enabled' if before[name] else 'disabled'}\n" for name in wanted),
-            "after": "".join(f"{name}: {'enabled' if after[name] else 'disabled'}\n" for name in wanted),
+            "before": "".join(f"{name}: {'enabled' if before[name] else 'disabled'}\n" for name in unwanted + wanted),
+            "after": "".join(f"{name}: {'enabled' if after[name] else 'disabled'}\n" for name in unwanted + wanted),
         }
     result["pending"] = to_enable if check_mode else []
     if not check_mode:
+        # First what is turned off: an addon that holds what another needs (the node's ports) lets go of it.
+        gone = []
+        for name in to_disable:
+            try:
+                minikube.disable_addon(name)
+            except MinikubeError as error:
+                raise AddonsError(
+                    error.describe(), disabled_now=gone, changed=bool(gone), addon=name, **error.as_dict()
+                ) from None
+            gone.append(name)
         done = []
         for name in to_enable:
             try:
                 minikube.enable_addon(name, params["args"].get(name, []))
             except MinikubeError as error:
                 raise AddonsError(
-                    error.describe(), enabled_now=done, changed=bool(done), addon=name, **error.as_dict()
+                    error.describe(),
+                    enabled_now=done,
+                    disabled_now=gone,
+                    changed=bool(done or gone),
+                    addon=name,
+                    **error.as_dict(),
                 ) from None
             done.append(name)
     result["addons"] = after

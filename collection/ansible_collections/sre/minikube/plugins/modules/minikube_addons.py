@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: minikube_addons
-short_description: Enable minikube addons that are disabled
+short_description: Enable minikube addons that are disabled, and disable others
 version_added: 1.0.0
 description:
   - With a local connection, no privilege escalation and no task environment, the host is the controller itself and
@@ -15,8 +15,10 @@ description:
     otherwise the module runs on the host.
   - Reads C(minikube addons list --output=json) and enables, with C(minikube addons enable), each addon of
     O(enabled) that is disabled. Addons already enabled are left as they are, with their flags.
-  - Fails before enabling anything when O(enabled) names an addon this minikube does not have, and names the ones
-    it has.
+  - Before that, disables with C(minikube addons disable) each addon of O(disabled) that is enabled (such as the
+    addons of a front door the stack no longer uses, which hold the node's ports).
+  - Fails before changing anything when O(enabled) or O(disabled) names an addon this minikube does not have (and
+    names the ones it has), or when both name the same addon.
   - A failed enable fails the module with minikube's exit reason, message and advice, and what to do about its exit
     code.
   - With O(wait_for), then reads each named Deployment once and, for those that have not rolled out (kubernetes.core's
@@ -32,7 +34,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Reports the addons it would enable and runs nothing that changes the cluster.
+    details: Reports the addons it would enable or disable and runs nothing that changes the cluster.
   diff_mode:
     support: full
 options:
@@ -41,6 +43,11 @@ options:
     type: list
     elements: str
     required: true
+  disabled:
+    description: Addons that must be disabled.
+    type: list
+    elements: str
+    default: []
   args:
     description:
       - More C(minikube addons enable) flags, a list per addon name (such as C(--images) and C(--registries)).
@@ -81,6 +88,12 @@ EXAMPLES = r"""
     wait_for: [ingress-nginx/ingress-nginx-controller]
   register: addons
 
+- name: Turn the ingress addons off, as the gateway front door does
+  sre.minikube.minikube_addons:
+    profile: sre-minikube
+    enabled: []
+    disabled: [ingress, ingress-dns]
+
 - name: Fail unless the ingress controller is Available
   ansible.builtin.assert:
     that: addons.unavailable == []
@@ -93,13 +106,21 @@ enabled_now:
   elements: str
   returned: always
   sample: [ingress]
+disabled_now:
+  description: The addons this run disabled (in check mode, the ones it would disable).
+  type: list
+  elements: str
+  returned: always
+  sample: [ingress-dns]
 pending:
   description: The requested addons still disabled after the run (in check mode, the ones it would enable).
   type: list
   elements: str
   returned: always
 commands:
-  description: The C(minikube addons enable) command lines run (in check mode, the ones that would run).
+  description:
+    - The C(minikube addons disable) and C(minikube addons enable) command lines run (in check mode, the ones that
+      would run), in their order.
   type: list
   elements: str
   returned: always

@@ -221,6 +221,58 @@ def test_addons_enable_only_what_is_disabled(minikube, wanted, check, changed, e
         assert result["diff"]["before"] == result["diff"]["after"]
 
 
+ADDON_DISABLES = [
+    # (disabled, wanted, check mode, disabled now, disable commands run)
+    (["storage-provisioner"], [], False, ["storage-provisioner"], 1),
+    (["storage-provisioner"], [], True, ["storage-provisioner"], 0),
+    (["ingress", "ingress-dns"], [], False, [], 0),
+    (["storage-provisioner", "ingress"], ["ingress-dns"], False, ["storage-provisioner"], 1),
+]
+
+
+@pytest.mark.parametrize(("disabled", "wanted", "check", "disabled_now", "runs"), ADDON_DISABLES)
+def test_addons_disable_only_what_is_enabled_and_first(minikube, disabled, wanted, check, disabled_now, runs):
+    answers = {
+        **enable_answer("sre-real", "ingress-dns"),
+        ("addons", "disable", "storage-provisioner", "-p", "sre-real"): (0, "", ""),
+    }
+    runner = minikube(Recorded("addons-list-json-running", answers=answers))
+    args = {
+        "binary": BIN,
+        "profile": "sre-real",
+        "enabled": wanted,
+        "disabled": disabled,
+        "_ansible_check_mode": check,
+        "_ansible_diff": True,
+    }
+    result, failed = run_module(minikube_addons.main, args)
+    assert not failed
+    assert result["disabled_now"] == disabled_now
+    assert result["changed"] is bool(disabled_now or result["enabled_now"])
+    changes = [call[1:3] for call in runner.calls if call[1:3] in (["addons", "enable"], ["addons", "disable"])]
+    assert changes.count(["addons", "disable"]) == runs
+    # What is turned off goes first: it may hold what the others need.
+    assert changes == sorted(changes, key=lambda call: call[1] != "disable")
+    for name in disabled_now:
+        assert f"{name}: enabled" in result["diff"]["before"]
+        assert f"{name}: disabled" in result["diff"]["after"]
+        assert result["addons"][name] is False
+
+
+@pytest.mark.parametrize(("disabled", "wanted", "words"), [
+    (["ingress"], ["ingress"], "ingress cannot be both enabled and disabled"),
+    (["not-an-addon"], [], "minikube has no addon named not-an-addon"),
+    (["ingress\n"], [], "disabled[0]"),
+])  # fmt: skip
+def test_addons_refuse_a_bad_disable_before_changing_anything(minikube, disabled, wanted, words):
+    runner = minikube(Recorded("addons-list-json-running"))
+    result, failed = run_module(
+        minikube_addons.main, {"binary": BIN, "profile": "sre-real", "enabled": wanted, "disabled": disabled}
+    )
+    assert failed and words in result["msg"]
+    assert not [call for call in runner.calls if call[1:3] in (["addons", "enable"], ["addons", "disable"])]
+
+
 ADDON_WAITS = [
     # (wanted, check mode, Available after reads (None: not read), unavailable, waited)
     (["ingress"], False, 1, [], True),
