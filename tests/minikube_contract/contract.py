@@ -106,7 +106,11 @@ CASES: tuple[Case, ...] = (
     ),
     Case("addons-enable-not-an-addon", ("addons", "enable", "no-such-addon", "-p", GHOST), "text", "empty"),
     Case(
-        "addons-disable-unknown", ("addons", "disable", "ingress", "-p", GHOST), "text", "empty", used_by="cluster_addons"
+        "addons-disable-unknown",
+        ("addons", "disable", "ingress", "-p", GHOST),
+        "text",
+        "empty",
+        used_by="cluster_addons",
     ),
     # -- images: image_build builds, then checks with `image ls`.
     Case(

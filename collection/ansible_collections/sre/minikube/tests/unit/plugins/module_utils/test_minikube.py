@@ -75,10 +75,12 @@ def test_every_command_line_is_a_recorded_one():
     """Each declared command, with the contract's profile, is a command line the real binary was recorded on."""
     recorded = {tuple(load(name[: -len(".json")])["argv"]) for name in os.listdir(recordings_dir())}
     context = mk.Minikube(BIN, None, "ghost")
+    # The names the recordings give the commands that take one.
+    names = {"addons disable": "ingress"}
     for command in mk.COMMANDS:
         if command in ("addons enable", "start", "image build"):
             continue  # their recorded forms carry flags (test_build_argv_matches_the_recorded_containerd_build)
-        assert tuple(context.argv(command)[1:]) in recorded, command
+        assert tuple(context.argv(command, name=names.get(command, ""))[1:]) in recorded, command
 
 
 # ---------------------------------------------------------------- exit codes and what to do about them
