@@ -16,17 +16,13 @@ import sys
 
 import local_playbook
 import pytest
-import yaml
 
 TOP = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TOP / "tools"))
 sys.path.insert(0, str(TOP / "collection"))
 import product_facts  # noqa: E402
-from ansible_collections.sre.minikube.plugins.module_utils.deploy_model import build  # noqa: E402
 
 SERVICES = product_facts.services()
-DEFAULTS = yaml.safe_load((TOP / "roles" / "app_deploy" / "defaults" / "main.yml").read_text())
-ROLE_VARS = yaml.safe_load((TOP / "roles" / "app_deploy" / "vars" / "main.yml").read_text())
 
 
 def ledger() -> dict:
@@ -43,16 +39,7 @@ def ledger() -> dict:
 
 def objects_of(services: list[dict]) -> dict:
     """The stack's objects by (kind, name), built by the model with the role's defaults."""
-    settings = {k.removeprefix("app_deploy_"): v for k, v in DEFAULTS.items() if k != "app_deploy_services"}
-    settings.update(
-        images={s["name"]: {"image": s["name"], "tag": f"src-{i:08d}"} for i, s in enumerate(services)},
-        owner_label=ROLE_VARS["_app_deploy_owner_label"],
-        owner=ROLE_VARS["_app_deploy_owner"],
-        part_of=ROLE_VARS["_app_deploy_part_of"],
-    )
-    model = build(services, settings)
-    assert model["problems"] == []
-    return {(obj["kind"], obj["metadata"]["name"]): obj for obj in model["definitions"]}
+    return {(obj["kind"], obj["metadata"]["name"]): obj for obj in product_facts.app_definitions(services)}
 
 
 def test_each_declared_service_is_a_directory_of_apps():

@@ -31,6 +31,8 @@ COLLECTIONS = TOP / "collection"
 MINIKUBE_DEFAULTS = TOP / "roles" / "minikube_install" / "defaults" / "main.yml"
 MINIKUBE_VERSION = "minikube_install_version"
 CLUSTER_DEFAULTS = TOP / "roles" / "cluster_addons" / "defaults" / "main.yml"
+DEPLOY_DEFAULTS = TOP / "roles" / "app_deploy" / "defaults" / "main.yml"
+DEPLOY_VARS = TOP / "roles" / "app_deploy" / "vars" / "main.yml"
 KUBERNETES_VERSION = "cluster_addons_kubernetes_version"
 TRAEFIK_IMAGE = "cluster_addons_traefik_image"
 # name:vX.Y.Z, optionally @sha256:<digest>; the tag is the release.
@@ -93,6 +95,30 @@ def traefik_version(path=CLUSTER_DEFAULTS):
     if not match:
         raise FactError(f"{path} holds no {TRAEFIK_IMAGE} of the form name:vX.Y.Z[@sha256:...] (got {image!r})")
     return match.group(1)
+
+
+def app_definitions(declared=None):
+    """The objects the deploy stage applies for DECLARED (default: apps/services.yml's services).
+
+    Built by the collection's model with the app_deploy role's defaults, each image tagged src-<n>: what
+    `kube-score` and the services' tests read without a cluster. Raises FactError on a problem of the model.
+    """
+    from ansible_collections.sre.minikube.plugins.module_utils.deploy_model import build  # noqa: PLC0415
+
+    declared = services() if declared is None else declared
+    defaults = yaml.safe_load(DEPLOY_DEFAULTS.read_text(encoding="utf-8"))
+    role_vars = yaml.safe_load(DEPLOY_VARS.read_text(encoding="utf-8"))
+    settings = {k.removeprefix("app_deploy_"): v for k, v in defaults.items() if k != "app_deploy_services"}
+    settings.update(
+        images={s["name"]: {"image": s["name"], "tag": f"src-{i:08d}"} for i, s in enumerate(declared)},
+        owner_label=role_vars["_app_deploy_owner_label"],
+        owner=role_vars["_app_deploy_owner"],
+        part_of=role_vars["_app_deploy_part_of"],
+    )
+    model = build(declared, settings)
+    if model["problems"]:
+        raise FactError(" ".join(model["problems"]))
+    return model["definitions"]
 
 
 FACTS = {

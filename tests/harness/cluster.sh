@@ -273,7 +273,10 @@ cmd_up() {
 	wait_until "$wait_seconds" "API server of cluster $name ready" api_ready
 	if [ "$(node_count)" != "$nodes" ]; then
 		log "scaling cluster $name to $nodes nodes"
-		run_kwokctl scale node --name "$name" --replicas "$nodes"
+		# kwok's node template reports no local disk; the workloads request
+		# ephemeral-storage, which a node without it never fits.
+		run_kwokctl scale node --name "$name" --replicas "$nodes" \
+			--param '.allocatable["ephemeral-storage"] = "64Gi"'
 	fi
 	wait_until "$wait_seconds" "$nodes Ready nodes in cluster $name" nodes_as_wanted
 	provide_storage
