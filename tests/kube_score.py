@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""kube-score on the objects the deploy stage applies, built by the collection's model with the role's defaults.
+"""kube-score on the objects the deploy and cluster stages apply, built by the collection's models with the roles'
+defaults: the services' (app_deploy) and the gateway front door's (cluster_addons).
 
     python tests/kube_score.py <kube-score binary>
 
 Every finding fails the run (warnings too), except the checks IGNORED below,
 each with its reason; a finding one object keeps is ignored on that object by
 the model (a `kube-score/ignore` annotation, the reason beside it in
-plugins/module_utils/deploy_model.py). The objects are written to a
+plugins/module_utils/deploy_model.py or front_door.py). The objects are written to a
 temporary file, which kube-score reads; its report is printed whole.
 """
 
@@ -25,10 +26,12 @@ import product_facts  # noqa: E402
 
 # The checks that do not apply to this stack, and why.
 IGNORED = {
-    # The images are built inside the node (minikube image build) and exist
-    # nowhere else: Always would make the kubelet pull them from a registry
-    # that does not hold them. IfNotPresent runs what the build put there.
-    "container-image-pull-policy": "images built inside the node cannot be pulled",
+    # The services' images are built inside the node (minikube image build)
+    # and exist nowhere else: Always would make the kubelet pull them from a
+    # registry that does not hold them. IfNotPresent runs what the build put
+    # there; the front door's Traefik is pinned by digest, which never
+    # changes, and CoreDNS is the image the node already runs.
+    "container-image-pull-policy": "images built inside the node cannot be pulled; the others are pinned",
     # The Deployments spread their replicas over nodes with a topology spread
     # constraint (kubernetes.io/hostname, maxSkew 1), which kube-score does
     # not read; a required anti-affinity would also leave replicas pending on
@@ -49,7 +52,7 @@ def main(argv):
     if len(argv) != 1:
         print("usage: kube_score.py <kube-score binary>", file=sys.stderr)
         return 2
-    objects = product_facts.app_definitions()
+    objects = product_facts.app_definitions() + product_facts.front_door_definitions()
     with tempfile.TemporaryDirectory() as scratch:
         manifest = pathlib.Path(scratch) / "app_deploy.yaml"
         manifest.write_text(yaml.safe_dump_all(objects, sort_keys=False), encoding="utf-8")

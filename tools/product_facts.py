@@ -31,6 +31,7 @@ COLLECTIONS = TOP / "collection"
 MINIKUBE_DEFAULTS = TOP / "roles" / "minikube_install" / "defaults" / "main.yml"
 MINIKUBE_VERSION = "minikube_install_version"
 CLUSTER_DEFAULTS = TOP / "roles" / "cluster_addons" / "defaults" / "main.yml"
+CLUSTER_VARS = TOP / "roles" / "cluster_addons" / "vars" / "main.yml"
 DEPLOY_DEFAULTS = TOP / "roles" / "app_deploy" / "defaults" / "main.yml"
 DEPLOY_VARS = TOP / "roles" / "app_deploy" / "vars" / "main.yml"
 KUBERNETES_VERSION = "cluster_addons_kubernetes_version"
@@ -119,6 +120,32 @@ def app_definitions(declared=None):
     if model["problems"]:
         raise FactError(" ".join(model["problems"]))
     return model["definitions"]
+
+
+def front_door_definitions():
+    """The objects the cluster stage applies for the gateway front door, with the cluster role's defaults.
+
+    Where the defaults are decided on the cluster, the values of a laptop whose node is reachable: a NodePort
+    Service, and CoreDNS under a name of its own for the cluster's image. Raises FactError on a problem.
+    """
+    from ansible_collections.sre.minikube.plugins.module_utils.front_door import build  # noqa: PLC0415
+
+    defaults = yaml.safe_load(CLUSTER_DEFAULTS.read_text(encoding="utf-8"))
+    role_vars = yaml.safe_load(CLUSTER_VARS.read_text(encoding="utf-8"))
+    model = build(
+        {
+            "front_door_namespace": defaults["cluster_addons_front_door_namespace"],
+            "gateway_class": defaults["cluster_addons_gateway_class"],
+            "traefik_image": defaults["cluster_addons_traefik_image"],
+            "dns_image": defaults["cluster_addons_dns_image"] or "coredns:cluster",
+            "domain": defaults["cluster_addons_domain"],
+            "gateway_service_type": "NodePort",
+            "labels": {role_vars["_cluster_addons_owner_label"]: role_vars["_cluster_addons_owner"]},
+        }
+    )
+    if model["problems"]:
+        raise FactError(" ".join(model["problems"]))
+    return model["cluster_definitions"] + model["definitions"]
 
 
 FACTS = {

@@ -12,7 +12,7 @@ uses:
   the controller's rights, the GatewayClass and the IngressClass;
 - ``definitions``: the objects of the front door's namespace, in the order
   applied: the namespace, the service accounts, the controller (Traefik)
-  and its Service, then the DNS server;
+  and its Service, then the DNS server, then the NetworkPolicies of both;
 - ``workloads``: the Deployments a rollout waits for, as namespace/name.
 
 Traefik maps a Gateway's listener to the entry point of the same port, so
@@ -54,6 +54,18 @@ PRIVILEGED = {
     "pod-security.kubernetes.io/warn-version": "latest",
 }
 GATEWAY_API = "gateway.networking.k8s.io"
+# Local disk each container may use besides its volumes: the writable layer
+# (read-only root file systems), the kubelet's log files and Traefik's /tmp.
+EPHEMERAL_STORAGE = {"requests": "32Mi", "limits": "128Mi"}
+# kube-score's checks that do not apply to the front door's objects, and why
+# (docs/cluster_addons.md, "The front door"): its pods hold node ports, so
+# one runs per node and the old one must stop before the new one starts.
+SCORE_IGNORED = {
+    "Deployment": "deployment-strategy,deployment-replicas",
+    # NodePort: where no tunnel runs; the host reaches Traefik on the node's
+    # ports (hostPort) either way, and minikube's `service` command takes it.
+    "Service": "service-type",
+}
 
 # The settings build() reads, each with its rule (inputs.RULES).
 SETTING_RULES = [
@@ -213,6 +225,13 @@ class FrontDoor:
             "timeoutSeconds": 2,
         }
 
+    @staticmethod
+    def resources(cpu, memory, memory_limit):
+        return {
+            "requests": {"cpu": cpu, "memory": memory, "ephemeral-storage": EPHEMERAL_STORAGE["requests"]},
+            "limits": {"memory": memory_limit, "ephemeral-storage": EPHEMERAL_STORAGE["limits"]},
+        }
+
     def deployment(self, app, container, volumes=None, token=False):
         spec = {
             "serviceAccountName": app,
@@ -222,10 +241,12 @@ class FrontDoor:
         }
         if volumes:
             spec["volumes"] = volumes
+        metadata = self.metadata(app, app)
+        metadata["annotations"] = {"kube-score/ignore": SCORE_IGNORED["Deployment"]}
         return {
             "apiVersion": "apps/v1",
             "kind": "Deployment",
-            "metadata": self.metadata(app, app),
+            "metadata": metadata,
             "spec": {
                 "replicas": 1,
                 # The pod holds node ports: the old one goes before the new one starts.
@@ -245,19 +266,27 @@ class FrontDoor:
             "image": self.settings["traefik_image"],
             "args": self.traefik_args(),
             "ports": ports,
+            # Ready when ping answers; alive while its port takes connections.
             "readinessProbe": self.probe("/ping", "ping", 5, 3),
-            "livenessProbe": self.probe("/ping", "ping", 10, 6),
-            "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "256Mi"}},
+            "livenessProbe": {
+                "tcpSocket": {"port": "ping"},
+                "periodSeconds": 10,
+                "failureThreshold": 6,
+                "timeoutSeconds": 2,
+            },
+            "resources": self.resources("50m", "64Mi", "256Mi"),
             "securityContext": self.container_security(),
             "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
         }
         return self.deployment(CONTROLLER, container, [{"name": "tmp", "emptyDir": {}}], token=True)
 
     def traefik_service(self):
+        metadata = self.metadata(CONTROLLER, CONTROLLER)
+        metadata["annotations"] = {"kube-score/ignore": SCORE_IGNORED["Service"]}
         return {
             "apiVersion": "v1",
             "kind": "Service",
-            "metadata": self.metadata(CONTROLLER, CONTROLLER),
+            "metadata": metadata,
             "spec": {
                 "type": self.settings["gateway_service_type"],
                 "selector": self.selector(CONTROLLER),
@@ -309,12 +338,38 @@ class FrontDoor:
             "ports": ports,
             "readinessProbe": self.probe("/ready", "ready", 5, 3),
             "livenessProbe": self.probe("/health", "health", 10, 6),
-            "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "128Mi"}},
+            "resources": self.resources("10m", "32Mi", "128Mi"),
             "securityContext": self.container_security(),
             "volumeMounts": [{"name": "config", "mountPath": "/etc/coredns", "readOnly": True}],
         }
         volumes = [{"name": "config", "configMap": {"name": DNS}}]
         return self.deployment(DNS, container, volumes)
+
+    def network_policy(self, app, ports, egress):
+        """APP's pods take connections on PORTS (its container ports) from anywhere, and nothing else; they open
+        connections as EGRESS says (a list of rules; empty: none)."""
+        return {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": self.metadata(app, app),
+            "spec": {
+                "podSelector": {"matchLabels": self.selector(app)},
+                "policyTypes": ["Ingress", "Egress"],
+                "ingress": [{"ports": [{"protocol": p["protocol"], "port": p["containerPort"]} for p in ports]}],
+                "egress": egress,
+            },
+        }
+
+    def network_policies(self):
+        traefik = self.traefik()["spec"]["template"]["spec"]["containers"][0]["ports"]
+        dns = self.dns()["spec"]["template"]["spec"]["containers"][0]["ports"]
+        return [
+            # Traefik reads the API server and forwards to every public
+            # service: addresses no rule can name ahead.
+            self.network_policy(CONTROLLER, traefik, [{}]),
+            # The DNS server answers from its template alone: it opens nothing.
+            self.network_policy(DNS, dns, []),
+        ]
 
     def cluster_definitions(self):
         return [self.cluster_role(), self.cluster_role_binding(), self.gateway_class(), self.ingress_class()]
@@ -328,6 +383,7 @@ class FrontDoor:
             self.traefik_service(),
             self.dns_config_map(),
             self.dns(),
+            *self.network_policies(),
         ]
 
 

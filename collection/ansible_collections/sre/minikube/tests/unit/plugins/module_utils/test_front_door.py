@@ -96,3 +96,35 @@ def test_a_bad_setting_is_named_and_nothing_is_built(change, named):
 
     assert [p for p in found["problems"] if p.startswith(named)], found["problems"]
     assert "definitions" not in found
+
+
+POLICIES = [
+    # (app, the ports taken from anywhere, egress rules)
+    ("traefik", [("TCP", 8000), ("TCP", 8443), ("TCP", 8080)], [{}]),
+    ("dns", [("UDP", 5353), ("TCP", 5353), ("TCP", 8080), ("TCP", 8181)], []),
+]
+
+
+@pytest.mark.parametrize(("app", "ports", "egress"), POLICIES)
+def test_each_front_door_pod_takes_only_its_container_ports_and_opens_what_its_policy_says(app, ports, egress):
+    objects = by_kind(model())
+    policy = objects[("NetworkPolicy", app)]["spec"]
+    declared = [(p["protocol"], p["containerPort"]) for p in container(objects[("Deployment", app)])["ports"]]
+
+    assert policy["podSelector"] == {"matchLabels": {"app.kubernetes.io/name": app}}
+    assert policy["policyTypes"] == ["Ingress", "Egress"]
+    assert [(p["protocol"], p["port"]) for p in policy["ingress"][0]["ports"]] == ports == declared
+    assert "from" not in policy["ingress"][0]
+    assert policy["egress"] == egress
+
+
+@pytest.mark.parametrize("app", ["traefik", "dns"])
+def test_front_door_containers_bound_their_local_disk_and_probe_liveness_apart_from_readiness(app):
+    found = container(by_kind(model())[("Deployment", app)])
+
+    assert found["resources"]["requests"]["ephemeral-storage"] == "32Mi"
+    assert found["resources"]["limits"]["ephemeral-storage"] == "128Mi"
+    assert found["livenessProbe"] != found["readinessProbe"]
+    assert {k: v for k, v in found["livenessProbe"].items() if k in ("httpGet", "tcpSocket")} != {
+        k: v for k, v in found["readinessProbe"].items() if k in ("httpGet", "tcpSocket")
+    }
