@@ -187,6 +187,9 @@ def verify(cluster, backends_state, *extra, check=False, address="127.0.0.1", po
             # The test cluster's context, not the stack's profile.
             "-e",
             "sre_minikube_context=minikube",
+            # The harness's ingress stand-in speaks plain HTTP (deploy.yml).
+            "-e",
+            "sre_minikube_front_door=ingress",
             *where,
             "-e",
             f"verify_ingress_port={port or backends_state['ingress']['port']}",
