@@ -256,16 +256,20 @@ class FrontDoor:
             },
         }
 
-    def traefik(self):
-        ports = [
+    @staticmethod
+    def traefik_ports():
+        """Traefik's container ports: the entry points on the node's ports, and ping."""
+        return [
             {"name": lis["entry_point"], "containerPort": lis["port"], "hostPort": lis["node_port"], "protocol": "TCP"}
             for lis in LISTENERS.values()
         ] + [{"name": "ping", "containerPort": PING_PORT, "protocol": "TCP"}]
+
+    def traefik(self):
         container = {
             "name": CONTROLLER,
             "image": self.settings["traefik_image"],
             "args": self.traefik_args(),
-            "ports": ports,
+            "ports": self.traefik_ports(),
             # Ready when ping answers; alive while its port takes connections.
             "readinessProbe": self.probe("/ping", "ping", 5, 3),
             "livenessProbe": {
@@ -322,20 +326,24 @@ class FrontDoor:
             "data": {"Corefile": self.corefile()},
         }
 
-    def dns(self):
-        ports = [
+    @staticmethod
+    def dns_ports():
+        """The DNS server's container ports: DNS on the node's port 53 (UDP and TCP), health and ready."""
+        return [
             {"name": f"dns-{proto.lower()}", "containerPort": DNS_PORT, "hostPort": 53, "protocol": proto}
             for proto in ("UDP", "TCP")
         ] + [
             {"name": "health", "containerPort": DNS_HEALTH_PORT, "protocol": "TCP"},
             {"name": "ready", "containerPort": DNS_READY_PORT, "protocol": "TCP"},
         ]
+
+    def dns(self):
         container = {
             "name": DNS,
             "image": self.settings["dns_image"],
             "args": ["-conf", "/etc/coredns/Corefile"],
             "env": [{"name": "NODE_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.hostIP"}}}],
-            "ports": ports,
+            "ports": self.dns_ports(),
             "readinessProbe": self.probe("/ready", "ready", 5, 3),
             "livenessProbe": self.probe("/health", "health", 10, 6),
             "resources": self.resources("10m", "32Mi", "128Mi"),
@@ -361,14 +369,12 @@ class FrontDoor:
         }
 
     def network_policies(self):
-        traefik = self.traefik()["spec"]["template"]["spec"]["containers"][0]["ports"]
-        dns = self.dns()["spec"]["template"]["spec"]["containers"][0]["ports"]
         return [
             # Traefik reads the API server and forwards to every public
             # service: addresses no rule can name ahead.
-            self.network_policy(CONTROLLER, traefik, [{}]),
+            self.network_policy(CONTROLLER, self.traefik_ports(), [{}]),
             # The DNS server answers from its template alone: it opens nothing.
-            self.network_policy(DNS, dns, []),
+            self.network_policy(DNS, self.dns_ports(), []),
         ]
 
     def cluster_definitions(self):
