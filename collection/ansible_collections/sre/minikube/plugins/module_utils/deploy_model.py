@@ -82,6 +82,7 @@ SETTING_RULES = [
     ("ingress_class", "dns_name", False, True),
     ("gateway_class", "dns_name", False, True),
     ("tls_secret", "dns_name", False, True),
+    ("image_pull_secret", "dns_name", True, True),
     ("cpu_request", "quantity", False, True),
     ("memory_request", "quantity", False, True),
     ("memory_limit", "quantity", False, True),
@@ -106,6 +107,13 @@ def image_ref(images, name):
     return str(ref.get("image") or name), "" if tag is None else str(tag)
 
 
+def image_digest(images, name):
+    """The registry digest of a service's image from the images map, or '' (an image built in the node has none)."""
+    ref = images.get(name) if isinstance(images, dict) else None
+    digest = ref.get("digest") if isinstance(ref, dict) else None
+    return "" if digest is None else str(digest)
+
+
 def problems(services, settings, prefix="app_deploy_"):
     """Every value of SERVICES and SETTINGS that breaks its rule, one sentence each naming the variable."""
     found = service_problems(services, where=f"{prefix}services", reserved=[POSTGRES["name"]])
@@ -125,6 +133,8 @@ def problems(services, settings, prefix="app_deploy_"):
             where = f"{prefix}images[{service['name']!r}]"
             checks.append({"name": f"{where}.tag", "value": tag, "rule": "image_tag"})
             checks.append({"name": f"{where}.image", "value": image, "rule": "image_repository"})
+            digest = image_digest(settings.get("images") or {}, service["name"])
+            checks.append({"name": f"{where}.digest", "value": digest, "rule": "image_digest", "optional": True})
     found += input_problems(checks)
     if present and settings.get("front_door") not in FRONT_DOORS:
         found.append(
@@ -154,6 +164,7 @@ class Stack:
     def service(self, entry, services):
         name = entry["name"]
         image, tag = image_ref(self.settings.get("images") or {}, name)
+        digest = image_digest(self.settings.get("images") or {}, name)
         callees = [other for other in services if name in (other.get("callers") or [])]
         config = {
             url_variable(c["name"]): f"http://{c['name']}.{self.namespace}.svc.cluster.local:{int(c['port'])}"
@@ -171,6 +182,8 @@ class Stack:
             "port_name": "http",
             "image": image,
             "tag": tag,
+            # With a digest (an image pushed to a registry) the pods run exactly that image.
+            "ref": f"{image}:{tag}@{digest}" if digest else f"{image}:{tag}",
             "public": bool(entry.get("public", False)),
             "callers": list(entry.get("callers") or []),
             "callees": [c["name"] for c in callees],
@@ -193,9 +206,14 @@ class Stack:
 
     @property
     def images(self):
-        return [f"{s['image']}:{s['tag']}" for s in self.services] + [self.settings["postgres_image"]]
+        return [s["ref"] for s in self.services] + [self.settings["postgres_image"]]
 
     # -- pieces
+    def pull_secrets(self):
+        """The pod spec's imagePullSecrets: the registry's credentials, when the images' registry needs them."""
+        name = self.settings.get("image_pull_secret") or ""
+        return {"imagePullSecrets": [{"name": name}]} if name else {}
+
     @staticmethod
     def selector(name):
         return {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": name}
@@ -541,7 +559,7 @@ class Stack:
             ]
         container = {
             "name": app["name"],
-            "image": f"{app['image']}:{app['tag']}",
+            "image": app["ref"],
             "imagePullPolicy": "IfNotPresent",
             "ports": [{"name": app["port_name"], "containerPort": app["port"], "protocol": "TCP"}],
             "env": env,
@@ -603,6 +621,7 @@ class Stack:
                         # Replicas on different nodes where there are several; a
                         # single-node cluster is one domain and takes them all. Nodes
                         # the pods cannot run on (taints) do not count as empty domains.
+                        **self.pull_secrets(),
                         "topologySpreadConstraints": [
                             {
                                 "maxSkew": 1,

@@ -111,6 +111,11 @@ RULES = {
             rf"{_REPOSITORY}((:[A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})(@sha256:[0-9a-f]{{64}})?|@sha256:[0-9a-f]{{64}})",
         ),
         Rule(
+            "image_digest",
+            "an image digest: sha256: and 64 lower-case hex digits (e.g. the digest of the pushed image)",
+            r"sha256:[0-9a-f]{64}",
+        ),
+        Rule(
             "registry",
             "a registry: host[:port] and an optional /path, lower-case, without a scheme (e.g. localhost:5000/dev)",
             _REGISTRY,

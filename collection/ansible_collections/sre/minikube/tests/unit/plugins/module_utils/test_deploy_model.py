@@ -149,6 +149,33 @@ def test_the_third_service_runs_its_image_on_its_port(three):
     assert service["spec"]["selector"]["app.kubernetes.io/name"] == "ledger"
 
 
+DIGEST = "sha256:" + "5e" * 32
+
+
+@pytest.mark.parametrize(
+    ("ref", "pull_secret", "image", "pull_secrets"),
+    [
+        pytest.param({"image": "ledger", "tag": "src-1"}, "", "ledger:src-1", None, id="built-in-the-node"),
+        pytest.param({"image": "registry.example:5000/team/ledger", "tag": "src-1", "digest": DIGEST}, "",
+                     f"registry.example:5000/team/ledger:src-1@{DIGEST}", None, id="pushed-by-digest"),
+        pytest.param({"image": "registry.example/ledger", "tag": "src-1", "digest": DIGEST}, "registry-credentials",
+                     f"registry.example/ledger:src-1@{DIGEST}", [{"name": "registry-credentials"}],
+                     id="pushed-with-credentials"),
+    ],
+)  # fmt: skip
+def test_a_pushed_image_runs_by_digest_with_the_pull_secret(ref, pull_secret, image, pull_secrets):
+    services = SERVICES + [ledger()]
+    found = build(
+        copy.deepcopy(services),
+        dict(SETTINGS, images=dict(images(SERVICES), ledger=ref), image_pull_secret=pull_secret),
+    )
+    assert found["problems"] == []
+    pod = by_name(found)[("Deployment", "ledger")]["spec"]["template"]["spec"]
+    assert container(by_name(found)[("Deployment", "ledger")])["image"] == image
+    assert pod.get("imagePullSecrets") == pull_secrets
+    assert image in found["images"]
+
+
 def test_the_third_service_has_its_database(three):
     objects = by_name(three)
     env = env_of(objects[("Deployment", "ledger")])
@@ -278,6 +305,11 @@ def ledger_images(**ledger_ref):
         pytest.param(SERVICES + [ledger()], {"images": ledger_images(image="ledger", tag="abc123\n")},
                      "app_deploy_images['ledger'].tag='abc123\\n' breaks the rule image_tag",
                      id="tag-trailing-newline"),
+        pytest.param(SERVICES + [ledger()], {"images": ledger_images(image="ledger", tag="src-1", digest="sha256:12")},
+                     "app_deploy_images['ledger'].digest='sha256:12' breaks the rule image_digest",
+                     id="short-digest"),
+        pytest.param(SERVICES, {"image_pull_secret": "Registry"},
+                     "app_deploy_image_pull_secret='Registry' breaks the rule dns_name", id="pull-secret-name"),
         pytest.param(SERVICES, {"namespace": "invoice\n"},
                      "app_deploy_namespace='invoice\\n' breaks the rule dns_label", id="namespace-trailing-newline"),
         pytest.param(SERVICES, {"namespace": "invoice "},

@@ -29,6 +29,7 @@ RULE_CASES = [
         ["invoice-app:3f2a", "localhost:5000/a/b:1", "a@sha256:" + "0" * 64, "a:latest"],
         ["invoice-app", "a:b\n", "a:b c", "A:1", "a:-x"],
     ),
+    ("image_digest", ["sha256:" + "0a" * 32], ["sha256:" + "0A" * 32, "sha256:abc", "md5:" + "0" * 64, "0" * 64]),
     ("registry", ["localhost:5000", "registry.local/team"], ["http://x", "x\n", "X"]),
     ("quantity", ["50m", "0.5", ".5", "64Mi", "1Gi", "2"], ["64Mi\n", "64 Mi", "-1", "64mb", ""]),
     (
