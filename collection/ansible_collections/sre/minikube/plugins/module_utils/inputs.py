@@ -185,6 +185,11 @@ RULES = {
             r"v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?|stable|latest",
         ),
         Rule(
+            "kubernetes_minor",
+            "a Kubernetes minor release: MAJOR.MINOR, with or without a leading v (e.g. 1.30)",
+            r"v?[0-9]{1,4}\.[0-9]{1,4}",
+        ),
+        Rule(
             "config_key",
             "a ConfigMap or Secret key: 1 to 253 letters, digits, '-', '_' and '.' (e.g. postgres-password)",
             r"(?!\.\.?\Z)[-._a-zA-Z0-9]{1,253}",

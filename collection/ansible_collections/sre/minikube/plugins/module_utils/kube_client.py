@@ -30,7 +30,21 @@ CONNECTION_ARGUMENT_SPEC = {
 
 
 class KubeClientError(Exception):
-    """No client could be made for the kubeconfig and context given."""
+    """No client could be made for the kubeconfig and context given.
+
+    unreachable: the context was loaded but its API server did not answer (else the kubeconfig, the context or
+    the libraries were the trouble); reason: what went wrong, without the context and kubeconfig the message names.
+    """
+
+    def __init__(self, msg, unreachable=False, reason=None):
+        super().__init__(msg)
+        self.unreachable = unreachable
+        self.reason = reason if reason is not None else msg
+
+
+def kubeconfig_text(kubeconfig):
+    """How a message names the kubeconfig: the path given, or where kubernetes.core looks without one."""
+    return kubeconfig or "the default kubeconfig ($K8S_AUTH_KUBECONFIG, $KUBECONFIG or ~/.kube/config)"
 
 
 def connection_checks(params):
@@ -50,13 +64,15 @@ def client(kubeconfig=None, context=None, dry_run=False):
         raise KubeClientError(
             f"the kubernetes.core collection and the kubernetes Python client are needed: {IMPORT_ERROR}"
         )
-    where = kubeconfig or "the default kubeconfig ($K8S_AUTH_KUBECONFIG, $KUBECONFIG or ~/.kube/config)"
+    where = kubeconfig_text(kubeconfig)
     try:
         # The client asks the API server its version as it is made.
         made = get_api_client(kubeconfig=kubeconfig or None, context=context or None)
     except HTTPError as error:
         raise KubeClientError(
-            f"cannot reach the API server of context {context or '(current)'} of {where}: {error}"
+            f"cannot reach the API server of context {context or '(current)'} of {where}: {error}",
+            unreachable=True,
+            reason=str(error),
         ) from None
     except Exception as error:  # kubernetes.core's CoreException, the client's ConfigException, OSError, YAML errors
         raise KubeClientError(f"cannot load context {context or '(current)'} from {where}: {error}") from None

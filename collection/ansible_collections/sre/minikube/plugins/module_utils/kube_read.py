@@ -69,13 +69,42 @@ KINDS = {
         False,
         "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
     ),
+    # The classes a cluster offers to a front door and to volume claims (cluster_check).
+    "GatewayClass": (
+        "CustomObjectsApi",
+        None,
+        None,
+        False,
+        "/apis/gateway.networking.k8s.io/v1/gatewayclasses",
+    ),
+    "IngressClass": (
+        "NetworkingV1Api",
+        "read_ingress_class",
+        "list_ingress_class",
+        False,
+        "/apis/networking.k8s.io/v1/ingressclasses",
+    ),
+    "StorageClass": (
+        "StorageV1Api",
+        "read_storage_class",
+        "list_storage_class",
+        False,
+        "/apis/storage.k8s.io/v1/storageclasses",
+    ),
 }
 # Kinds a cluster may lack (their CRDs are not installed): their list is empty then.
 OPTIONAL_KINDS = ("HTTPRoute",)
 
 
 class KubeReadError(Exception):
-    """The API server refused a read or could not be reached."""
+    """The API server refused a read or could not be reached.
+
+    status: the HTTP status of the refusal; None when no answer came (the API server is not reachable).
+    """
+
+    def __init__(self, msg, status=None):
+        super().__init__(msg)
+        self.status = status
 
 
 def selector_text(match_labels):
@@ -111,8 +140,8 @@ def _get(api_client, path, path_params, query, timeout):
     return answer.status, answer.read()
 
 
-def read(api_client, kind, namespace=None, name=None, label_selector=None, timeout=30):
-    """One object (None when it does not exist) or the list of objects of a kind, as dicts."""
+def _answer(api_client, kind, namespace, name, label_selector, timeout):
+    """(status, body, what was read) of one GET of an object or a list of KIND."""
     api_class, read_one, read_all, namespaced, path = KINDS[kind]
     if name:
         where = f"{kind} {namespace}/{name}" if namespaced else f"{kind} {name}"
@@ -137,14 +166,52 @@ def read(api_client, kind, namespace=None, name=None, label_selector=None, timeo
         status, data = exc.status, exc.body
     except Exception as exc:  # urllib3 and socket errors: the API server is not reachable
         raise KubeReadError(f"reading {where} failed: {exc}") from None
+    return status, data, where
+
+
+def _document(status, data, where):
+    """The answer's JSON document; KubeReadError (with the status) when it is not a success."""
+    if not 200 <= (status or 0) < 300:
+        raise KubeReadError(f"reading {where} failed: {status} {_status_message(data)}".strip(), status)
+    return json.loads(data)
+
+
+def read(api_client, kind, namespace=None, name=None, label_selector=None, timeout=30):
+    """One object (None when it does not exist) or the list of objects of a kind, as dicts."""
+    status, data, where = _answer(api_client, kind, namespace, name, label_selector, timeout)
     if name and status == 404:
         return None
     if status == 404 and kind in OPTIONAL_KINDS:
         return []
-    if not 200 <= (status or 0) < 300:
-        raise KubeReadError(f"reading {where} failed: {status} {_status_message(data)}".strip())
-    document = json.loads(data)
+    document = _document(status, data, where)
     return document if name else document.get("items") or []
+
+
+def read_served(api_client, kind, timeout=30):
+    """The list of every object of a cluster-wide KIND, or None when the server does not serve its API.
+
+    A list's 404 means that the API group and version of the kind are not served (the CRDs of the Gateway API
+    are not installed, or not at that version).
+    """
+    status, data, where = _answer(api_client, kind, None, None, None, timeout)
+    if status == 404:
+        return None
+    return _document(status, data, where).get("items") or []
+
+
+def server_version(api_client, timeout=30):
+    """The API server's /version answer as a dict (major, minor, gitVersion, ...)."""
+    try:
+        if hasattr(api_client, "param_serialize"):
+            status, data = _get(api_client, "/version", {}, [], timeout)
+        else:
+            answer = _k8s_client.VersionApi(api_client).get_code(_preload_content=False, _request_timeout=timeout)
+            status, data = answer.status, answer.data
+    except _ApiException as exc:
+        status, data = exc.status, exc.body
+    except Exception as exc:  # urllib3 and socket errors: the API server is not reachable
+        raise KubeReadError(f"reading the server's /version failed: {exc}") from None
+    return _document(status, data, "the server's /version")
 
 
 def pod_template(read, namespace, name, port):

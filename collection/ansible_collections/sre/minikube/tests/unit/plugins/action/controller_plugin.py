@@ -7,6 +7,7 @@ from __future__ import annotations
 from unittest import mock
 
 from ansible.playbook.task import Task
+from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import run_module
 
 
 def make_action(plugin, name, args, module_answer, transport="local", become=False, environment=None, **mode):
@@ -44,3 +45,12 @@ def where(variable):
         ("local", False, [{variable: "/elsewhere"}], False),
         ("ssh", False, None, False),
     ]
+
+
+def module_result(main, args):
+    """The result of the module's MAIN run with ARGS, as the action plugin would return it: failed set when it failed,
+    without the invocation Ansible adds."""
+    result, failed = run_module(main, args)
+    result = dict(result, failed=True) if failed else result
+    result.pop("invocation", None)
+    return result

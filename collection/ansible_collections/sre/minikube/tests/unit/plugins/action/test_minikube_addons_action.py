@@ -9,7 +9,6 @@ import pytest
 from ansible_collections.sre.minikube.plugins.action import minikube_addons as action_plugin
 from ansible_collections.sre.minikube.plugins.modules import minikube_addons as module
 from ansible_collections.sre.minikube.tests.unit.plugins.action import controller_plugin
-from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import run_module
 from ansible_collections.sre.minikube.tests.unit.plugins.recordings import Recorded, load
 
 BIN = "/opt/bin/minikube"
@@ -65,11 +64,11 @@ def test_the_action_answers_as_the_module(minikube, args, answered, check, diff)
     for by_module in (True, False):
         runner = minikube(recorded(*answered))
         if by_module:
-            result, failed = run_module(module.main, dict(args, _ansible_check_mode=check, _ansible_diff=diff))
-            result = dict(result, failed=True) if failed else result
+            result = controller_plugin.module_result(
+                module.main, dict(args, _ansible_check_mode=check, _ansible_diff=diff)
+            )
         else:
             result = make_action(args, check=check, diff=diff).run(task_vars={})
-        result.pop("invocation", None)
         answers.append((result, runner.calls))
 
     assert answers[0] == answers[1]
@@ -80,11 +79,9 @@ def test_a_failed_enable_answers_as_the_module(minikube):
     for by_module in (True, False):
         minikube(recorded("ingress", rc=10))
         if by_module:
-            result, failed = run_module(module.main, options("ingress"))
-            result = dict(result, failed=True) if failed else result
+            result = controller_plugin.module_result(module.main, options("ingress"))
         else:
             result = make_action(options("ingress")).run(task_vars={})
-        result.pop("invocation", None)
         answers.append(result)
 
     assert answers[0] == answers[1] and answers[0]["reason"] == "MK_ADDON_ENABLE"

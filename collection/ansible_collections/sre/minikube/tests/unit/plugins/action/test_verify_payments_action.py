@@ -11,7 +11,7 @@ from ansible_collections.sre.minikube.plugins.action import verify_payments as a
 from ansible_collections.sre.minikube.plugins.modules import verify_payments as module
 from ansible_collections.sre.minikube.tests.unit.plugins.action import controller_plugin
 from ansible_collections.sre.minikube.tests.unit.plugins.module_utils.test_verify_payments import Stack
-from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json, run_module
+from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json
 
 ARGS = {"namespace": "invoice", "profile": "sre-minikube"}
 MODULE_ANSWER = {"changed": False, "url": "http://elsewhere"}
@@ -72,11 +72,9 @@ def test_the_action_answers_as_the_module(monkeypatch, args, check, fault):
         monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
         monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
         if by_module:
-            result, failed = run_module(module.main, dict(args, _ansible_check_mode=check))
-            result = dict(result, failed=True) if failed else result
+            result = controller_plugin.module_result(module.main, dict(args, _ansible_check_mode=check))
         else:
             result = make_action(args, check=check).run(task_vars={})
-        result.pop("invocation", None)
         answers.append((result, sorted(made.paid), list(made.sent)))
 
     assert answers[0] == answers[1]

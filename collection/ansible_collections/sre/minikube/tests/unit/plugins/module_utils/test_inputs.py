@@ -51,6 +51,7 @@ RULE_CASES = [
     ("flag", ["--extra-config=a=b c", "--force"], ["-f", "--", "--x\n", "--x=a\nb", "x"]),
     ("minikube_profile", ["sre-minikube", "Dev_1.x"], ["-p", "a b", "a\n", "", "a" * 64, ".x"]),
     ("kubernetes_version", ["v1.35.4", "1.35.4", "stable", "latest", "v1.35.0-rc.1"], ["v1.35", "v1.35.4\n", "x"]),
+    ("kubernetes_minor", ["1.30", "v1.30", "1.9", "2.0"], ["1.30.1", "1", "1.30\n", "v1.x", "", " 1.30", "1.30+"]),
     ("config_key", ["postgres-password", "a.b_c"], ["a b", "a/b", "a\n", "", ".."]),
     ("env_name", ["PAYMENT_TIMEOUT", "_X"], ["1X", "A-B", "A\n", ""]),
     ("tunnel_setting", ["auto", "publish", "true", "false"], ["True", "yes", "auto\n", "", "on", "Publish"]),

@@ -53,6 +53,9 @@ def test_a_client_that_cannot_be_made_says_why(tmp_path, config, context, messag
         kube_client.api_client(path, context)
 
     assert str(caught.value).startswith(message.format(path=path))
+    # Only a context that loads can have an API server that does not answer.
+    assert caught.value.unreachable is message.startswith("cannot reach")
+    assert str(caught.value).endswith(caught.value.reason)
 
 
 def test_the_api_client_is_the_one_inside_kubernetes_cores_client(monkeypatch):

@@ -9,7 +9,13 @@ import types
 
 import pytest
 from ansible_collections.sre.minikube.plugins.module_utils import kube_read
-from ansible_collections.sre.minikube.plugins.module_utils.kube_read import KubeReadError, read, selector_text
+from ansible_collections.sre.minikube.plugins.module_utils.kube_read import (
+    KubeReadError,
+    read,
+    read_served,
+    selector_text,
+    server_version,
+)
 
 
 class Answer:
@@ -43,7 +49,9 @@ class FakeApi:
 def api(monkeypatch):
     FakeApi.calls = []
     FakeApi.fails = False
-    fake = types.SimpleNamespace(AppsV1Api=FakeApi, CoreV1Api=FakeApi, NetworkingV1Api=FakeApi)
+    fake = types.SimpleNamespace(
+        AppsV1Api=FakeApi, CoreV1Api=FakeApi, NetworkingV1Api=FakeApi, StorageV1Api=FakeApi, VersionApi=FakeApi
+    )
     monkeypatch.setattr(kube_read, "_k8s_client", fake)
     return FakeApi
 
@@ -84,6 +92,20 @@ READS = [
         ("list_node", ()),
         [],
         id="cluster-wide-list",
+    ),
+    pytest.param(
+        ("IngressClass",),
+        Answer(200, {"items": [{"metadata": {"name": "nginx"}}]}),
+        ("list_ingress_class", ()),
+        [{"metadata": {"name": "nginx"}}],
+        id="ingress-classes",
+    ),
+    pytest.param(
+        ("StorageClass", None, "standard"),
+        Answer(200, {"kind": "StorageClass"}),
+        ("read_storage_class", ("standard",)),
+        {"kind": "StorageClass"},
+        id="one-storage-class",
     ),
 ]
 
@@ -194,6 +216,11 @@ RAW_READS = [
         "https://api.example:8443/apis/gateway.networking.k8s.io/v1/namespaces/invoice/httproutes",
         id="routes",
     ),
+    pytest.param(
+        ("GatewayClass",), "https://api.example:8443/apis/gateway.networking.k8s.io/v1/gatewayclasses", id="gateway"
+    ),
+    pytest.param(("IngressClass",), "https://api.example:8443/apis/networking.k8s.io/v1/ingressclasses", id="ingress"),
+    pytest.param(("StorageClass",), "https://api.example:8443/apis/storage.k8s.io/v1/storageclasses", id="storage"),
 ]
 
 
@@ -245,3 +272,64 @@ def test_a_list_of_a_kind_the_server_does_not_know(raw_client, kind, outcome):
         with pytest.raises(KubeReadError) as caught:
             read(raw_client, kind, "invoice")
         assert str(caught.value) == outcome
+
+
+# (answer of the list, its result or the error's message and status)
+SERVED = [
+    pytest.param(RawAnswer(200, {"items": [{"kind": "GatewayClass"}]}), [{"kind": "GatewayClass"}], id="served"),
+    pytest.param(RawAnswer(200, {"items": None}), [], id="served-and-empty"),
+    # The API group and version are not served: the Gateway API's CRDs are not installed.
+    pytest.param(
+        RawAnswer(404, {"message": "the server could not find the requested resource"}), None, id="not-served"
+    ),
+    pytest.param(
+        RawAnswer(403, {"message": "gatewayclasses is forbidden"}),
+        ("reading the GatewayClass list failed: 403 gatewayclasses is forbidden", 403),
+        id="refused",
+    ),
+]
+
+
+@pytest.mark.parametrize(("answer", "outcome"), SERVED)
+def test_read_served(raw_client, answer, outcome):
+    raw_client.answer = answer
+    if isinstance(outcome, tuple):
+        with pytest.raises(KubeReadError) as caught:
+            read_served(raw_client, "GatewayClass", timeout=5)
+        assert (str(caught.value), caught.value.status) == outcome
+    else:
+        assert read_served(raw_client, "GatewayClass", timeout=5) == outcome
+    assert raw_client.sent[0][1] == "https://api.example:8443/apis/gateway.networking.k8s.io/v1/gatewayclasses"
+
+
+VERSION = {"major": "1", "minor": "31+", "gitVersion": "v1.31.2-eks-abc"}
+
+
+def test_server_version(raw_client):
+    raw_client.answer = RawAnswer(200, VERSION)
+    assert server_version(raw_client, timeout=5) == VERSION
+    assert raw_client.sent == [("GET", "https://api.example:8443/version", "application/json", 5)]
+
+
+def test_server_version_with_the_typed_api_class(api):
+    api.answer = Answer(200, VERSION)
+    assert server_version("client", timeout=5) == VERSION
+    assert api.calls == [("get_code", (), {"_preload_content": False, "_request_timeout": 5})]
+
+
+@pytest.mark.parametrize(
+    ("answer", "message", "status"),
+    [
+        pytest.param(Answer(401, {"message": "Unauthorized"}), "failed: 401 Unauthorized", 401, id="refused"),
+        pytest.param(ConnectionRefusedError("[Errno 111] Connection refused"), "failed: [Errno 111]", None, id="down"),
+    ],
+)
+def test_server_version_failures(api, answer, message, status):
+    if isinstance(answer, Exception):
+        api.error, api.fails = answer, True
+    else:
+        api.answer = answer
+    with pytest.raises(KubeReadError) as caught:
+        server_version("client")
+    assert str(caught.value).startswith("reading the server's /version " + message)
+    assert caught.value.status == status
