@@ -12,3 +12,9 @@ test-verify: $(VENV_STAMP) cluster-build ## End-to-end test of the verify stage 
 	python -m pytest tests/e2e/test_verify.py
 
 TEST_TARGETS += test-verify
+
+.PHONY: test-cluster-target
+test-cluster-target: $(VENV_STAMP) cluster-build ## The install and cluster stages of a cluster target on the test cluster: checks, refusals, no minikube (docs/shared-cluster.md)
+	python -m pytest tests/e2e/test_cluster_target.py
+
+TEST_TARGETS += test-cluster-target

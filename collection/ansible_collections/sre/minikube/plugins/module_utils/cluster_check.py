@@ -32,6 +32,12 @@ ARGUMENT_SPEC = {
     "class_name": {"type": "str", "required": True},
     "min_version": {"type": "str", "required": True},
     "storage_class": {"type": "str", "default": ""},
+    "checks": {
+        "type": "list",
+        "elements": "str",
+        "default": ["version", "front_door", "storage"],
+        "choices": ["version", "front_door", "storage"],
+    },
 }
 
 # The stack's settings a problem tells the user to change.
@@ -48,6 +54,8 @@ DEFAULT_STORAGE_ANNOTATIONS = (
     "storageclass.beta.kubernetes.io/is-default-class",
 )
 
+# What the module can judge; by default, all of it.
+CHECKS = ("version", "front_door", "storage")
 # What survey() reads for each front door, besides /version and the StorageClasses.
 CLASS_KIND = {"gateway": "GatewayClass", "ingress": "IngressClass"}
 # A list that could not be read (the API server refused it): its checks are left out, its refusal is the problem.
@@ -253,7 +261,7 @@ def _storage_problem(names, wanted, default):
 
 
 def check(version, gateway_classes, ingress_classes, storage_classes, front_door, class_name, min_version,
-          storage_class=""):  # fmt: skip
+          storage_class="", checks=CHECKS):  # fmt: skip
     """(facts, problems) of a cluster for the stack.
 
     version: the /version answer (major, minor, gitVersion). gateway_classes: the GatewayClass objects, None when
@@ -261,27 +269,34 @@ def check(version, gateway_classes, ingress_classes, storage_classes, front_door
     IngressClass and StorageClass objects. Only the classes of FRONT_DOOR (gateway or ingress) are judged; a list
     given as UNREAD is left out (its refusal is a problem of its own). CLASS_NAME: the GatewayClass or
     IngressClass wanted; MIN_VERSION: the oldest MAJOR.MINOR supported; STORAGE_CLASS: the StorageClass of the
-    database's claim, empty for the cluster's default.
+    database's claim, empty for the cluster's default. CHECKS: which of version, front_door and storage to judge
+    (the others are neither read nor reported).
 
     facts: server_version, gateway_class or ingress_class (name, controller; a GatewayClass's accepted), each
     None when missing; default_storage_class, and storage_class, the one the database's claim would get.
     problems: one sentence per thing missing, every one of them.
     """
     facts, problems = {}, []
-    if version is UNREAD:
+    if "version" not in checks:
+        pass
+    elif version is UNREAD:
         facts["server_version"] = None
     else:
         facts["server_version"], found = _version_problems(version, min_version)
         problems += found
     key = f"{front_door}_class"
     classes = gateway_classes if front_door == "gateway" else ingress_classes
-    if classes is UNREAD:
+    if "front_door" not in checks:
+        pass
+    elif classes is UNREAD:
         facts[key] = None
     else:
         judge = _gateway_problems if front_door == "gateway" else _ingress_problems
         facts[key], found = judge(classes, class_name)
         problems += found
-    if storage_classes is UNREAD:
+    if "storage" not in checks:
+        pass
+    elif storage_classes is UNREAD:
         facts["default_storage_class"] = facts["storage_class"] = None
     else:
         default = default_storage_class(storage_classes)
@@ -359,12 +374,17 @@ def survey(params, connect, server_version, read_served):
     """
     kubeconfig, context = params.get("kubeconfig"), params.get("context")
     front_door = params["front_door"]
+    checks = params.get("checks") or CHECKS
+    kinds = ([CLASS_KIND[front_door]] if "front_door" in checks else []) + (
+        ["StorageClass"] if "storage" in checks else []
+    )
     refused = []
     try:
         client = connect(kubeconfig, context)
+        # The client's connection already asked the server; its version is read whatever the checks.
         version = _ask(lambda: server_version(client), "Version", context, refused)
         answers = {}
-        for kind in (CLASS_KIND[front_door], "StorageClass"):
+        for kind in kinds:
             answers[kind] = _ask(lambda kind=kind: read_served(client, kind), kind, context, refused)
     except (KubeClientError, KubeReadError) as error:
         return {"changed": False, "failed": True, "msg": connection_failure(error, kubeconfig, context)}
@@ -376,11 +396,12 @@ def survey(params, connect, server_version, read_served):
         version,
         answers.get("GatewayClass"),
         answers.get("IngressClass"),
-        answers["StorageClass"],
+        answers.get("StorageClass"),
         front_door,
         params["class_name"],
         params["min_version"],
         params.get("storage_class") or "",
+        checks,
     )
     problems = refused + problems
     result = dict(facts, changed=False, problems=problems)

@@ -68,6 +68,14 @@ options:
         default StorageClass, which must then exist.
     type: str
     default: ""
+  checks:
+    description:
+      - What to judge, V(version) (O(min_version)), V(front_door) (O(class_name)) and V(storage) (O(storage_class));
+        what is left out is neither read, but for the server's version, nor reported.
+    type: list
+    elements: str
+    choices: [version, front_door, storage]
+    default: [version, front_door, storage]
 notes:
   - The user of the context needs C(get) on the non-resource URL C(/version) (every authenticated user has it by
     default) and C(get) and C(list) on C(storageclasses) and on C(gatewayclasses) or C(ingressclasses), all

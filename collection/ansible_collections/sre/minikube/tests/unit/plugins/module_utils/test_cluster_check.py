@@ -389,6 +389,24 @@ def test_survey_reads_only_what_the_front_door_needs():
     assert "GatewayClass" not in cluster.asked
 
 
+@pytest.mark.parametrize(
+    ("checks", "asked", "facts"),
+    [
+        pytest.param(["version"], ["Version"], {"server_version"}, id="version-only"),
+        pytest.param(["version", "storage"], ["Version", "StorageClass"],
+                     {"server_version", "default_storage_class", "storage_class"}, id="no-front-door"),
+        pytest.param(["front_door"], ["Version", "GatewayClass"], {"gateway_class"}, id="front-door-only"),
+    ],
+)  # fmt: skip
+def test_survey_reads_and_judges_only_the_checks_asked_for(checks, asked, facts):
+    # Everything is wrong, and only what is asked for is reported.
+    cluster = Cluster(Version=version("v1.20.0"), GatewayClass=None, StorageClass=[])
+    result = cluster.survey(checks=checks)
+    assert [what for what in cluster.asked if isinstance(what, str) and what != "connect"] == asked
+    assert set(result) - {"changed", "failed", "msg", "problems"} == facts
+    assert len(result["problems"]) == len(checks)
+
+
 def test_survey_fails_with_every_problem():
     result = Cluster(Version=version("v1.29.9"), GatewayClass=None, StorageClass=[]).survey()
     assert result["failed"] is True
