@@ -178,6 +178,15 @@ drop_older_builds() {
 	done
 }
 
+# docker_insecure_registry ADDRESS: true when the Docker engine talks to the
+# registry ADDRESS (host:port) over plain HTTP (its insecure-registries).
+docker_insecure_registry() {
+	local names
+	names=$(docker info --format '{{range .RegistryConfig.IndexConfigs}}{{if not .Secure}}{{println .Name}}{{end}}{{end}}' 2>/dev/null) ||
+		return 1
+	grep -qxF "$1" <<<"$names"
+}
+
 # The version label of the harness's Debian 12 base image (base-images.sh):
 # what images built FROM it are keyed by (its id changes on every import).
 base_image=sre-minikube-test/debian:12
