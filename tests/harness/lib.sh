@@ -206,3 +206,19 @@ content_digest() {
 		fi
 	done | sha256sum | cut -c1-12
 }
+
+# check DESCRIPTION COMMAND...: one case of a self-test (real-cluster-selftest.sh,
+# registry-selftest.sh): run COMMAND, print "ok" or "FAILED" (with the end of
+# its output, kept in the file $check_out) and count it in passed or failed.
+check() {
+	local description=$1
+	shift
+	if "$@" >"${check_out:?set check_out, the file for the output of check}" 2>&1; then
+		passed=$((${passed:-0} + 1))
+		printf 'ok     %s\n' "$description"
+	else
+		failed=$((${failed:-0} + 1))
+		printf 'FAILED %s\n' "$description"
+		tail -n 15 "$check_out" | sed 's/^/       /'
+	fi
+}
