@@ -13,8 +13,13 @@
 # goes to its log file) then gets runc-wrapper.py as its default runtime: it
 # drops that one capability from the OCI spec and runs the real runc. A daemon
 # that is already running reloads the setting on SIGHUP; its existing
-# containers keep the runtime they were created with. A dockerd the harness
-# did not start is never reconfigured.
+# containers keep the runtime they were created with.
+#
+# The harness's dockerd also lists the tests' registry (REGISTRY_ADDRESS in
+# versions.env, registry.sh) in insecure-registries: it pushes there over
+# plain HTTP. A fresh daemon reads it from daemon.json at start; a running
+# one reloads it on SIGHUP, with the runtime above when both change. A
+# dockerd the harness did not start is never reconfigured.
 #
 # Environment:
 #   SRE_MINIKUBE_CACHE   cache directory (dockerd's log goes to docker/dockerd.log)
@@ -32,7 +37,7 @@ log_file="$log_dir/dockerd.log"
 
 daemon_answers() { docker info >/dev/null 2>&1; }
 
-# --------------------------------------------------------------- runc wrapper
+# ------------------------------------------- runc wrapper, insecure registry
 wrapper_source="$here/runc-wrapper.py"
 wrapper="$log_dir/runc-wrapper"
 wrapper_runtime=sre-minikube-runc
@@ -59,26 +64,40 @@ harness_dockerd_pid() {
 	return 1
 }
 
-# Installs the wrapper and registers it in daemon.json; prints "changed" when
-# it wrote anything (dockerd must then reload), nothing otherwise.
 install_runc_wrapper() {
 	if ! cmp -s "$wrapper_source" "$wrapper"; then
 		cp "$wrapper_source" "$wrapper.partial.$$"
 		chmod 0755 "$wrapper.partial.$$"
 		mv "$wrapper.partial.$$" "$wrapper"
 	fi
+}
+
+# Writes the harness's settings into daemon.json, keeping the others: the
+# registry in insecure-registries and, when the machine needs it, the runc
+# wrapper as default runtime. Prints "changed" when it wrote anything
+# (dockerd must then reload), nothing otherwise.
+write_daemon_config() {
+	local runtime=""
+	if needs_runc_wrapper; then
+		install_runc_wrapper
+		runtime=$wrapper_runtime
+	fi
 	mkdir -p "$(dirname "$daemon_config")"
-	python3 - "$daemon_config" "$wrapper_runtime" "$wrapper" <<'PY'
+	python3 - "$daemon_config" "$REGISTRY_ADDRESS" "$runtime" "$wrapper" <<'PY'
 import json, os, sys
-path, name, wrapper = sys.argv[1:]
+path, registry, runtime, wrapper = sys.argv[1:]
 try:
     with open(path, encoding="utf-8") as handle:
         config = json.load(handle)
 except FileNotFoundError:
     config = {}
 wanted = json.loads(json.dumps(config))
-wanted.setdefault("runtimes", {})[name] = {"path": wrapper}
-wanted["default-runtime"] = name
+insecure = wanted.setdefault("insecure-registries", [])
+if registry not in insecure:
+    insecure.append(registry)
+if runtime:
+    wanted.setdefault("runtimes", {})[runtime] = {"path": wrapper}
+    wanted["default-runtime"] = runtime
 if wanted != config:
     partial = "%s.partial.%d" % (path, os.getpid())
     with open(partial, "w", encoding="utf-8") as handle:
@@ -91,17 +110,33 @@ PY
 
 default_runtime() { docker info --format '{{.DefaultRuntime}}' 2>/dev/null || true; }
 
+# What the running daemon lacks of the harness's settings, comma-separated;
+# nothing when it has them all.
+daemon_lacks() {
+	local lacks=""
+	if needs_runc_wrapper && [ "$(default_runtime)" != "$wrapper_runtime" ]; then
+		lacks="default-runtime=$wrapper_runtime"
+	fi
+	if ! docker_insecure_registry "$REGISTRY_ADDRESS"; then
+		lacks="${lacks:+$lacks, }insecure-registries+=$REGISTRY_ADDRESS"
+	fi
+	printf '%s' "$lacks"
+}
+
 # Called with the harness's dockerd running: reconfigure and reload it if needed.
-ensure_runc_wrapper() {
-	needs_runc_wrapper || return 0
-	local pid
+ensure_daemon_config() {
+	local pid lacking
 	pid=$(harness_dockerd_pid) || return 0
-	if [ "$(install_runc_wrapper)" = changed ] || [ "$(default_runtime)" != "$wrapper_runtime" ]; then
-		log "dockerd (pid $pid): default runtime $wrapper_runtime (CAP_SYS_RESOURCE is not in this machine's bounding set), reloading"
+	lacking=$(daemon_lacks)
+	if [ "$(write_daemon_config)" = changed ] || [ -n "$lacking" ]; then
+		case "$lacking" in
+		*default-runtime=*) log "CAP_SYS_RESOURCE is not in this machine's bounding set: dockerd's default runtime is $wrapper_runtime" ;;
+		esac
+		log "dockerd (pid $pid): reloading $daemon_config (${lacking:-settings changed})"
 		kill -HUP "$pid"
 		local waited=0
-		until [ "$(default_runtime)" = "$wrapper_runtime" ]; do
-			[ "$waited" -lt 20 ] || die "dockerd did not take $wrapper_runtime as its default runtime after SIGHUP (log: $log_file)"
+		until lacking=$(daemon_lacks) && [ -z "$lacking" ]; do
+			[ "$waited" -lt 20 ] || die "dockerd still lacks $lacking after SIGHUP (log: $log_file)"
 			sleep 0.5
 			waited=$((waited + 1))
 		done
@@ -109,7 +144,7 @@ ensure_runc_wrapper() {
 }
 
 if command -v docker >/dev/null 2>&1 && daemon_answers; then
-	ensure_runc_wrapper
+	ensure_daemon_config
 	exit 0
 fi
 
@@ -122,7 +157,7 @@ flock -w "$((timeout * 2))" 9 || die "another docker-up.sh holds $log_dir/docker
 
 # Another shell may have started the daemon while we waited for the lock.
 if command -v docker >/dev/null 2>&1 && daemon_answers; then
-	ensure_runc_wrapper
+	ensure_daemon_config
 	exit 0
 fi
 
@@ -173,8 +208,8 @@ fi
 if ! pgrep -x dockerd >/dev/null 2>&1; then
 	if needs_runc_wrapper; then
 		log "CAP_SYS_RESOURCE is not in this machine's bounding set: dockerd's default runtime is $wrapper_runtime"
-		install_runc_wrapper >/dev/null
 	fi
+	write_daemon_config >/dev/null
 	log "starting dockerd (log: $log_file)"
 	# setsid: the daemon outlives the make target that started it. It keeps
 	# none of the caller's open files: a lock held by whoever ran the target
@@ -198,5 +233,5 @@ until daemon_answers; do
 	waited=$((waited + 1))
 done
 log "Docker daemon answers after ${waited}s: $(docker version --format 'server {{.Server.Version}}')"
-# Started with the wrapper already registered; make sure it took effect.
-ensure_runc_wrapper
+# Started with the settings already in daemon.json; make sure they took effect.
+ensure_daemon_config

@@ -178,6 +178,15 @@ drop_older_builds() {
 	done
 }
 
+# docker_insecure_registry ADDRESS: true when the Docker engine talks to the
+# registry ADDRESS (host:port) over plain HTTP (its insecure-registries).
+docker_insecure_registry() {
+	local names
+	names=$(docker info --format '{{range .RegistryConfig.IndexConfigs}}{{if not .Secure}}{{println .Name}}{{end}}{{end}}' 2>/dev/null) ||
+		return 1
+	grep -qxF "$1" <<<"$names"
+}
+
 # The version label of the harness's Debian 12 base image (base-images.sh):
 # what images built FROM it are keyed by (its id changes on every import).
 base_image=sre-minikube-test/debian:12
@@ -196,4 +205,20 @@ content_digest() {
 			printf '%s\n' "$item"
 		fi
 	done | sha256sum | cut -c1-12
+}
+
+# check DESCRIPTION COMMAND...: one case of a self-test (real-cluster-selftest.sh,
+# registry-selftest.sh): run COMMAND, print "ok" or "FAILED" (with the end of
+# its output, kept in the file $check_out) and count it in passed or failed.
+check() {
+	local description=$1
+	shift
+	if "$@" >"${check_out:?set check_out, the file for the output of check}" 2>&1; then
+		passed=$((${passed:-0} + 1))
+		printf 'ok     %s\n' "$description"
+	else
+		failed=$((${failed:-0} + 1))
+		printf 'FAILED %s\n' "$description"
+		tail -n 15 "$check_out" | sed 's/^/       /'
+	fi
 }

@@ -24,19 +24,7 @@ rc=$here/real-cluster.sh
 passed=0
 failed=0
 
-check() {
-	# check DESCRIPTION COMMAND...: run COMMAND, count and report the result.
-	local description=$1
-	shift
-	if "$@" >"$run_scratch/check.out" 2>&1; then
-		passed=$((passed + 1))
-		printf 'ok     %s\n' "$description"
-	else
-		failed=$((failed + 1))
-		printf 'FAILED %s\n' "$description"
-		tail -n 15 "$run_scratch/check.out" | sed 's/^/       /'
-	fi
-}
+check_out=$run_scratch/check.out
 
 kc() { "$rc" minikube kubectl -- "$@"; }
 
