@@ -192,8 +192,10 @@ def system_namespace(name):
 
 def namespace_problems(services, namespace, prefix="app_deploy_"):
     """Why a team's namespace cannot be made from the list's teams and NAMESPACE, one sentence per team."""
-    if not (RULES["dns_label"].allows(namespace) and isinstance(services, list)):
-        return []  # said by the checks of the namespace and of the list
+    if not (RULES["dns_label"].allows(namespace) and isinstance(services, list)) or system_namespace(namespace):
+        # Said by the checks of the namespace and of the list; a system namespace is refused as such (the role's
+        # ownership check, and sre.minikube.k8s_deploy's).
+        return []
     found = []
     named = [entry for entry in services if isinstance(entry, dict) and RULES["dns_label"].allows(entry.get("team"))]
     if len(named) != len(services):

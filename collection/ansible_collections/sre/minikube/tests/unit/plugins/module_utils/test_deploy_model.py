@@ -623,3 +623,10 @@ def test_a_team_that_cannot_make_a_namespace_is_refused(services, change, messag
 
     assert any(message in sentence for sentence in found["problems"]), found["problems"]
     assert set(found) == {"problems"}
+
+
+def test_a_system_namespace_of_the_stack_is_left_to_its_own_refusal():
+    """The role's ownership check refuses kube-* and default by name; no sentence per team repeats it."""
+    found = model(SERVICES, namespace="kube-system")
+
+    assert not [p for p in found["problems"] if "kube-system-" in p]
