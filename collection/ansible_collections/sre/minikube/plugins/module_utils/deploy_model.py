@@ -22,6 +22,10 @@ returns, after checking every value it uses:
 - ``secret_copies``: per team with a database, the credentials Secret of
   its namespace and the keys it copies from ``secret`` (its services'
   passwords, nothing else);
+- ``retired``: the services' objects as they were before each team had a
+  namespace, all in the stack's (kind, name and namespace, and the owner's
+  mark): what sre.minikube.k8s_deploy deletes, when it finds them, on the
+  way to this layout;
 - ``workloads``: what a rollout waits for, Postgres first;
 - ``images``: every image reference the workloads run.
 
@@ -820,6 +824,31 @@ class Stack:
                 copies.append({"definition": self.secret(team["namespace"]), "keys": keys})
         return copies
 
+    def app_objects(self, app):
+        """The objects of one service, in the order applied."""
+        return (
+            [self.service_account(app)]
+            + ([self.config_map(app)] if app["config_map"] else [])
+            + [self.ingress_policy(app), self.egress_policy(app, app["egress"]), self.service_object(app)]
+            + [self.pod_disruption_budget(app), self.deployment(app)]
+            + (self.published(app) if app["public"] else [])
+        )
+
+    def retired(self):
+        """Each service's objects where the layout before the teams put them, in the stack's namespace (only those
+        this layout has elsewhere): to be deleted once, when an upgraded deploy finds them."""
+        mark = {self.owner_label: self.owner}
+        return [
+            {
+                "apiVersion": obj["apiVersion"],
+                "kind": obj["kind"],
+                "metadata": {"name": obj["metadata"]["name"], "namespace": self.namespace, "labels": dict(mark)},
+            }
+            for app in self.services
+            for obj in self.app_objects(app)
+            if obj["metadata"]["namespace"] != self.namespace
+        ]
+
     def definitions(self):
         """Every object, in the order applied: the namespaces and the teams' rights, then per kind one per service
         and Postgres's."""
@@ -864,6 +893,7 @@ def build(services, settings, prefix="app_deploy_"):
         "secret": stack.secret(),
         "secret_keys": stack.secret_keys,
         "secret_copies": stack.secret_copies(),
+        "retired": stack.retired(),
         "workloads": stack.workloads,
         "images": stack.images,
     }

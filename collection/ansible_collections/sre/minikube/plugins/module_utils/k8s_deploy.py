@@ -134,6 +134,7 @@ ARGUMENT_SPEC = {
     "wait_hint": {"type": "str", "default": ""},
     **CONNECTION_ARGUMENT_SPEC,
     "definitions": {"type": "list", "elements": "dict", "required": True},
+    "retired": {"type": "list", "elements": "dict", "default": []},
     "server_side_apply": {
         "type": "dict",
         "required": True,
@@ -214,6 +215,7 @@ def execute(svc, params, check_mode, diff, warn):
             params["ownership"],
             delete_data=params["delete_data"],
             timeout=params["wait_timeout"],
+            retired=params["retired"],
         )
         for kept in result["kept"]:
             if kept["foreign"]:
@@ -226,6 +228,8 @@ def execute(svc, params, check_mode, diff, warn):
         params["secret"],
         params["ownership"],
         wait={"timeout": params["wait_timeout"], "hint": params["wait_hint"]} if params["wait"] else None,
+        retired=params["retired"],
+        timeout=params["wait_timeout"],
     )
 
 
@@ -248,16 +252,14 @@ def where(definition):
     return f"{definition.get('kind')} {namespace}/{name}" if namespace else f"{definition.get('kind')} {name}"
 
 
-def check_definitions(definitions):
+def check_definitions(definitions, option="definitions"):
     """Refuse, before any request, an object that has no kind, apiVersion or name."""
     for index, definition in enumerate(definitions):
         metadata = definition.get("metadata") if isinstance(definition, dict) else None
         if not (isinstance(metadata, dict) and definition.get("kind") and definition.get("apiVersion")):
-            raise DeployError(
-                f"definitions[{index}] is not a Kubernetes object: it needs apiVersion, kind and metadata."
-            )
+            raise DeployError(f"{option}[{index}] is not a Kubernetes object: it needs apiVersion, kind and metadata.")
         if not metadata.get("name"):
-            raise DeployError(f"definitions[{index}] ({definition['kind']}) has no metadata.name.")
+            raise DeployError(f"{option}[{index}] ({definition['kind']}) has no metadata.name.")
 
 
 def missing_keys(secret_object, keys):
@@ -787,16 +789,19 @@ class Deployer:
         match, diff = diff_objects(existing or {}, instance, self.hidden_fields)
         return {"changed": not match, "result": hide_fields(instance, self.hidden_fields), "diff": diff}
 
-    def prepare(self, definitions, field_manager, secret, ownership):
+    def prepare(self, definitions, field_manager, secret, ownership, retired=()):
         """The checks of both states that need no request; the objects created rather than applied, by key_of()
         (the Secret's copies among them, also in self.copies)."""
         check_definitions(definitions)
+        check_definitions(retired, "retired")
         problems = ownership_problems(ownership)
         if problems:
             raise DeployError(" ".join(problems))
         self.owner = Owner(ownership["label"], ownership["value"], field_manager)
         copies = (secret.get("copies") or []) if secret else []
-        listed = definitions + ([secret["definition"]] if secret else []) + [c["definition"] for c in copies]
+        listed = (
+            definitions + list(retired) + ([secret["definition"]] if secret else []) + [c["definition"] for c in copies]
+        )
         check_ownership(listed, self.owner, ownership["namespaces"])
         created = {key_of(claim): claim for claim in claims_of(definitions).values()}
         self.copies = {}
@@ -807,11 +812,22 @@ class Deployer:
         created.update({key: copied["definition"] for key, copied in self.copies.items()})
         return created
 
-    def run(self, definitions, field_manager, force_conflicts=False, secret=None, ownership=None, wait=None):
+    def run(
+        self,
+        definitions,
+        field_manager,
+        force_conflicts=False,
+        secret=None,
+        ownership=None,
+        wait=None,
+        retired=(),
+        timeout=300,
+    ):
         """Check the ownership, check or create the Secret, apply the definitions in order (the Secret and its
-        copies right after their Namespaces) and, with wait (a dict of timeout and hint), wait for their workloads
-        to roll out; the module's result."""
-        created = self.prepare(definitions, field_manager, secret, ownership)
+        copies right after their Namespaces), delete the retired objects that are the owner's (each waited for up to
+        timeout seconds) and, with wait (a dict of timeout and hint), wait for the workloads to roll out; the
+        module's result."""
+        created = self.prepare(definitions, field_manager, secret, ownership, retired)
         existing_namespaces = [
             namespace
             for namespace in ownership["namespaces"]
@@ -862,6 +878,11 @@ class Deployer:
             self.apply(definition, field_manager, force_conflicts)
             for write in after.get(index, []):
                 write()
+        # What an earlier layout applied and this one does not: nothing can exist in a namespace just created.
+        for existing in self.judged(
+            [d for d in reversed(retired) if d["metadata"]["namespace"] in existing_namespaces]
+        ):
+            self.delete(existing, timeout)
         if wait and not self.check_mode:
             self.wait_rolled_out(wait["timeout"], wait.get("hint") or "")
         return self.result()
@@ -941,30 +962,42 @@ class Deployer:
         if not gone:
             self.fail(f"{where(existing)} was not gone after {timeout} s")
 
+    def judged(self, definitions):
+        """The objects of definitions that exist and are the owner's, read now; those that exist without the mark
+        are kept, and named."""
+        found = []
+        for definition in definitions:
+            existing = self.read(definition)
+            judgement = self.owner.judge(existing)
+            if judgement == Owner.FOREIGN:
+                self.keep(existing, f"it has no label {self.owner.mark}: the deployer did not make it")
+            elif judgement != Owner.MISSING:
+                found.append(existing)
+        return found
+
     def keep(self, existing, reason, foreign=True):
         self.kept.append({"object": where(existing), "reason": reason, "foreign": foreign})
 
-    def remove(self, definitions, field_manager, secret=None, ownership=None, delete_data=False, timeout=300):
-        """Delete the owner's objects of definitions, last applied first, and the Secret's copies, then each
-        namespace that holds nothing else; with delete_data also the Secret and the volume claims, and the
+    def remove(
+        self, definitions, field_manager, secret=None, ownership=None, delete_data=False, timeout=300, retired=()
+    ):
+        """Delete the owner's objects of retired and of definitions, last applied first, and the Secret's copies,
+        then each namespace that holds nothing else; with delete_data also the Secret and the volume claims, and the
         namespaces they are in. Every judgement is made before the first deletion."""
-        created = self.prepare(definitions, field_manager, secret, ownership)
+        created = self.prepare(definitions, field_manager, secret, ownership, retired)
         owner = self.owner
         namespaces = {
             namespace: self.read({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
             for namespace in ownership["namespaces"]
         }
         present = [namespace for namespace in ownership["namespaces"] if namespaces[namespace] is not None]
-        doomed = []
-        for definition in reversed(definitions):
-            if definition["kind"] == "Namespace" or definition["metadata"]["namespace"] not in present:
-                continue
-            existing = self.read(definition)
-            judgement = owner.judge(existing)
-            if judgement == Owner.FOREIGN:
-                self.keep(existing, f"it has no label {owner.mark}: the deployer did not make it")
-            elif judgement != Owner.MISSING:
-                doomed.append(existing)
+        doomed = self.judged(
+            [
+                definition
+                for definition in reversed(definitions + list(retired))
+                if definition["kind"] != "Namespace" and definition["metadata"]["namespace"] in present
+            ]
+        )
         # The data (the Secret, the volume claims) and the namespaces it is in, whether it is there or not.
         data, data_namespaces = [], set()
         for key, definition in created.items():

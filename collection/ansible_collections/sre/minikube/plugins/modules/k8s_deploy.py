@@ -131,6 +131,17 @@ options:
     type: list
     elements: dict
     required: true
+  retired:
+    description:
+      - Objects the caller applied before and no longer does (an earlier layout), each with C(apiVersion), C(kind),
+        C(metadata.name), C(metadata.namespace) (one of O(ownership.namespaces)) and the mark.
+      - With O(state=present), once O(definitions) are applied, each that exists and is the caller's is deleted, last
+        first, and waited for up to O(wait_timeout) seconds; one without the mark is left alone and named in
+        RV(kept). With O(state=absent) they are deleted first, with the rest.
+    type: list
+    elements: dict
+    default: []
+    version_added: 1.1.0
   server_side_apply:
     description:
       - The server-side apply's settings, as for M(kubernetes.core.k8s).
@@ -260,15 +271,18 @@ objects:
   elements: dict
   returned: always
 deleted:
-  description: With O(state=absent), each object deleted (in check mode, to be deleted), as C(Kind namespace/name).
+  description:
+    - Each object deleted (in check mode, to be deleted), as C(Kind namespace/name); with O(state=present), the
+      objects of O(retired) only.
   type: list
   elements: str
   returned: always
   sample: [Deployment invoice/invoice-app, Namespace invoice]
 kept:
   description:
-    - With O(state=absent), each object found but not deleted, and why; C(foreign) when that is something the
-      caller did not make (the object itself, or what a namespace holds), not data kept on purpose.
+    - With O(state=absent) (and of O(retired) with O(state=present)), each object found but not deleted, and why;
+      C(foreign) when that is something the caller did not make (the object itself, or what a namespace holds), not
+      data kept on purpose.
   type: list
   elements: dict
   returned: always

@@ -630,3 +630,27 @@ def test_a_system_namespace_of_the_stack_is_left_to_its_own_refusal():
     found = model(SERVICES, namespace="kube-system")
 
     assert not [p for p in found["problems"] if "kube-system-" in p]
+
+
+@pytest.mark.parametrize(
+    ("front_door", "published"),
+    [("ingress", [("Ingress", "invoice-app")]),
+     ("gateway", [("HTTPRoute", "invoice-app"), ("HTTPRoute", "invoice-app-redirect")])],
+)  # fmt: skip
+def test_what_the_layout_before_the_teams_kept_in_the_stack_s_namespace_is_retired(front_door, published):
+    found = model(SERVICES, front_door=front_door, ingress_controller_namespace="sre-front-door")
+    retired = [(o["kind"], o["metadata"]["name"]) for o in found["retired"]]
+
+    assert retired == [
+        ("ServiceAccount", "invoice-app"), ("ConfigMap", "invoice-app-config"),
+        ("NetworkPolicy", "invoice-app-ingress"), ("NetworkPolicy", "invoice-app-egress"), ("Service", "invoice-app"),
+        ("PodDisruptionBudget", "invoice-app"), ("Deployment", "invoice-app"), *published,
+        ("ServiceAccount", "payment-provider"), ("NetworkPolicy", "payment-provider-ingress"),
+        ("NetworkPolicy", "payment-provider-egress"), ("Service", "payment-provider"),
+        ("PodDisruptionBudget", "payment-provider"), ("Deployment", "payment-provider"),
+    ]  # fmt: skip
+    assert {o["metadata"]["namespace"] for o in found["retired"]} == {NAMESPACE}
+    assert all(o["metadata"]["labels"] == {"sre.minikube/owner": "app_deploy"} for o in found["retired"])
+    # None of them is an object this layout applies (the Gateway stays where it was).
+    applied = set(by_key(found))
+    assert not [o for o in found["retired"] if (o["kind"], NAMESPACE, o["metadata"]["name"]) in applied]

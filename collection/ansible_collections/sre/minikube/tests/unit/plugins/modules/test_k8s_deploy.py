@@ -1108,3 +1108,76 @@ def test_absent_with_the_data_deletes_every_namespace_and_keeps_a_team_s_that_ho
     assert kept(result) == {f"Namespace {TEAM}": True}
     assert [k for k in cluster.objects if k[1] == TEAM] == [("ConfigMap", TEAM, "notes")]
     assert ("Namespace", None, "invoice") not in cluster.objects
+
+
+# -- retired: what an earlier layout applied where this one no longer does
+
+
+def retired_config_map(labels=None):
+    """The team's ConfigMap as the layout before the teams' namespaces left it, in the stack's namespace."""
+    return config_map(ns="invoice", name="invoice-app-config", labels=labels)
+
+
+def test_a_deploy_deletes_what_an_earlier_layout_left_and_only_the_owner_s(cluster):
+    run_module(k8s_deploy.main, teams_args())
+    cluster.put(retired_config_map(), manager=MANAGER, operation="Apply")
+    cluster.put(config_map(ns="invoice", name="theirs", labels={}))
+    cluster.requests.clear()
+    retired = [retired_config_map(), config_map(ns="invoice", name="theirs")]
+
+    result, failed = run_module(k8s_deploy.main, teams_args(retired=retired))
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["deleted"] == ["ConfigMap invoice/invoice-app-config"]
+    assert kept(result) == {"ConfigMap invoice/theirs": True}
+    assert ("ConfigMap", "invoice", "invoice-app-config") not in cluster.objects
+    assert ("ConfigMap", "invoice", "theirs") in cluster.objects
+    # Gone, they cost one read each and change nothing.
+    cluster.requests.clear()
+    again, failed = run_module(k8s_deploy.main, teams_args(retired=retired))
+    assert not failed and again["changed"] is False and again["deleted"] == []
+
+
+def test_a_check_run_reports_what_it_would_retire_and_deletes_nothing(cluster):
+    run_module(k8s_deploy.main, teams_args())
+    cluster.put(retired_config_map(), manager=MANAGER, operation="Apply")
+    cluster.requests.clear()
+
+    result, failed = run_module(k8s_deploy.main, teams_args(check=True, retired=[retired_config_map()]))
+    assert not failed and result["changed"] is True
+    assert result["deleted"] == ["ConfigMap invoice/invoice-app-config"]
+    assert writes(cluster) == []
+
+
+def test_a_first_deploy_reads_nothing_of_what_it_would_retire(cluster):
+    result, failed = run_module(k8s_deploy.main, teams_args(retired=[retired_config_map()]))
+    assert not failed and result["deleted"] == []
+    assert ("get", "ConfigMap", "invoice-app-config", False) not in cluster.requests
+
+
+def test_absent_deletes_what_an_earlier_layout_left_first(cluster):
+    definitions = [namespace(), namespace(TEAM), config_map(), deployment(ns=TEAM)]
+    run_module(k8s_deploy.main, teams_args(definitions))
+    cluster.put(retired_config_map(), manager=MANAGER, operation="Apply")
+
+    result, failed = run_module(
+        k8s_deploy.main, teams_args(definitions, state="absent", retired=[retired_config_map()], wait_timeout=5)
+    )
+    assert not failed, result
+    assert result["deleted"][:2] == ["ConfigMap invoice/invoice-app-config", f"Deployment {TEAM}/invoice-app"]
+
+
+@pytest.mark.parametrize(
+    ("retired", "message"),
+    [
+        ([{"kind": "ConfigMap", "metadata": {"name": "x"}}], "retired[0] is not a Kubernetes object"),
+        ([config_map(ns="elsewhere")], "(ConfigMap elsewhere/config) is not in one of ownership.namespaces"),
+        ([config_map(labels={})], "does not carry the label sre.minikube/owner=app_deploy"),
+    ],
+)
+def test_a_retired_object_outside_the_namespaces_or_without_the_mark_is_refused_before_any_request(
+    cluster, retired, message
+):
+    result, failed = run_module(k8s_deploy.main, teams_args(retired=retired))
+    assert failed and message in result["msg"], result["msg"]
+    assert cluster.requests == []
