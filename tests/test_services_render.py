@@ -28,6 +28,7 @@ SERVICES = product_facts.services()
 def ledger() -> dict:
     return {
         "name": "ledger",
+        "team": "accounting",
         "port": 8083,
         "component": "ledger",
         "public": False,
@@ -52,7 +53,15 @@ POSTGRES_SH = TOP / "tests" / "harness" / "postgres.sh"
 
 def left() -> dict:
     """A service whose role and database name is a key word Postgres takes only quoted (CREATE DATABASE left fails)."""
-    return {"name": "left", "port": 8084, "component": "left", "public": False, "database": True, "callers": []}
+    return {
+        "name": "left",
+        "team": "accounting",
+        "port": 8084,
+        "component": "left",
+        "public": False,
+        "database": True,
+        "callers": [],
+    }
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,9 @@ minikube_install_version); the Kubernetes version and the Traefik release
 (the tag of its image) from the cluster role's defaults
 (roles/cluster_addons/defaults/main.yml, cluster_addons_kubernetes_version
 and cluster_addons_traefik_image), which the test harness builds and runs.
-Python callers import this file's functions (services(), minikube_version(),
-kubernetes_version(), traefik_version()) instead of running it. Exits 1,
+Python callers import this file's functions (services(), service_namespaces(),
+minikube_version(), kubernetes_version(), traefik_version()) instead of
+running it. Exits 1,
 saying what is wrong, when the file cannot be read.
 """
 
@@ -60,6 +61,12 @@ def services(path=None):
 def service_names(path=None):
     """The services' names: each an app's directory under apps/ and its image."""
     return _services.names(services(path))
+
+
+def service_namespaces(namespace, path=None):
+    """Where each service of apps/services.yml (or of PATH) runs in the stack of NAMESPACE: name -> its team's
+    namespace, as the deploy stage makes it (services.teams())."""
+    return {name: team["namespace"] for team in _services.teams(services(path), namespace) for name in team["services"]}
 
 
 def _default(path, name):

@@ -26,9 +26,15 @@ from pathlib import Path
 import pytest
 
 TOP = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(TOP / "tools"))
+import product_facts  # noqa: E402
+
 CLUSTER_SH = TOP / "tests" / "harness" / "cluster.sh"
 POD_BACKENDS = TOP / "tests" / "harness" / "pod_backends.py"
+# The stack's namespace; each service runs in its team's, as the deploy stage names it.
 NAMESPACE = "invoice"
+HOMES = product_facts.service_namespaces(NAMESPACE)
+PAYMENTS = HOMES["payment-provider"]
 REPLICAS = 3
 SEED = ["I1 12.15 EUR", "I2 10.25 GBP", "I3 66.13 DKK"]
 
@@ -214,8 +220,8 @@ def recap(output):
 
 
 def pod_lines(output):
-    """The 'Pod invoice/<name>: ...' lines of the report the stage prints, by pod."""
-    return dict(re.findall(r'"Pod (invoice/invoice-app-[a-z0-9-]+): ([^"]*)"', output))
+    """The 'Pod <invoice-app's namespace>/<name>: ...' lines of the report the stage prints, by pod."""
+    return dict(re.findall(rf'"Pod ({re.escape(HOMES["invoice-app"])}/invoice-app-[a-z0-9-]+): ([^"]*)"', output))
 
 
 PAY_TASK = (
@@ -317,7 +323,7 @@ apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   name: payment-provider-public
-  namespace: invoice
+  namespace: {namespace}
 spec:
   ingressClassName: nginx
   rules:
@@ -342,20 +348,18 @@ def test_verify_fails_on_every_way_into_payment_provider(deployed, backends):
     """
     b = backends()
     saved_policy = json.loads(
-        kubectl(deployed, "-n", NAMESPACE, "get", "networkpolicy", "payment-provider-ingress", "-o", "json").stdout
+        kubectl(deployed, "-n", PAYMENTS, "get", "networkpolicy", "payment-provider-ingress", "-o", "json").stdout
     )
     for field in ("resourceVersion", "uid", "creationTimestamp", "managedFields", "generation"):
         saved_policy["metadata"].pop(field, None)
-    kubectl(deployed, "apply", "-f", "-", stdin=PP_INGRESS)
-    kubectl(deployed, "-n", NAMESPACE, "patch", "service", "payment-provider", "-p", '{"spec":{"type":"NodePort"}}')
-    kubectl(deployed, "-n", NAMESPACE, "delete", "networkpolicy", "payment-provider-ingress")
+    kubectl(deployed, "apply", "-f", "-", stdin=PP_INGRESS.format(namespace=PAYMENTS))
+    kubectl(deployed, "-n", PAYMENTS, "patch", "service", "payment-provider", "-p", '{"spec":{"type":"NodePort"}}')
+    kubectl(deployed, "-n", PAYMENTS, "delete", "networkpolicy", "payment-provider-ingress")
     try:
         broken = verify(deployed, b.state)
     finally:
-        kubectl(deployed, "-n", NAMESPACE, "delete", "ingress", "payment-provider-public")
-        kubectl(
-            deployed, "-n", NAMESPACE, "patch", "service", "payment-provider", "-p", '{"spec":{"type":"ClusterIP"}}'
-        )
+        kubectl(deployed, "-n", PAYMENTS, "delete", "ingress", "payment-provider-public")
+        kubectl(deployed, "-n", PAYMENTS, "patch", "service", "payment-provider", "-p", '{"spec":{"type":"ClusterIP"}}')
         kubectl(deployed, "create", "-f", "-", stdin=json.dumps(saved_policy))
     assert broken.returncode != 0
     assert recap(broken.stdout)["failed"] == 1
@@ -366,7 +370,7 @@ def test_verify_fails_on_every_way_into_payment_provider(deployed, backends):
         "Ingress payment-provider-public routes payment-provider.test/ to Service payment-provider: remove that rule.",
         "Service payment-provider selects payment-provider's pods and is of type NodePort, "
         "reachable from outside the cluster: make it ClusterIP.",
-        "No NetworkPolicy in namespace invoice admits invoice-app's pods (and only them) to payment-provider",
+        f"No NetworkPolicy in namespace {PAYMENTS} admits invoice-app's pods (and only them) to payment-provider",
     ):
         assert expected in broken.stdout
 

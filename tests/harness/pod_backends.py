@@ -238,6 +238,10 @@ class Daemon:
         self.logs = self.state_dir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
         self.api_client = config.new_client_from_config(config_file=args.kubeconfig, context=args.context)
+        # The services' pods run in their teams' namespaces, named after the stack's (--namespace).
+        self.namespaces = sorted(
+            set(product_facts.service_namespaces(args.namespace, APPS_DIR / "services.yml").values())
+        )
         self.core = client.CoreV1Api(self.api_client)
         self.custom = client.CustomObjectsApi(self.api_client)
         self.stopping = threading.Event()
@@ -365,7 +369,7 @@ class Daemon:
         log(f"pod {key[0]}/{key[1]} gone: backend stopped")
 
     def reconcile(self):
-        pods = self.core.list_namespaced_pod(self.args.namespace).items
+        pods = [pod for namespace in self.namespaces for pod in self.core.list_namespaced_pod(namespace).items]
         live = {}
         for pod in pods:
             app = (pod.metadata.labels or {}).get(NAME_LABEL)
@@ -401,6 +405,7 @@ class Daemon:
         return {
             "pid": os.getpid(),
             "namespace": self.args.namespace,
+            "namespaces": self.namespaces,
             "ingress": {"address": "127.0.0.1", "port": self.ingress.port},
             "payment_provider": {
                 "address": "127.0.0.1",
@@ -625,7 +630,7 @@ def parse_args(argv):
     def daemon_options(p):
         p.add_argument("--kubeconfig", required=True)
         p.add_argument("--context", default=None)
-        p.add_argument("--namespace", default="invoice")
+        p.add_argument("--namespace", default="invoice", help="the stack's namespace; the services run in their teams'")
         p.add_argument("--ingress-port", type=int, default=0, help="port of the ingress stand-in (0: a free one)")
         p.add_argument(
             "--payment-provider-fault",

@@ -8,18 +8,33 @@ returns, after checking every value it uses:
 
 - ``problems``: every value that breaks its rule, one sentence each naming
   the variable; when there is one, nothing else is computed;
-- ``services``: each service's deploy model (image, callees, configuration,
-  database, password key);
+- ``services``: each service's deploy model (team, namespace, image,
+  callees, configuration, database, password key);
+- ``teams``: each team (services.teams()): its namespace, its group and its
+  services;
+- ``namespaces``: every namespace the deploy owns, the stack's own first
+  (Postgres, and the Gateway with its certificate), then one per team;
 - ``definitions``: every object applied, in the order applied (deletion runs
-  in reverse): per kind, one object per service, then Postgres's;
+  in reverse): the Namespaces, the teams' Roles and RoleBindings, then per
+  kind one object per service and Postgres's;
 - ``secret`` and ``secret_keys``: the credentials Secret without values, and
   the keys it must hold (created once by sre.minikube.k8s_deploy);
+- ``secret_copies``: per team with a database, the credentials Secret of
+  its namespace and the keys it copies from ``secret`` (its services'
+  passwords, nothing else);
+- ``retired``: the services' objects as they were before each team had a
+  namespace, all in the stack's (kind, name and namespace, and the owner's
+  mark): what sre.minikube.k8s_deploy deletes, when it finds them, on the
+  way to this layout;
 - ``workloads``: what a rollout waits for, Postgres first;
 - ``images``: every image reference the workloads run.
 
-The services' own facts (names, ports, who calls whom) come from the list;
-each app listens where LISTEN_ADDR says, set from the same port its
-container and Service get.
+The services' own facts (names, teams, ports, who calls whom) come from the
+list; each app listens where LISTEN_ADDR says, set from the same port its
+container and Service get. A team's services live in the team's namespace
+(services.team_namespace()); every NetworkPolicy peer names its namespace
+and its pods, so a rule admits those pods of that namespace only, whichever
+namespace the policy is in.
 """
 
 from __future__ import annotations
@@ -28,10 +43,12 @@ import hashlib
 import json
 
 from ansible_collections.sre.minikube.plugins.module_utils.front_door import GATEWAY_API, LISTENERS
+from ansible_collections.sre.minikube.plugins.module_utils.inputs import RULES
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import problems as input_problems
 from ansible_collections.sre.minikube.plugins.module_utils.services import (
     database_name,
     quote_identifier,
+    teams,
     url_variable,
     whole_number,
 )
@@ -62,6 +79,9 @@ POSTGRES_EPHEMERAL_STORAGE = {"requests": "64Mi", "limits": "256Mi"}
 # manifest, never printed) and kept with the data.
 POSTGRES_SECRET = "postgres-credentials"
 POSTGRES_SUPERUSER_KEY = "postgres-password"
+# The label the API server gives every namespace, its name: what a
+# NetworkPolicy peer selects a namespace by (no user can set it otherwise).
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 # The cluster DNS (CoreDNS, as minikube and kubeadm label it).
 DNS_NAMESPACE = "kube-system"
 DNS_SELECTOR = {"k8s-app": "kube-dns"}
@@ -71,6 +91,35 @@ RESTRICTED = {
     "pod-security.kubernetes.io/warn": "restricted",
     "pod-security.kubernetes.io/warn-version": "latest",
 }
+
+RBAC_API = "rbac.authorization.k8s.io"
+# The Role and RoleBinding of a team in its namespace, bound to its group.
+TEAM_ROLE = "team"
+READ = ["get", "list", "watch"]
+# What a team may do in its own namespace (docs/app_deploy.md, "Teams"):
+# look at everything it runs, and roll out, restart and scale its
+# Deployments. Nothing else: no Secret (not even read: its pods get their
+# passwords from the kubelet), no exec, attach or port-forward into a pod (an
+# exec reads the environment, which holds the database password, and a
+# port-forward goes around the NetworkPolicies), no Role, RoleBinding or
+# NetworkPolicy of its own, and nothing cluster-wide (a Role cannot grant
+# that). The deploy stage owns the rest: its next run puts back what it
+# applies.
+TEAM_RULES = [
+    {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": READ + ["update", "patch"]},
+    {"apiGroups": ["apps"], "resources": ["deployments/scale"], "verbs": ["get", "update", "patch"]},
+    {"apiGroups": ["apps"], "resources": ["replicasets"], "verbs": READ},
+    {
+        "apiGroups": [""],
+        "resources": ["pods", "pods/log", "services", "endpoints", "configmaps", "serviceaccounts", "events"],
+        "verbs": READ,
+    },
+    {"apiGroups": ["events.k8s.io"], "resources": ["events"], "verbs": READ},
+    {"apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": READ},
+    {"apiGroups": ["policy"], "resources": ["poddisruptionbudgets"], "verbs": READ},
+    {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies", "ingresses"], "verbs": READ},
+    {"apiGroups": [GATEWAY_API], "resources": ["httproutes"], "verbs": READ},
+]
 
 # The settings build() reads, each with the rule its value must follow
 # (inputs.RULES) and whether it is checked only when deploying (not for a
@@ -83,6 +132,7 @@ SETTING_RULES = [
     ("gateway_class", "dns_name", False, True),
     ("tls_secret", "dns_name", False, True),
     ("image_pull_secret", "dns_name", True, True),
+    ("team_group_prefix", "text", True, False),
     ("cpu_request", "quantity", False, True),
     ("memory_request", "quantity", False, True),
     ("memory_limit", "quantity", False, True),
@@ -136,6 +186,7 @@ def problems(services, settings, prefix="app_deploy_"):
             digest = image_digest(settings.get("images") or {}, service["name"])
             checks.append({"name": f"{where}.digest", "value": digest, "rule": "image_digest", "optional": True})
     found += input_problems(checks)
+    found += namespace_problems(services, settings.get("namespace"), prefix)
     if present and settings.get("front_door") not in FRONT_DOORS:
         found.append(
             f"{prefix}front_door={settings.get('front_door')!r} must be one of {', '.join(FRONT_DOORS)}:"
@@ -148,6 +199,31 @@ def problems(services, settings, prefix="app_deploy_"):
     return found
 
 
+def system_namespace(name):
+    """default and kube-* belong to the cluster."""
+    return name == "default" or name.startswith("kube-")
+
+
+def namespace_problems(services, namespace, prefix="app_deploy_"):
+    """Why a team's namespace cannot be made from the list's teams and NAMESPACE, one sentence per team."""
+    if not (RULES["dns_label"].allows(namespace) and isinstance(services, list)) or system_namespace(namespace):
+        # Said by the checks of the namespace and of the list; a system namespace is refused as such (the role's
+        # ownership check, and sre.minikube.k8s_deploy's).
+        return []
+    found = []
+    named = [entry for entry in services if isinstance(entry, dict) and RULES["dns_label"].allows(entry.get("team"))]
+    if len(named) != len(services):
+        return []
+    for team in teams(named, namespace):
+        if not RULES["dns_label"].allows(team["namespace"]) or system_namespace(team["namespace"]):
+            found.append(
+                f"{prefix}services: team {team['name']}'s namespace {team['namespace']} ({prefix}namespace, '-', the"
+                " team) is not a namespace the role may own: at most 63 characters, and never default or kube-*."
+                f" Shorten the team's name or {prefix}namespace."
+            )
+    return found
+
+
 class Stack:
     """The objects of one deploy, built from checked services and settings."""
 
@@ -157,6 +233,8 @@ class Stack:
         self.owner_label = settings["owner_label"]
         self.owner = settings["owner"]
         self.part_of = settings["part_of"]
+        self.teams = teams(services, self.namespace, settings.get("team_group_prefix") or "")
+        self.namespace_of = {name: team["namespace"] for team in self.teams for name in team["services"]}
         self.services = [self.service(entry, services) for entry in services]
         self.with_database = [s for s in self.services if s["database"]]
 
@@ -167,16 +245,20 @@ class Stack:
         digest = image_digest(self.settings.get("images") or {}, name)
         callees = [other for other in services if name in (other.get("callers") or [])]
         config = {
-            url_variable(c["name"]): f"http://{c['name']}.{self.namespace}.svc.cluster.local:{int(c['port'])}"
+            url_variable(c["name"]): f"http://{c['name']}.{self.namespace_of[c['name']]}.svc.cluster.local"
+            f":{int(c['port'])}"
             for c in callees
         }
         config.update(entry.get("env") or {})
         database = database_name(name) if entry.get("database") else ""
-        egress = [{"name": c["name"], "port": int(c["port"])} for c in callees]
+        egress = [{"name": c["name"], "namespace": self.namespace_of[c["name"]], "port": int(c["port"])}
+                  for c in callees]  # fmt: skip
         if database:
-            egress.append({"name": POSTGRES["name"], "port": POSTGRES["port"]})
+            egress.append({"name": POSTGRES["name"], "namespace": self.namespace, "port": POSTGRES["port"]})
         return {
             "name": name,
+            "team": entry["team"],
+            "namespace": self.namespace_of[name],
             "component": entry["component"],
             "port": int(entry["port"]),
             "port_name": "http",
@@ -197,6 +279,10 @@ class Stack:
     @property
     def secret_keys(self):
         return [POSTGRES_SUPERUSER_KEY] + [s["password_key"] for s in self.with_database]
+
+    @property
+    def namespaces(self):
+        return [self.namespace] + [team["namespace"] for team in self.teams]
 
     @property
     def workloads(self):
@@ -227,14 +313,24 @@ class Stack:
         labels["app.kubernetes.io/managed-by"] = "ansible"
         return labels
 
-    def metadata(self, name, app=None, version=False):
-        """An object's metadata: the app's labels (or the namespace-wide ones), and the owner's mark."""
+    def metadata(self, name, app=None, version=False, namespace=None):
+        """An object's metadata: the app's labels (or the namespace-wide ones), and the owner's mark; in NAMESPACE,
+        by default the app's (Postgres's: the stack's own)."""
         labels = self.pod_labels(app, version) if app else {
             "app.kubernetes.io/part-of": self.part_of,
             "app.kubernetes.io/managed-by": "ansible",
         }  # fmt: skip
         labels[self.owner_label] = self.owner
-        return {"name": name, "namespace": self.namespace, "labels": labels}
+        namespace = namespace or (app or {}).get("namespace") or self.namespace
+        return {"name": name, "namespace": namespace, "labels": labels}
+
+    @staticmethod
+    def peer(name, namespace):
+        """A NetworkPolicy peer: the pods of app NAME in NAMESPACE, and no others."""
+        return {
+            "namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: namespace}},
+            "podSelector": {"matchLabels": Stack.selector(name)},
+        }
 
     @staticmethod
     def restricted_container():
@@ -250,8 +346,8 @@ class Stack:
         return {"secretKeyRef": {"name": POSTGRES_SECRET, "key": key}}
 
     # -- objects
-    def namespace_object(self):
-        metadata = self.metadata(self.namespace)
+    def namespace_object(self, namespace):
+        metadata = self.metadata(namespace)
         del metadata["namespace"]
         # The API server refuses pods that break the restricted Pod Security
         # Standard, so a weakened securityContext fails at apply time.
@@ -326,6 +422,25 @@ class Stack:
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
+    def role(self, team):
+        return {
+            "apiVersion": f"{RBAC_API}/v1",
+            "kind": "Role",
+            "metadata": self.metadata(TEAM_ROLE, namespace=team["namespace"]),
+            "rules": [{key: list(value) for key, value in rule.items()} for rule in TEAM_RULES],
+        }
+
+    def role_binding(self, team):
+        # A Role of the namespace, never a ClusterRole: the group gets these
+        # rights here and nowhere else.
+        return {
+            "apiVersion": f"{RBAC_API}/v1",
+            "kind": "RoleBinding",
+            "metadata": self.metadata(TEAM_ROLE, namespace=team["namespace"]),
+            "roleRef": {"apiGroup": RBAC_API, "kind": "Role", "name": TEAM_ROLE},
+            "subjects": [{"apiGroup": RBAC_API, "kind": "Group", "name": team["group"]}],
+        }
+
     def network_policy(self, name, app, policy_type, rules):
         """A NetworkPolicy of the app's pods; without rules nothing of that direction is admitted."""
         spec = {"podSelector": {"matchLabels": self.selector(app["name"])}, "policyTypes": [policy_type]}
@@ -338,13 +453,13 @@ class Stack:
             "spec": spec,
         }
 
-    def default_deny(self):
+    def default_deny(self, namespace):
         # Every pod of the namespace; no ingress rule, so nothing is admitted
         # unless another policy says so.
         return {
             "apiVersion": "networking.k8s.io/v1",
             "kind": "NetworkPolicy",
-            "metadata": self.metadata("default-deny-ingress"),
+            "metadata": self.metadata("default-deny-ingress", namespace=namespace),
             "spec": {"podSelector": {}, "policyTypes": ["Ingress"]},
         }
 
@@ -353,13 +468,13 @@ class Stack:
         peers = []
         if app["public"]:
             namespace = self.settings["ingress_controller_namespace"]
-            peers.append({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}}})
-        peers += [{"podSelector": {"matchLabels": self.selector(caller)}} for caller in app["callers"]]
+            peers.append({"namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: namespace}}})
+        peers += [self.peer(caller, self.namespace_of[caller]) for caller in app["callers"]]
         rules = [{"from": peers, "ports": [{"protocol": "TCP", "port": app["port"]}]}] if peers else []
         return self.network_policy(f"{app['name']}-ingress", app, "Ingress", rules)
 
     def postgres_ingress_policy(self):
-        peers = [{"podSelector": {"matchLabels": self.selector(c["name"])}} for c in self.with_database]
+        peers = [self.peer(c["name"], c["namespace"]) for c in self.with_database]
         rules = [{"from": peers, "ports": [{"protocol": "TCP", "port": POSTGRES["port"]}]}] if peers else []
         return self.network_policy(f"{POSTGRES['name']}-ingress", POSTGRES, "Ingress", rules)
 
@@ -368,13 +483,12 @@ class Stack:
         rules = []
         if destinations:
             dns = {
-                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": DNS_NAMESPACE}},
+                "namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: DNS_NAMESPACE}},
                 "podSelector": {"matchLabels": dict(DNS_SELECTOR)},
             }
             rules.append({"to": [dns], "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]})
             rules += [
-                {"to": [{"podSelector": {"matchLabels": self.selector(to["name"])}}],
-                 "ports": [{"protocol": "TCP", "port": to["port"]}]}
+                {"to": [self.peer(to["name"], to["namespace"])], "ports": [{"protocol": "TCP", "port": to["port"]}]}
                 for to in destinations
             ]  # fmt: skip
         return self.network_policy(f"{app['name']}-egress", app, "Egress", rules)
@@ -656,7 +770,13 @@ class Stack:
         }
 
     def gateway(self, app):
-        """The service's Gateway: HTTPS with the test domain's certificate, and HTTP (redirected by a route)."""
+        """The service's Gateway: HTTPS with the test domain's certificate, and HTTP (redirected by a route).
+
+        It lives in the stack's namespace with the certificate's Secret (the
+        private key stays out of every team's namespace, where an edited
+        Deployment could mount it); each listener takes the routes of the
+        service's namespace only.
+        """
         host = self.settings["ingress_host"]
         listeners = []
         for name, listener in LISTENERS.items():
@@ -666,12 +786,13 @@ class Stack:
                     "mode": "Terminate",
                     "certificateRefs": [{"kind": "Secret", "name": self.settings["tls_secret"]}],
                 }
-            entry["allowedRoutes"] = {"namespaces": {"from": "Same"}}
+            routes_from = {"matchLabels": {NAMESPACE_NAME_LABEL: app["namespace"]}}
+            entry["allowedRoutes"] = {"namespaces": {"from": "Selector", "selector": routes_from}}
             listeners.append(entry)
         return {
             "apiVersion": f"{GATEWAY_API}/v1",
             "kind": "Gateway",
-            "metadata": self.metadata(app["name"], app),
+            "metadata": self.metadata(app["name"], app, namespace=self.namespace),
             "spec": {"gatewayClassName": self.settings["gateway_class"], "listeners": listeners},
         }
 
@@ -681,7 +802,7 @@ class Stack:
             "kind": "HTTPRoute",
             "metadata": self.metadata(name, app),
             "spec": {
-                "parentRefs": [{"name": app["name"], "sectionName": listener}],
+                "parentRefs": [{"name": app["name"], "namespace": self.namespace, "sectionName": listener}],
                 "hostnames": [self.settings["ingress_host"]],
                 "rules": [rule],
             },
@@ -702,24 +823,62 @@ class Stack:
             return [self.gateway(app)] + self.routes(app)
         return [self.ingress(app)]
 
-    def secret(self):
+    def secret(self, namespace=None):
         # No values: sre.minikube.k8s_deploy creates the Secret once, when it is
         # missing, with a random password per key, and never shows them.
         return {
             "apiVersion": "v1",
             "kind": "Secret",
-            "metadata": self.metadata(POSTGRES_SECRET, POSTGRES),
+            "metadata": self.metadata(POSTGRES_SECRET, POSTGRES, namespace=namespace),
             "type": "Opaque",
         }
 
+    def secret_copies(self):
+        """Per team with a database, the Secret its pods read their passwords from: in its namespace, with its
+        services' keys only (sre.minikube.k8s_deploy copies their values from the stack's Secret)."""
+        copies = []
+        for team in self.teams:
+            keys = [s["password_key"] for s in self.with_database if s["name"] in team["services"]]
+            if keys:
+                copies.append({"definition": self.secret(team["namespace"]), "keys": keys})
+        return copies
+
+    def app_objects(self, app):
+        """The objects of one service, in the order applied."""
+        return (
+            [self.service_account(app)]
+            + ([self.config_map(app)] if app["config_map"] else [])
+            + [self.ingress_policy(app), self.egress_policy(app, app["egress"]), self.service_object(app)]
+            + [self.pod_disruption_budget(app), self.deployment(app)]
+            + (self.published(app) if app["public"] else [])
+        )
+
+    def retired(self):
+        """Each service's objects where the layout before the teams put them, in the stack's namespace (only those
+        this layout has elsewhere): to be deleted once, when an upgraded deploy finds them."""
+        mark = {self.owner_label: self.owner}
+        return [
+            {
+                "apiVersion": obj["apiVersion"],
+                "kind": obj["kind"],
+                "metadata": {"name": obj["metadata"]["name"], "namespace": self.namespace, "labels": dict(mark)},
+            }
+            for app in self.services
+            for obj in self.app_objects(app)
+            if obj["metadata"]["namespace"] != self.namespace
+        ]
+
     def definitions(self):
-        """Every object, in the order applied: per kind one per service, then Postgres's."""
+        """Every object, in the order applied: the namespaces and the teams' rights, then per kind one per service
+        and Postgres's."""
         apps = self.services
         return (
-            [self.namespace_object()]
+            [self.namespace_object(namespace) for namespace in self.namespaces]
+            + [obj for team in self.teams for obj in (self.role(team), self.role_binding(team))]
             + [self.service_account(a) for a in apps + [POSTGRES]]
             + [self.config_map(a) for a in apps if a["config_map"]]
-            + [self.init_config_map(), self.default_deny()]
+            + [self.init_config_map()]
+            + [self.default_deny(namespace) for namespace in self.namespaces]
             + [self.ingress_policy(a) for a in apps]
             + [self.postgres_ingress_policy()]
             + [self.egress_policy(a, a["egress"]) for a in apps]
@@ -736,9 +895,9 @@ def build(services, settings, prefix="app_deploy_"):
     """The stack's model (see the module's description); only ``problems`` when a value is bad.
 
     settings: state, namespace, images, replicas, wait_timeout, the requests
-    and limits, the Postgres and Ingress settings,
-    render_dir (optional), and the owner's mark (owner_label, owner) and
-    part_of. prefix names the variables in the messages.
+    and limits, the Postgres and Ingress settings, team_group_prefix
+    (optional), render_dir (optional), and the owner's mark (owner_label,
+    owner) and part_of. prefix names the variables in the messages.
     """
     found = problems(services, settings, prefix)
     if found:
@@ -747,9 +906,13 @@ def build(services, settings, prefix="app_deploy_"):
     return {
         "problems": [],
         "services": stack.services,
+        "teams": stack.teams,
+        "namespaces": stack.namespaces,
         "definitions": stack.definitions(),
         "secret": stack.secret(),
         "secret_keys": stack.secret_keys,
+        "secret_copies": stack.secret_copies(),
+        "retired": stack.retired(),
         "workloads": stack.workloads,
         "images": stack.images,
     }

@@ -1,12 +1,20 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Ways into an internal service from outside: Ingresses, HTTPRoutes, Services, NetworkPolicies.
+"""Ways into an internal service from outside: Ingresses, HTTPRoutes, ReferenceGrants, Services, NetworkPolicies.
 
 Pure functions over the objects as the API server returns them (dicts in the
 API's own camelCase). exposure_problems returns one sentence per problem,
 each saying what to change; an empty list means the service is reachable
-only from the pods of the allowed callers. check_exposure reads those
-objects through a given read callable and says what it found.
+only from the pods of the allowed callers, each in its own namespace.
+check_exposure reads those objects through a given read callable and says
+what it found.
+
+A NetworkPolicy peer admits a caller when it selects the caller's pods by
+name and, for a caller of another namespace, that namespace by the name
+label the API server gives every namespace (kubernetes.io/metadata.name),
+and nothing else. An Ingress or an HTTPRoute routes only to Services of its
+own namespace, unless a ReferenceGrant there lets routes of other
+namespaces in: such a grant to the service is a way in too.
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ from __future__ import annotations
 from ansible_collections.sre.minikube.plugins.module_utils.kube_read import pod_template
 
 _PUBLISHED_TYPES = ("NodePort", "LoadBalancer")
+# The label every namespace carries, its name (set by the API server).
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 
 
 def _spec(obj):
@@ -91,6 +101,26 @@ def route_problems(routes, service):
     return problems
 
 
+def grant_problems(grants, service):
+    """Every ReferenceGrant that lets objects of other namespaces (routes) refer to the service."""
+    problems = []
+    for grant in grants:
+        spec = _spec(grant)
+        to_service = any(
+            not ref.get("group") and ref.get("kind") == "Service" and ref.get("name", service) == service
+            for ref in spec.get("to") or []
+        )
+        if to_service:
+            sources = ", ".join(
+                f"{ref.get('kind', '?')} of namespace {ref.get('namespace', '?')}" for ref in spec.get("from") or []
+            )
+            problems.append(
+                f"ReferenceGrant {_name(grant)} lets {sources or 'other namespaces'} refer to Service {service}:"
+                " remove it, or narrow its to: to other Services."
+            )
+    return problems
+
+
 def service_problems(services, service, labels):
     problems = []
     if not any(_name(svc) == service for svc in services):
@@ -112,16 +142,33 @@ def service_problems(services, service, labels):
     return problems
 
 
-def _peer_is_caller(peer, callers):
-    """Whether a NetworkPolicy peer admits the pods of one allowed caller and nothing else."""
-    if set(peer) != {"podSelector"}:
-        # ipBlock, namespaceSelector (alone or with podSelector): other pods or addresses.
+def _selects_namespace(selector, namespace):
+    """Whether a namespaceSelector selects NAMESPACE by its name label, and no other namespace."""
+    selector = selector or {}
+    return not selector.get("matchExpressions") and (selector.get("matchLabels") or {}) == {
+        NAMESPACE_NAME_LABEL: namespace
+    }
+
+
+def _peer_is_caller(peer, callers, namespace):
+    """Whether a NetworkPolicy peer admits the pods of one allowed caller and nothing else.
+
+    callers: {name: (its namespace, its pod labels)}; namespace: the
+    policy's, the one a peer without namespaceSelector selects pods in.
+    """
+    if set(peer) not in ({"podSelector"}, {"podSelector", "namespaceSelector"}):
+        # ipBlock, or a namespaceSelector alone: other pods or addresses.
         return False
     selector = peer["podSelector"] or {}
     if selector.get("matchExpressions"):
         return False
     wanted = selector.get("matchLabels") or {}
-    for name, labels in callers.items():
+    for name, (caller_namespace, labels) in callers.items():
+        if "namespaceSelector" in peer:
+            if not _selects_namespace(peer["namespaceSelector"], caller_namespace):
+                continue
+        elif caller_namespace != namespace:
+            continue
         if wanted.get("app.kubernetes.io/name") == name and all(labels.get(k) == v for k, v in wanted.items()):
             return True
     return False
@@ -140,7 +187,9 @@ def _port_matches(rule_port, port, port_names):
 
 def policy_problems(policies, namespace, service, labels, port, port_names, callers):
     """NetworkPolicies add up: every ingress rule of every policy that selects the service's
-    pods must admit only the callers' pods, and one of them must admit them on the port."""
+    pods must admit only the callers' pods, and one of them must admit them on the port.
+
+    callers: {name: (namespace, pod labels)}."""
     problems = []
     admitted = False
     caller_names = ", ".join(sorted(callers)) or "(none)"
@@ -152,11 +201,11 @@ def policy_problems(policies, namespace, service, labels, port, port_names, call
             continue
         for rule in spec.get("ingress") or []:
             peers = rule.get("from") or []
-            if not peers or not all(_peer_is_caller(peer, callers) for peer in peers):
+            if not peers or not all(_peer_is_caller(peer, callers, namespace) for peer in peers):
                 problems.append(
                     f"NetworkPolicy {_name(policy)} admits sources other than {caller_names}'s pods to {service}: "
-                    f"admit only a podSelector on app.kubernetes.io/name of {caller_names}, "
-                    "without namespaceSelector or ipBlock."
+                    f"admit only a podSelector on app.kubernetes.io/name of {caller_names}, with a namespaceSelector "
+                    f"on {NAMESPACE_NAME_LABEL} of the caller's namespace, and no ipBlock."
                 )
                 continue
             if any(_port_matches(p, port, port_names) for p in rule.get("ports") or [{}]):
@@ -169,16 +218,20 @@ def policy_problems(policies, namespace, service, labels, port, port_names, call
     return problems
 
 
-def exposure_problems(ingresses, services, policies, namespace, service, labels, port, port_names, callers, routes=()):
+def exposure_problems(
+    ingresses, services, policies, namespace, service, labels, port, port_names, callers, routes=(), grants=()
+):
     """Every way into the service other than its callers' pods, one sentence each.
 
     labels: the service's pod labels; port and port_names: its container
-    port's number and names; callers: {name: pod labels} of the Deployments
-    that may call it; routes: the namespace's HTTPRoutes.
+    port's number and names; callers: {name: (namespace, pod labels)} of the
+    Deployments that may call it; routes and grants: the namespace's
+    HTTPRoutes and ReferenceGrants.
     """
     return (
         ingress_problems(ingresses, service)
         + route_problems(routes, service)
+        + grant_problems(grants, service)
         + service_problems(services, service, labels)
         + policy_problems(policies, namespace, service, labels, port, port_names, callers)
     )
@@ -188,11 +241,14 @@ def check_exposure(read, namespace, service, port, callers):
     """(problems, message) for the service after reading what it needs.
 
     read is a callable like kube_read.read without its client:
-    read(kind, namespace, name). callers: names of the Deployments whose pods
-    may call the service. LookupError when a Deployment is missing.
+    read(kind, namespace, name). callers: {name: namespace} of the
+    Deployments whose pods may call the service (a list of names: in the
+    service's namespace). LookupError when a Deployment is missing.
     """
+    if not isinstance(callers, dict):
+        callers = dict.fromkeys(callers, namespace)
     labels, port_names = pod_template(read, namespace, service, port)
-    caller_labels = {name: pod_template(read, namespace, name, None)[0] for name in callers}
+    caller_labels = {name: (ns, pod_template(read, ns, name, None)[0]) for name, ns in callers.items()}
     problems = exposure_problems(
         read("Ingress", namespace),
         read("Service", namespace),
@@ -204,10 +260,12 @@ def check_exposure(read, namespace, service, port, callers):
         port_names,
         caller_labels,
         read("HTTPRoute", namespace),
+        read("ReferenceGrant", namespace),
     )
     if problems:
         return problems, f"{service} can be reached from outside: {' '.join(problems)}"
+    admitted = ", ".join(f"{name}'s pods (namespace {ns})" for name, ns in callers.items())
     return [], (
-        f"{service} is internal: no Ingress or HTTPRoute routes to it, Service {service} is ClusterIP, "
-        f"and a NetworkPolicy admits only {', '.join(callers)}'s pods on port {port}"
+        f"{service} is internal: no Ingress or HTTPRoute routes to it, no ReferenceGrant lets another namespace"
+        f" refer to it, Service {service} is ClusterIP, and a NetworkPolicy admits only {admitted} on port {port}"
     )

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Apply a list of objects server-side, with a generated Secret created once, in one module process.
+"""Apply a list of objects server-side, with a generated Secret created once (and copied), in one module process.
 
 What sre.minikube.k8s_deploy does, on kubernetes.core's own client and
 service (kubernetes.core.plugins.module_utils.k8s): each object goes through
@@ -22,19 +22,25 @@ first, and
   Namespace). The values exist only in the request that creates it: they
   are never returned, never shown in a diff and never logged.
 
+Its copies (other Secrets, in other namespaces, each holding some of its
+keys: what the pods of one namespace may read) are created right after
+their Namespace, with the Secret's values, and replaced when they no longer
+hold exactly those keys and values; the values are never returned either.
+
 Ownership: every object carries the caller's mark (a label, checked before
 any request), and nothing is taken over, relabelled or deleted that does not
 carry it:
 
-- the namespace must be missing (it is created, marked), marked, or made by
-  an earlier version (see below); an existing namespace of someone else is
-  refused, unless the caller allows adopting it and it is empty; ``default``
-  and ``kube-*`` are always refused;
-- an object of the list that exists in the namespace without the mark is
-  refused before anything is applied (the apply would take it over);
+- each namespace of the list must be missing (it is created, marked),
+  marked, or made by an earlier version (see below); an existing namespace
+  of someone else is refused, unless the caller allows adopting it and it is
+  empty; ``default`` and ``kube-*`` are always refused;
+- an object of the list that exists without the mark is refused before
+  anything is applied (the apply would take it over);
 - ``state: absent`` deletes only marked objects, each under a precondition on
-  the uid that was judged, and deletes the namespace only when nothing but
-  its own objects is left in it.
+  the uid that was judged, and deletes a namespace only when nothing but
+  its own objects is left in it; a namespace that holds the data (the
+  Secret, the volume claims) only with the data.
 
 An object the ownership checks have just read is applied without reading it
 again: its apply is judged against that read, as perform_action judges it
@@ -61,7 +67,9 @@ their name and the template's labels.
 
 from __future__ import annotations
 
+import base64
 import copy
+import functools
 import re
 import secrets
 import string
@@ -113,7 +121,7 @@ ARGUMENT_SPEC = {
         "type": "dict",
         "required": True,
         "options": {
-            "namespace": {"type": "str", "required": True},
+            "namespaces": {"type": "list", "elements": "str", "required": True, "aliases": ["namespace"]},
             "label": {"type": "str", "required": True},
             "value": {"type": "str", "required": True},
             "adopt_namespace": {"type": "bool", "default": False},
@@ -126,6 +134,7 @@ ARGUMENT_SPEC = {
     "wait_hint": {"type": "str", "default": ""},
     **CONNECTION_ARGUMENT_SPEC,
     "definitions": {"type": "list", "elements": "dict", "required": True},
+    "retired": {"type": "list", "elements": "dict", "default": []},
     "server_side_apply": {
         "type": "dict",
         "required": True,
@@ -143,6 +152,15 @@ ARGUMENT_SPEC = {
             "keys": {"type": "list", "elements": "str", "required": True, "no_log": False},
             "length": {"type": "int", "default": 40},
             "hint": {"type": "str", "default": ""},
+            "copies": {
+                "type": "list",
+                "elements": "dict",
+                "default": [],
+                "options": {
+                    "definition": {"type": "dict", "required": True},
+                    "keys": {"type": "list", "elements": "str", "required": True, "no_log": False},
+                },
+            },
         },
     },
     "hidden_fields": {"type": "list", "elements": "str", "default": ["metadata.managedFields"]},
@@ -160,6 +178,13 @@ def argument_problems(params):
             {"name": "secret.keys", "value": secret["keys"] if secret else [], "rule": "config_key", "elements": True},
         ]
     )  # fmt: skip
+    for index, copied in enumerate(secret["copies"] if secret else []):
+        extra = [key for key in copied["keys"] if key not in secret["keys"]]
+        if extra:
+            found.append(
+                f"secret.copies[{index}].keys: {', '.join(extra)} not in secret.keys; a copy holds keys of the Secret"
+                " only."
+            )
     if secret and not 16 <= secret["length"] <= 256:
         found.append(f"secret.length={secret['length']}: give 16 to 256 characters per generated value.")
     if params["wait_timeout"] < 1:
@@ -190,6 +215,7 @@ def execute(svc, params, check_mode, diff, warn):
             params["ownership"],
             delete_data=params["delete_data"],
             timeout=params["wait_timeout"],
+            retired=params["retired"],
         )
         for kept in result["kept"]:
             if kept["foreign"]:
@@ -202,6 +228,8 @@ def execute(svc, params, check_mode, diff, warn):
         params["secret"],
         params["ownership"],
         wait={"timeout": params["wait_timeout"], "hint": params["wait_hint"]} if params["wait"] else None,
+        retired=params["retired"],
+        timeout=params["wait_timeout"],
     )
 
 
@@ -224,16 +252,14 @@ def where(definition):
     return f"{definition.get('kind')} {namespace}/{name}" if namespace else f"{definition.get('kind')} {name}"
 
 
-def check_definitions(definitions):
+def check_definitions(definitions, option="definitions"):
     """Refuse, before any request, an object that has no kind, apiVersion or name."""
     for index, definition in enumerate(definitions):
         metadata = definition.get("metadata") if isinstance(definition, dict) else None
         if not (isinstance(metadata, dict) and definition.get("kind") and definition.get("apiVersion")):
-            raise DeployError(
-                f"definitions[{index}] is not a Kubernetes object: it needs apiVersion, kind and metadata."
-            )
+            raise DeployError(f"{option}[{index}] is not a Kubernetes object: it needs apiVersion, kind and metadata.")
         if not metadata.get("name"):
-            raise DeployError(f"definitions[{index}] ({definition['kind']}) has no metadata.name.")
+            raise DeployError(f"{option}[{index}] ({definition['kind']}) has no metadata.name.")
 
 
 def missing_keys(secret_object, keys):
@@ -255,17 +281,23 @@ def system_namespace(name):
 def ownership_problems(ownership):
     """What is wrong with the ownership option, as messages naming the sub-option and the rule."""
     problems = []
-    namespace = ownership.get("namespace")
-    if not isinstance(namespace, str) or not NAMESPACE_NAME.fullmatch(namespace):
-        problems.append(
-            f"ownership.namespace={namespace!r} is not a namespace name: give at most 63 lower-case letters, digits"
-            " and '-', starting and ending with a letter or digit."
-        )
-    elif system_namespace(namespace):
-        problems.append(
-            f"ownership.namespace={namespace!r} is a system namespace (default and kube-* belong to the cluster):"
-            " nothing is deployed to, labelled in or deleted from one. Give a namespace of the services' own."
-        )
+    namespaces = ownership.get("namespaces")
+    if not namespaces:
+        problems.append("ownership.namespaces is empty: give the namespaces the objects live in.")
+    for namespace in namespaces or []:
+        if not isinstance(namespace, str) or not NAMESPACE_NAME.fullmatch(namespace):
+            problems.append(
+                f"ownership.namespaces: {namespace!r} is not a namespace name: give at most 63 lower-case letters,"
+                " digits and '-', starting and ending with a letter or digit."
+            )
+        elif system_namespace(namespace):
+            problems.append(
+                f"ownership.namespaces: {namespace!r} is a system namespace (default and kube-* belong to the"
+                " cluster): nothing is deployed to, labelled in or deleted from one. Give a namespace of the"
+                " services' own."
+            )
+    for namespace in sorted({n for n in namespaces or [] if namespaces.count(n) > 1}):
+        problems.append(f"ownership.namespaces names {namespace} more than once.")
     label, value = ownership.get("label"), ownership.get("value")
     if not isinstance(label, str) or len(label) > 317 or not LABEL_KEY.fullmatch(label):
         problems.append(
@@ -326,20 +358,21 @@ class Owner:
         return self.FOREIGN
 
 
-def check_ownership(definitions, owner, namespace):
-    """Refuse, before any request, an object without the mark or outside the namespace."""
+def check_ownership(definitions, owner, namespaces):
+    """Refuse, before any request, an object without the mark or outside the namespaces."""
+    listed = ", ".join(namespaces)
     for index, definition in enumerate(definitions):
         metadata = definition["metadata"]
         if definition["kind"] == "Namespace":
-            if metadata["name"] != namespace:
+            if metadata["name"] not in namespaces:
                 raise DeployError(
-                    f"definitions[{index}] is Namespace {metadata['name']}, not ownership.namespace={namespace}:"
-                    " the module manages the objects of one namespace."
+                    f"definitions[{index}] is Namespace {metadata['name']}, not one of ownership.namespaces"
+                    f" ({listed}): the module manages those namespaces only."
                 )
-        elif metadata.get("namespace") != namespace:
+        elif metadata.get("namespace") not in namespaces:
             raise DeployError(
-                f"definitions[{index}] ({where(definition)}) is not in ownership.namespace={namespace}: give every"
-                " object metadata.namespace, the namespace the module manages."
+                f"definitions[{index}] ({where(definition)}) is not in one of ownership.namespaces ({listed}): give"
+                " every object metadata.namespace, one of the namespaces the module manages."
             )
         if not owner.marks(definition):
             raise DeployError(
@@ -374,8 +407,9 @@ def claims_of(definitions):
 def foreign_objects(objects, owner, created=None):
     """The objects of a namespace's listing that are not the owner's: what deleting the namespace would destroy.
 
-    created: (kind, name) -> definition of what the owner creates rather than
-    applies (the Secret, the volume claims). Left out as not objects of their
+    created: (kind, namespace, name) -> definition of what the owner creates
+    rather than applies (the Secret and its copies, the volume claims). Left
+    out as not objects of their
     own: what the control plane gives every namespace, events, and what has
     an owner reference or is the Endpoints of a Service (judged by that
     owner or Service, which the listing holds too).
@@ -390,7 +424,7 @@ def foreign_objects(objects, owner, created=None):
             continue
         if kind == "Endpoints" and name in services:
             continue
-        if owner.judge(obj, created.get((kind, name))) == Owner.FOREIGN:
+        if owner.judge(obj, created.get(key_of(obj))) == Owner.FOREIGN:
             foreign.append(obj)
     return foreign
 
@@ -410,6 +444,33 @@ def visible(obj):
         shown["data"] = dict.fromkeys(sorted((shown.get("data") or {}).keys()), NOT_SHOWN)
         shown.pop("stringData", None)
     return shown
+
+
+def secret_key(definition):
+    """key_of() a Secret's definition, whose kind may be left out."""
+    return "Secret", definition["metadata"].get("namespace"), definition["metadata"]["name"]
+
+
+def namespace_index(definitions, definition):
+    """The index of the Namespace definition DEFINITION lives in; -1 when definitions hold none."""
+    namespace = (definition.get("metadata") or {}).get("namespace")
+    return next(
+        (
+            index
+            for index, listed in enumerate(definitions)
+            if listed["kind"] == "Namespace" and listed["metadata"]["name"] == namespace
+        ),
+        -1,
+    )
+
+
+def without_values(secret):
+    """A Secret as the API server answered its creation, without its values: its metadata (no managedFields)
+    and the names of its keys."""
+    kept = {key: value for key, value in secret.items() if key not in ("data", "stringData")}
+    kept["data"] = dict.fromkeys(sorted((secret.get("data") or {}).keys()), NOT_SHOWN)
+    kept["metadata"] = {key: value for key, value in (secret.get("metadata") or {}).items() if key != "managedFields"}
+    return kept
 
 
 def key_of(obj):
@@ -462,6 +523,11 @@ class Deployer:
         self.kept = []
         # With a wait: the workloads that had not rolled out when it ended.
         self.pending = []
+        # The Secret's values (base64, as the API server holds them) once read or made: what its copies get.
+        # Never returned.
+        self.secret_data = None
+        # The Secret's copies, by key_of() (prepare()).
+        self.copies = {}
 
     def result(self, **extra):
         result = {
@@ -522,9 +588,8 @@ class Deployer:
         return objects, unreadable
 
     # -- ownership
-    def claim_namespace(self, owner, ownership, created):
-        """Judge the namespace before anything is written: refuse one that is someone else's."""
-        namespace = ownership["namespace"]
+    def claim_namespace(self, owner, ownership, namespace, created):
+        """Judge a namespace before anything is written: refuse one that is someone else's."""
         existing = self.read({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
         judgement = owner.judge(existing)
         if judgement != Owner.FOREIGN:
@@ -616,18 +681,62 @@ class Deployer:
             return
         definition.pop("data", None)
         definition["stringData"] = {key: self.password(secret["length"]) for key in secret["keys"]}
+        # What the copies get: the values as the API server holds them (base64), in this process only.
+        self.secret_data = {
+            key: base64.b64encode(value.encode("ascii")).decode("ascii")
+            for key, value in definition["stringData"].items()
+        }
         resource = self.svc.find_resource("Secret", definition.get("apiVersion", "v1"), fail=True)
         try:
             created, _warnings = self.svc.create(resource, definition)
         except Exception as error:  # kubernetes.core's CoreException, or the client's
             self.fail(f"creating {where(definition)} failed: {error}")
-        # The created object holds the values: only its metadata and key names are kept.
-        kept = {key: value for key, value in created.items() if key not in ("data", "stringData")}
-        kept["data"] = dict.fromkeys(sorted((created.get("data") or {}).keys()), NOT_SHOWN)
-        kept["metadata"] = {
-            key: value for key, value in (created.get("metadata") or {}).items() if key != "managedFields"
-        }
-        self.objects.append(kept)
+        self.objects.append(without_values(created))
+
+    def read_copy(self, copied):
+        """A copy as the API server holds it (None: missing); refused, before anything is written, when it is
+        someone else's."""
+        definition = copied["definition"]
+        existing = self.read_secret(definition)
+        if self.owner.judge(existing, definition) == Owner.FOREIGN:
+            self.fail(
+                f"{where(definition)} exists without the label {self.owner.mark} and is not one this deployer"
+                " creates: it is not overwritten. Nothing was applied. Delete or rename it if it may go."
+            )
+        return existing
+
+    def write_copy(self, copied, existing):
+        """Create the copy, or replace one that does not hold exactly its keys with the Secret's values (or lacks
+        a label of its definition); nothing when it does."""
+        definition = copy.deepcopy(copied["definition"])
+        definition.pop("stringData", None)
+        data = self.secret_data
+        wanted = None if data is None else {key: data[key] for key in copied["keys"]}
+        if existing is not None and wanted is not None:
+            labels = labels_of(existing)
+            if (existing.get("data") or {}) == wanted and all(
+                labels.get(key) == value for key, value in labels_of(definition).items()
+            ):
+                return
+        self.changed = True
+        shown = dict(definition, data=dict.fromkeys(copied["keys"], NOT_SHOWN))
+        if self.diff:
+            entry = {"before": visible(existing) if existing else {}, "after": shown, "after_header": where(definition)}
+            self.diffs.append(entry)
+        if self.check_mode:
+            self.objects.append(shown)
+            return
+        definition["data"] = wanted
+        resource = self.svc.find_resource("Secret", definition.get("apiVersion", "v1"), fail=True)
+        try:
+            if existing is None:
+                written, _warnings = self.svc.create(resource, definition)
+            else:
+                definition["metadata"]["resourceVersion"] = existing["metadata"]["resourceVersion"]
+                written, _warnings = self.svc.replace(resource, definition, existing)
+        except Exception as error:  # kubernetes.core's CoreException, or the client's
+            self.fail(f"writing {where(definition)} failed: {error}")
+        self.objects.append(without_values(written))
 
     # -- the objects
     def apply(self, definition, field_manager, force_conflicts):
@@ -680,30 +789,63 @@ class Deployer:
         match, diff = diff_objects(existing or {}, instance, self.hidden_fields)
         return {"changed": not match, "result": hide_fields(instance, self.hidden_fields), "diff": diff}
 
-    def prepare(self, definitions, field_manager, secret, ownership):
-        """The checks of both states that need no request; the objects created rather than applied."""
+    def prepare(self, definitions, field_manager, secret, ownership, retired=()):
+        """The checks of both states that need no request; the objects created rather than applied, by key_of()
+        (the Secret's copies among them, also in self.copies)."""
         check_definitions(definitions)
+        check_definitions(retired, "retired")
         problems = ownership_problems(ownership)
         if problems:
             raise DeployError(" ".join(problems))
         self.owner = Owner(ownership["label"], ownership["value"], field_manager)
-        listed = definitions + ([secret["definition"]] if secret else [])
-        check_ownership(listed, self.owner, ownership["namespace"])
-        created = {("PersistentVolumeClaim", name): claim for name, claim in claims_of(definitions).items()}
+        copies = (secret.get("copies") or []) if secret else []
+        listed = (
+            definitions + list(retired) + ([secret["definition"]] if secret else []) + [c["definition"] for c in copies]
+        )
+        check_ownership(listed, self.owner, ownership["namespaces"])
+        created = {key_of(claim): claim for claim in claims_of(definitions).values()}
+        self.copies = {}
+        for copied in copies:
+            self.copies[secret_key(copied["definition"])] = copied
         if secret:
-            created[("Secret", secret["definition"]["metadata"]["name"])] = secret["definition"]
+            created[secret_key(secret["definition"])] = secret["definition"]
+        created.update({key: copied["definition"] for key, copied in self.copies.items()})
         return created
 
-    def run(self, definitions, field_manager, force_conflicts=False, secret=None, ownership=None, wait=None):
-        """Check the ownership, check or create the Secret, apply the definitions in order and, with wait (a dict of
-        timeout and hint), wait for their workloads to roll out; the module's result."""
-        created = self.prepare(definitions, field_manager, secret, ownership)
-        if self.claim_namespace(self.owner, ownership, created) != Owner.MISSING:
-            self.refuse_foreign(definitions, self.owner)
-        else:
-            # Nothing can exist in a namespace that does not.
-            self.known.update(dict.fromkeys((key_of(d) for d in definitions if d["kind"] != "Namespace"), None))
-        create_after = None
+    def run(
+        self,
+        definitions,
+        field_manager,
+        force_conflicts=False,
+        secret=None,
+        ownership=None,
+        wait=None,
+        retired=(),
+        timeout=300,
+    ):
+        """Check the ownership, check or create the Secret, apply the definitions in order (the Secret and its
+        copies right after their Namespaces), delete the retired objects that are the owner's (each waited for up to
+        timeout seconds) and, with wait (a dict of timeout and hint), wait for the workloads to roll out; the
+        module's result."""
+        created = self.prepare(definitions, field_manager, secret, ownership, retired)
+        existing_namespaces = [
+            namespace
+            for namespace in ownership["namespaces"]
+            if self.claim_namespace(self.owner, ownership, namespace, created) != Owner.MISSING
+        ]
+        objects = [d for d in definitions if d["kind"] != "Namespace"]
+        self.refuse_foreign([d for d in objects if d["metadata"]["namespace"] in existing_namespaces], self.owner)
+        # Nothing can exist in a namespace that does not.
+        self.known.update(
+            dict.fromkeys((key_of(d) for d in objects if d["metadata"]["namespace"] not in existing_namespaces), None)
+        )
+        copies = {
+            key: (copied, self.read_copy(copied) if key[1] in existing_namespaces else None)
+            for key, copied in self.copies.items()
+        }
+        # What is written after the definition of each index (-1: before the first): the Secret and its copies.
+        after = {}
+        secret_at = -1
         if secret:
             existing = self.read_secret(secret["definition"])
             judgement = self.owner.judge(existing, secret["definition"])
@@ -721,24 +863,26 @@ class Deployer:
                         " Put the missing keys back, or delete the Secret with what was initialised from it."
                     )
                     self.fail(f"{where(secret['definition'])} has no {', '.join(missing)}: {why}")
+                self.secret_data = {key: existing["data"][key] for key in secret["keys"]}
                 if judgement == Owner.EARLIER:
                     self.mark(existing, field_manager, force_conflicts)
             else:
-                namespace = secret["definition"]["metadata"].get("namespace")
-                create_after = next(
-                    (
-                        index
-                        for index, definition in enumerate(definitions)
-                        if definition["kind"] == "Namespace" and definition["metadata"]["name"] == namespace
-                    ),
-                    -1,
-                )
-                if create_after == -1:
-                    self.create_secret(secret)
+                secret_at = namespace_index(definitions, secret["definition"])
+                after.setdefault(secret_at, []).append(functools.partial(self.create_secret, secret))
+        for copied, existing in copies.values():
+            index = max(namespace_index(definitions, copied["definition"]), secret_at)
+            after.setdefault(index, []).append(functools.partial(self.write_copy, copied, existing))
+        for write in after.get(-1, []):
+            write()
         for index, definition in enumerate(definitions):
             self.apply(definition, field_manager, force_conflicts)
-            if create_after == index:
-                self.create_secret(secret)
+            for write in after.get(index, []):
+                write()
+        # What an earlier layout applied and this one does not: nothing can exist in a namespace just created.
+        for existing in self.judged(
+            [d for d in reversed(retired) if d["metadata"]["namespace"] in existing_namespaces]
+        ):
+            self.delete(existing, timeout)
         if wait and not self.check_mode:
             self.wait_rolled_out(wait["timeout"], wait.get("hint") or "")
         return self.result()
@@ -818,55 +962,83 @@ class Deployer:
         if not gone:
             self.fail(f"{where(existing)} was not gone after {timeout} s")
 
+    def judged(self, definitions):
+        """The objects of definitions that exist and are the owner's, read now; those that exist without the mark
+        are kept, and named."""
+        found = []
+        for definition in definitions:
+            existing = self.read(definition)
+            judgement = self.owner.judge(existing)
+            if judgement == Owner.FOREIGN:
+                self.keep(existing, f"it has no label {self.owner.mark}: the deployer did not make it")
+            elif judgement != Owner.MISSING:
+                found.append(existing)
+        return found
+
     def keep(self, existing, reason, foreign=True):
         self.kept.append({"object": where(existing), "reason": reason, "foreign": foreign})
 
-    def remove(self, definitions, field_manager, secret=None, ownership=None, delete_data=False, timeout=300):
-        """Delete the owner's objects of definitions, last applied first; with delete_data also the Secret, the
-        volume claims and the namespace. Every judgement is made before the first deletion."""
-        created = self.prepare(definitions, field_manager, secret, ownership)
-        owner, namespace = self.owner, ownership["namespace"]
-        namespace_object = self.read({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
-        if namespace_object is None:
-            return self.result()
-        doomed = []
-        for definition in reversed(definitions):
-            if definition["kind"] == "Namespace":
+    def remove(
+        self, definitions, field_manager, secret=None, ownership=None, delete_data=False, timeout=300, retired=()
+    ):
+        """Delete the owner's objects of retired and of definitions, last applied first, and the Secret's copies,
+        then each namespace that holds nothing else; with delete_data also the Secret and the volume claims, and the
+        namespaces they are in. Every judgement is made before the first deletion."""
+        created = self.prepare(definitions, field_manager, secret, ownership, retired)
+        owner = self.owner
+        namespaces = {
+            namespace: self.read({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
+            for namespace in ownership["namespaces"]
+        }
+        present = [namespace for namespace in ownership["namespaces"] if namespaces[namespace] is not None]
+        doomed = self.judged(
+            [
+                definition
+                for definition in reversed(definitions + list(retired))
+                if definition["kind"] != "Namespace" and definition["metadata"]["namespace"] in present
+            ]
+        )
+        # The data (the Secret, the volume claims) and the namespaces it is in, whether it is there or not.
+        data, data_namespaces = [], set()
+        for key, definition in created.items():
+            if key not in self.copies:
+                data_namespaces.add(key[1])
+            if key[1] not in present:
                 continue
-            existing = self.read(definition)
-            judgement = owner.judge(existing)
-            if judgement == Owner.FOREIGN:
-                self.keep(existing, f"it has no label {owner.mark}: the deployer did not make it")
-            elif judgement != Owner.MISSING:
-                doomed.append(existing)
-        data = []
-        for definition in created.values():
             existing = self.read(definition)
             judgement = owner.judge(existing, definition)
             if judgement == Owner.FOREIGN:
                 self.keep(existing, f"it has no label {owner.mark} and not the labels the deployer gives it")
             elif judgement != Owner.MISSING:
-                data.append(existing)
+                # A copy goes with the objects: the next deploy copies it again.
+                (doomed if key in self.copies else data).append(existing)
         if not delete_data:
             for existing in data:
                 self.keep(existing, "it holds the data (delete_data is false)", foreign=False)
-            self.keep(namespace_object, "it holds the data (delete_data is false)", foreign=False)
-        elif owner.judge(namespace_object) == Owner.FOREIGN:
-            doomed += data
-            self.keep(namespace_object, f"the deployer did not create it (it has no label {owner.mark})")
-        else:
-            contents, unreadable = self.namespace_contents(namespace)
-            foreign = foreign_objects(contents, owner, created)
-            if foreign or unreadable:
-                doomed += data
+        gone = []
+        for namespace in reversed(present):
+            namespace_object = namespaces[namespace]
+            if namespace in data_namespaces and not delete_data:
+                self.keep(namespace_object, "it holds the data (delete_data is false)", foreign=False)
+                continue
+            why = None
+            if owner.judge(namespace_object) == Owner.FOREIGN:
+                why = f"the deployer did not create it (it has no label {owner.mark})"
+            else:
+                contents, unreadable = self.namespace_contents(namespace)
+                foreign = foreign_objects(contents, owner, created)
                 if foreign:
                     why = f"it holds {named(foreign)}, which the deployer did not make"
-                else:
+                elif unreadable:
                     why = f"what it holds could not all be listed ({'; '.join(unreadable)})"
+            if why:
                 self.keep(namespace_object, why)
             else:
-                # The data goes with the namespace.
-                doomed.append(namespace_object)
+                gone.append(namespace)
+        if delete_data:
+            # The data of a namespace that goes goes with it.
+            doomed += [existing for existing in data if existing["metadata"]["namespace"] not in gone]
+        doomed += [namespaces[namespace] for namespace in gone]
         for existing in doomed:
             self.delete(existing, timeout)
         return self.result()

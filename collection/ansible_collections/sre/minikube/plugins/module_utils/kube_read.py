@@ -62,6 +62,13 @@ KINDS = {
         True,
         "/apis/gateway.networking.k8s.io/v1/namespaces/{namespace}/httproutes",
     ),
+    "ReferenceGrant": (
+        "CustomObjectsApi",
+        None,
+        None,
+        True,
+        "/apis/gateway.networking.k8s.io/v1beta1/namespaces/{namespace}/referencegrants",
+    ),
     "CustomResourceDefinition": (
         "ApiextensionsV1Api",
         None,
@@ -93,7 +100,7 @@ KINDS = {
     ),
 }
 # Kinds a cluster may lack (their CRDs are not installed): their list is empty then.
-OPTIONAL_KINDS = ("HTTPRoute",)
+OPTIONAL_KINDS = ("HTTPRoute", "ReferenceGrant")
 
 
 class KubeReadError(Exception):

@@ -7,10 +7,15 @@ lists), tools/product_facts.py (make and the test harness) and the tests
 call read() and default_file(); nothing else opens services.yml.
 
 One entry: name (a DNS-1123 label: the directory, image, Deployment, Service
-and pod label), port (1-65535), component (a label value), callers (the other
-services that may call it), public and database (booleans), env (variable
-name -> string). The roles that take such a list (app_deploy, verify) ask
-problems() before anything runs and print every sentence it returns.
+and pod label), team (a DNS-1123 label: who owns it), port (1-65535),
+component (a label value), callers (the other services that may call it),
+public and database (booleans), env (variable name -> string). The roles
+that take such a list (app_deploy, verify) ask problems() before anything
+runs and print every sentence it returns.
+
+A team's services live in a namespace of their own, named after the stack's
+namespace and the team (team_namespace()); teams() groups the list by team,
+for the deploy model, the verify stage and the access checks alike.
 
 A name also names the service's Postgres role and database (database_name():
 '_' for '-'), so the names Postgres would refuse or misread are refused here,
@@ -148,6 +153,29 @@ def quote_identifier(name):
     return '"' + str(name).replace('"', '""') + '"'
 
 
+def team_namespace(namespace, team):
+    """The namespace of TEAM's services in the stack whose own namespace is NAMESPACE: invoice, billing ->
+    invoice-billing. Two stacks in one cluster (two namespaces) never share a team's namespace."""
+    return f"{namespace}-{team}"
+
+
+def teams(services, namespace, group_prefix=""):
+    """The teams of SERVICES, in the order each first appears, each a dict: name, namespace (team_namespace()),
+    group (GROUP_PREFIX and the name: the Kubernetes group its people are in) and services (the names)."""
+    found = {}
+    for entry in services:
+        team = entry["team"]
+        if team not in found:
+            found[team] = {
+                "name": team,
+                "namespace": team_namespace(namespace, team),
+                "group": f"{group_prefix or ''}{team}",
+                "services": [],
+            }
+        found[team]["services"].append(entry["name"])
+    return list(found.values())
+
+
 def name_problem(name):
     """Why NAME cannot name a service (Kubernetes objects, a Postgres role and database), or None."""
     database = database_name(name)
@@ -188,6 +216,17 @@ def _entry_problems(entry, where, names, reserved):
         found.append(f"{where}: {why}.")
     elif name in reserved:
         found.append(f"{where}: the name is one the role keeps for itself ({', '.join(reserved)}).")
+    team = entry.get("team")
+    if team is None:
+        found.append(
+            f"{where}: team is missing: give the team that owns the service (a DNS-1123 label such as billing);"
+            " its services get a namespace of their own, where the team's group may run them."
+        )
+    elif not (isinstance(team, str) and LABEL.allows(team)):
+        found.append(
+            f"{where}: team {team!r} is not a DNS-1123 label (at most 63 lower-case letters, digits and '-',"
+            " starting and ending with a letter or digit), so it cannot name the team's namespace."
+        )
     port = whole_number(entry.get("port"))
     if port is None or not 1 <= port <= 65535:
         found.append(f"{where}: port {entry.get('port')!r} is not a number from 1 to 65535.")

@@ -12,7 +12,8 @@ invoice-app pod, asked on its own through the API server's port-forward,
 shows every invoice paid; so does every answer through the Ingress; and
 every payment-provider pod reports the same ledger, with each invoice
 charged exactly once. Last, payment-provider must be internal (module_utils
-exposure): the same process and client do the reads.
+exposure): the same process and client do the reads. Each service is read
+in its own namespace (its team's; both default to ``namespace``).
 
 Verifier does the work through the callables it is given (reads of the
 API, requests to a pod, requests through the Ingress), so the tests drive
@@ -56,7 +57,9 @@ from ansible_collections.sre.minikube.plugins.module_utils.tunnel import hand_co
 # the checks on the controller.
 ARGUMENT_SPEC = {
     **CONNECTION_ARGUMENT_SPEC,
-    "namespace": {"type": "str", "required": True},
+    "namespace": {"type": "str", "default": ""},
+    "invoice_app_namespace": {"type": "str", "default": ""},
+    "payment_provider_namespace": {"type": "str", "default": ""},
     "profile": {"type": "str", "required": True},
     "binary": {"type": "str", "default": "minikube"},
     "invoice_app": {"type": "str", "default": "invoice-app"},
@@ -76,10 +79,18 @@ ARGUMENT_SPEC = {
 }
 
 
+def service_namespaces(p):
+    """(invoice-app's namespace, payment-provider's): each its own option, else namespace."""
+    return p["invoice_app_namespace"] or p["namespace"], p["payment_provider_namespace"] or p["namespace"]
+
+
 def input_checks(p):
     """The checks of the options' values (module_utils inputs), made before anything is read."""
+    invoice_app, payment_provider = service_namespaces(p)
     return connection_checks(p) + [
-        {"name": "namespace", "value": p["namespace"], "rule": "dns_label"},
+        {"name": "namespace", "value": p["namespace"], "rule": "dns_label", "optional": True},
+        {"name": "invoice_app_namespace (or namespace)", "value": invoice_app, "rule": "dns_label"},
+        {"name": "payment_provider_namespace (or namespace)", "value": payment_provider, "rule": "dns_label"},
         {"name": "profile", "value": p["profile"], "rule": "minikube_profile"},
         {"name": "binary", "value": p["binary"], "rule": "path"},
         {"name": "invoice_app", "value": p["invoice_app"], "rule": "dns_label"},
@@ -102,13 +113,13 @@ class RunError(Exception):
 def verify(p, check_mode, make_client, transports):
     """The module's result for the checked options P; RunError when a check fails or the cluster cannot be read.
 
-    make_client(kubeconfig, context) gives the API client, transports(client, namespace, timeout, ca_file) the
-    real transports (Transports) around it.
+    make_client(kubeconfig, context) gives the API client, transports(client, timeout, ca_file) the real
+    transports (Transports) around it.
     """
     verifier = None
     try:
         client = make_client(p["kubeconfig"], p["context"])
-        verifier = Verifier(p, transports(client, p["namespace"], p["timeout"], p["ca_file"]), check_mode)
+        verifier = Verifier(p, transports(client, p["timeout"], p["ca_file"]), check_mode)
         return verifier.run()
     except (VerifyError, KubeClientError, KubeReadError, PodRequestError, LookupError) as exc:
         raise RunError(str(exc), verifier.report if verifier else []) from None
@@ -173,8 +184,8 @@ def ingress_exchange(address, port, host, request, timeout, ca_file=""):
 class Transports:
     """The real transports: the API server, port-forwards, TCP (or TLS, with ca_file) to the Ingress."""
 
-    def __init__(self, client, namespace, timeout, ca_file=""):
-        self.client, self.namespace, self.timeout = client, namespace, timeout
+    def __init__(self, client, timeout, ca_file=""):
+        self.client, self.timeout = client, timeout
         self.ca_file = ca_file
         self.api_server = client.configuration.host
         self.sleep = time.sleep
@@ -182,12 +193,12 @@ class Transports:
     def read(self, kind, namespace=None, name=None, label_selector=None):
         return read(self.client, kind, namespace, name, label_selector, self.timeout)
 
-    def pod_get(self, pod, port, path):
+    def pod_get(self, namespace, pod, port, path):
         # Opening a port-forward swaps its client's call_api for a moment, and
         # the pods are asked side by side: each request gets a client of its
         # own, on the same configuration.
         client = type(self.client)(self.client.configuration)
-        return send(client, self.namespace, pod, port, prepare_request("GET", path, "localhost"), self.timeout)
+        return send(client, namespace, pod, port, prepare_request("GET", path, "localhost"), self.timeout)
 
     def ingress_request(self, address, port, host, method, path, body):
         return ingress_exchange(
@@ -357,7 +368,7 @@ class Verifier:
     """One run of the checks. settings is a dict with the module's options; io gives the transports:
 
     read(kind, namespace=None, name=None, label_selector=None) -> object, None or list
-    pod_get(pod, port, path) -> HttpResponse (raises PodRequestError)
+    pod_get(namespace, pod, port, path) -> HttpResponse (raises PodRequestError)
     ingress_request(address, port, host, method, path, body) -> HttpResponse (raises PodRequestError)
     port_open(address, port) -> bool
     sleep(seconds)
@@ -366,6 +377,8 @@ class Verifier:
 
     def __init__(self, settings, io, check_mode=False):
         self.s = settings
+        # Where each service runs: invoice-app's namespace and payment-provider's.
+        self.ns = dict(zip(("invoice_app", "payment_provider"), service_namespaces(settings), strict=True))
         self.io = io
         self.check_mode = check_mode
         self.report = []
@@ -381,16 +394,15 @@ class Verifier:
         return self.s["ingress_tls_port"] if self.s.get("ca_file") else self.s["ingress_port"]
 
     # --- the steps ---------------------------------------------------------
-    def replicas(self, name):
-        ns = self.s["namespace"]
+    def replicas(self, name, ns):
         deployment = read_deployment(self.io.read, ns, name)
         selector = ((deployment.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
         pods = self.io.read("Pod", ns, label_selector=selector_text(selector))
         return deployment, pods
 
     def invoice_app_pods(self):
-        ns, name = self.s["namespace"], self.s["invoice_app"]
-        deployment, pods = self.replicas(name)
+        ns, name = self.ns["invoice_app"], self.s["invoice_app"]
+        deployment, pods = self.replicas(name, ns)
         wanted = (deployment.get("spec") or {}).get("replicas", 1)
         ready = ready_pods(pods)
         if not ready or len(ready) != wanted:
@@ -403,7 +415,7 @@ class Verifier:
         return ready
 
     def public_entry(self):
-        ns, name = self.s["namespace"], self.s["invoice_app"]
+        ns, name = self.ns["invoice_app"], self.s["invoice_app"]
         host = (
             self.s["ingress_host"]
             or next(iter(ingress_hosts(self.io.read("Ingress", ns), name)), "")
@@ -464,22 +476,22 @@ class Verifier:
         self.say(f"POST {url}: " + (f"paid {', '.join(map(str, paid))}" if paid else "nothing left to pay"))
         return paid
 
-    def _pod_get(self, pod, port, path):
+    def _pod_get(self, namespace, pod, port, path):
         """GET on one pod; a transport error is tried again, an HTTP answer is final."""
         attempts = self.s["read_attempts"]
         for attempt in range(attempts):
             try:
-                return self.io.pod_get(pod, port, path)
+                return self.io.pod_get(namespace, pod, port, path)
             except PodRequestError as exc:
                 if attempt == attempts - 1:
                     raise VerifyError(
-                        f"GET {path} on pod {self.s['namespace']}/{pod} port {port} failed {attempts} time(s): {exc}"
+                        f"GET {path} on pod {namespace}/{pod} port {port} failed {attempts} time(s): {exc}"
                     ) from None
                 self.io.sleep(self.s["retry_delay"])
         raise AssertionError("unreachable")
 
-    def _pod_gets(self, pods, port, path):
-        """The GET of path on each pod, sent side by side: (pod, answer) in the pods' order.
+    def _pod_gets(self, namespace, pods, port, path):
+        """The GET of path on each pod of the namespace, sent side by side: (pod, answer) in the pods' order.
 
         Each port-forward spends most of its time waiting for the API server,
         so the pods are asked at once, each on its own thread. A failure is
@@ -489,7 +501,7 @@ class Verifier:
 
         def ask(index, pod):
             try:
-                outcomes[index] = (pod, self._pod_get(pod, port, path), None)
+                outcomes[index] = (pod, self._pod_get(namespace, pod, port, path), None)
             except Exception as error:  # raised below, on the caller's thread, in the pods' order
                 outcomes[index] = (pod, None, error)
 
@@ -505,9 +517,9 @@ class Verifier:
 
     def each_pod(self, pods):
         """Every pod's invoices; in a real run, fails unless every one shows every invoice paid."""
-        ns, port = self.s["namespace"], self.s["invoice_app_port"]
+        ns, port = self.ns["invoice_app"], self.s["invoice_app_port"]
         seen = {}
-        for pod, answer in self._pod_gets(pods, port, "/invoices"):
+        for pod, answer in self._pod_gets(ns, pods, port, "/invoices"):
             text, parsed = decode_body(answer)
             if answer.status != 200 or not _invoice_list(parsed):
                 raise VerifyError(f"GET /invoices on pod {ns}/{pod} answered {answer.status}: {text[:400]}")
@@ -542,10 +554,10 @@ class Verifier:
         self.say(f"GET {url}, {times} times through the Ingress: every invoice paid in every answer")
 
     def charges(self, invoices):
-        ns, name, port = self.s["namespace"], self.s["payment_provider"], self.s["payment_provider_port"]
-        pods = self.replicas(name)[1]
+        ns, name, port = self.ns["payment_provider"], self.s["payment_provider"], self.s["payment_provider_port"]
+        pods = self.replicas(name, ns)[1]
         answers = []
-        for pod, answer in self._pod_gets(ready_pods(pods), port, "/payments"):
+        for pod, answer in self._pod_gets(ns, ready_pods(pods), port, "/payments"):
             text, parsed = decode_body(answer)
             answers.append(PodAnswer(pod, answer.status, text, parsed if isinstance(parsed, dict) else None))
         problem = ledger_problem(answers, invoices, ns)
@@ -560,7 +572,11 @@ class Verifier:
         """payment-provider is reachable only from invoice-app's pods; VerifyError naming every way in."""
         name = self.s["payment_provider"]
         problems, message = check_exposure(
-            self.io.read, self.s["namespace"], name, self.s["payment_provider_port"], [self.s["invoice_app"]]
+            self.io.read,
+            self.ns["payment_provider"],
+            name,
+            self.s["payment_provider_port"],
+            {self.s["invoice_app"]: self.ns["invoice_app"]},
         )
         if problems:
             raise VerifyError(message)

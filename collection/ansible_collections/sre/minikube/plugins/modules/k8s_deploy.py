@@ -17,6 +17,10 @@ description:
     anything is applied. When it is missing, the module creates it with a random value per key (letters and digits)
     right after the Namespace it lives in is applied (first, when O(definitions) holds no such Namespace). The values
     are never returned, shown in a diff or logged; an existing Secret is never changed.
+  - Each of O(secret.copies) is a Secret of another namespace that holds some of its keys with the same values (what
+    the pods of that namespace may read, and no more). A missing copy is created right after its Namespace is applied
+    (after the Secret, when that is created); one that does not hold exactly its keys with the Secret's values, or
+    lacks a label of its definition, is replaced. Their values are never returned, shown or logged either.
   - Returns each object as the API server now holds it, its status included.
   - With O(wait), once everything is applied, waits until every StatefulSet and Deployment of O(definitions) has
     rolled out (kubernetes.core's judgement of a ready Deployment and StatefulSet, and every wanted replica on the
@@ -25,13 +29,14 @@ description:
     its replica counts, its conditions and the recent events about it and its pods, then O(wait_hint); RV(pending)
     names them.
   - Every object is the caller's by a mark, the label of O(ownership) (checked on each definition before any
-    request). The module creates the namespace of O(ownership.namespace) or uses one that carries the mark; it refuses
-    a namespace that exists without it (unless O(ownership.adopt_namespace) is set and the namespace is empty), a
-    system namespace (C(default), C(kube-*)), and an object of O(definitions) that exists without the mark, all before
-    anything is written.
-  - With O(state=absent), deletes only the objects of O(definitions) that carry the mark, last first, and waits until
-    each is gone; with O(delete_data) also the Secret of O(secret), the StatefulSets' volume claims and the namespace,
-    the namespace only when it holds nothing else (other objects are named in RV(kept)).
+    request). The module creates each namespace of O(ownership.namespaces) or uses one that carries the mark; it
+    refuses a namespace that exists without it (unless O(ownership.adopt_namespace) is set and the namespace is
+    empty), a system namespace (C(default), C(kube-*)), and an object of O(definitions) or a copy of O(secret) that
+    exists without the mark, all before anything is written.
+  - With O(state=absent), deletes only the objects of O(definitions) and the copies of O(secret) that carry the mark,
+    last first, and waits until each is gone, then each namespace that holds nothing else (other objects are named in
+    RV(kept)). A namespace that holds the data (the Secret of O(secret), the StatefulSets' volume claims) is kept,
+    with the data, unless O(delete_data) is set.
   - With a local connection, no privilege escalation and no task environment, the host is the controller itself and
     the action plugin does the module's work in the controller's own process, with the module's own code and
     options; otherwise (or without kubernetes.core on the controller) the module runs on the host.
@@ -66,15 +71,19 @@ options:
     choices: [present, absent]
     default: present
   ownership:
-    description: Whose the objects are, and the namespace they live in.
+    description: Whose the objects are, and the namespaces they live in.
     type: dict
     required: true
     suboptions:
-      namespace:
+      namespaces:
         description:
-          - The namespace every object of O(definitions) lives in (or is). Never C(default) or C(kube-*).
-        type: str
+          - The namespaces every object of O(definitions) lives in (or is), one or more. Never C(default) or
+            C(kube-*).
+          - With O(state=absent) they are deleted, once empty, in the reverse order.
+        type: list
+        elements: str
         required: true
+        aliases: [namespace]
       label:
         description: The key of the label that marks the objects as the caller's.
         type: str
@@ -85,8 +94,8 @@ options:
         required: true
       adopt_namespace:
         description:
-          - Take over O(ownership.namespace) when it exists without the mark, provided it holds nothing but what
-            Kubernetes puts in every namespace. Once adopted it carries the mark.
+          - Take over a namespace of O(ownership.namespaces) that exists without the mark, provided it holds nothing
+            but what Kubernetes puts in every namespace. Once adopted it carries the mark.
         type: bool
         default: false
       hint:
@@ -96,8 +105,8 @@ options:
   delete_data:
     description:
       - With O(state=absent), also delete the Secret of O(secret), the volume claims of the StatefulSets of
-        O(definitions) and the namespace, each only when it is the caller's; the namespace only when nothing else
-        is left in it.
+        O(definitions) and the namespaces they are in, each only when it is the caller's; a namespace only when
+        nothing else is left in it.
     type: bool
     default: false
   wait:
@@ -122,6 +131,17 @@ options:
     type: list
     elements: dict
     required: true
+  retired:
+    description:
+      - Objects the caller applied before and no longer does (an earlier layout), each with C(apiVersion), C(kind),
+        C(metadata.name), C(metadata.namespace) (one of O(ownership.namespaces)) and the mark.
+      - With O(state=present), once O(definitions) are applied, each that exists and is the caller's is deleted, last
+        first, and waited for up to O(wait_timeout) seconds; one without the mark is left alone and named in
+        RV(kept). With O(state=absent) they are deleted first, with the rest.
+    type: list
+    elements: dict
+    default: []
+    version_added: 1.1.0
   server_side_apply:
     description:
       - The server-side apply's settings, as for M(kubernetes.core.k8s).
@@ -161,6 +181,25 @@ options:
         description: Text added to the refusal of a Secret that lacks a key (what the user can do).
         type: str
         default: ""
+      copies:
+        description:
+          - Secrets in other namespaces of O(ownership.namespaces) that hold some of the keys with the Secret's
+            values.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          definition:
+            description:
+              - The copy without its values (C(apiVersion), C(kind), C(metadata) with name, namespace and the mark,
+                C(type)).
+            type: dict
+            required: true
+          keys:
+            description: The keys of O(secret.keys) it holds.
+            type: list
+            elements: str
+            required: true
   hidden_fields:
     description:
       - Fields left out of the returned objects and diffs, as for M(kubernetes.core.k8s).
@@ -177,7 +216,7 @@ EXAMPLES = r"""
     context: sre-minikube
     definitions: "{{ objects }}"
     ownership: &ownership
-      namespace: invoice
+      namespaces: [invoice, invoice-billing]
       label: sre.minikube/owner
       value: app_deploy
     server_side_apply:
@@ -192,6 +231,18 @@ EXAMPLES = r"""
           namespace: invoice
         type: Opaque
       keys: [postgres-password, invoice-app-password]
+      # invoice-app's pods read their password in their own namespace.
+      copies:
+        - definition:
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: postgres-credentials
+              namespace: invoice-billing
+              labels:
+                sre.minikube/owner: app_deploy
+            type: Opaque
+          keys: [invoice-app-password]
     wait: true
     wait_timeout: 300
     wait_hint: Check that the images exist in the cluster.
@@ -220,15 +271,18 @@ objects:
   elements: dict
   returned: always
 deleted:
-  description: With O(state=absent), each object deleted (in check mode, to be deleted), as C(Kind namespace/name).
+  description:
+    - Each object deleted (in check mode, to be deleted), as C(Kind namespace/name); with O(state=present), the
+      objects of O(retired) only.
   type: list
   elements: str
   returned: always
   sample: [Deployment invoice/invoice-app, Namespace invoice]
 kept:
   description:
-    - With O(state=absent), each object found but not deleted, and why; C(foreign) when that is something the
-      caller did not make (the object itself, or what a namespace holds), not data kept on purpose.
+    - With O(state=absent) (and of O(retired) with O(state=present)), each object found but not deleted, and why;
+      C(foreign) when that is something the caller did not make (the object itself, or what a namespace holds), not
+      data kept on purpose.
   type: list
   elements: dict
   returned: always

@@ -31,12 +31,15 @@ description:
     must report one ledger, charge no invoice more than once, and hold every
     invoice invoice-app shows paid.
   - "Checks that payment-provider is reachable only from invoice-app's pods:
-    no Ingress of the namespace routes to it (rules or default backend); its
-    Service exists, and no Service that selects its pods is of type
+    no Ingress or HTTPRoute of its namespace routes to it (rules or default
+    backend), and no ReferenceGrant there lets another namespace refer to it;
+    its Service exists, and no Service that selects its pods is of type
     V(NodePort) or V(LoadBalancer) or has C(externalIPs); every ingress rule
     of every NetworkPolicy that selects its pods admits only invoice-app's
-    pods (no C(namespaceSelector), no C(ipBlock), no empty rule); and a
-    NetworkPolicy admits invoice-app on its port. It fails with one sentence
+    pods (a C(podSelector) on its name, and for another namespace a
+    C(namespaceSelector) on that namespace's C(kubernetes.io/metadata.name)
+    label; no C(ipBlock), no empty rule); and a NetworkPolicy admits
+    invoice-app on its port. It fails with one sentence
     per problem, each saying what to change. A NetworkPolicy takes effect only
     with a network plugin that enforces it; the check proves the policy is in
     place, not that packets are dropped."
@@ -57,9 +60,22 @@ attributes:
     support: none
 options:
   namespace:
-    description: Namespace of both services.
+    description:
+      - Namespace of both services, unless O(invoice_app_namespace) or O(payment_provider_namespace) name theirs.
     type: str
-    required: true
+    default: ""
+  invoice_app_namespace:
+    description:
+      - Namespace of invoice-app (its team's); empty means O(namespace).
+    type: str
+    default: ""
+    version_added: 1.1.0
+  payment_provider_namespace:
+    description:
+      - Namespace of payment-provider (its team's); empty means O(namespace).
+    type: str
+    default: ""
+    version_added: 1.1.0
   profile:
     description:
       - The minikube profile; its node is the one whose address serves the
@@ -148,14 +164,16 @@ EXAMPLES = r"""
   sre.minikube.verify_payments:
     context: sre-minikube
     profile: sre-minikube
-    namespace: invoice
+    invoice_app_namespace: invoice-billing
+    payment_provider_namespace: invoice-payments
   register: payments
 
 - name: The same over HTTPS, trusting only the stack's local CA
   sre.minikube.verify_payments:
     context: sre-minikube
     profile: sre-minikube
-    namespace: invoice
+    invoice_app_namespace: invoice-billing
+    payment_provider_namespace: invoice-payments
     ingress_host: invoice-app.test
     ca_file: ~/.config/sre-minikube/ca/ca.crt
 
@@ -172,7 +190,7 @@ report:
   elements: str
   sample:
     - "3 of 3 invoice-app pods Ready: invoice-app-5d9-a, invoice-app-5d9-b, invoice-app-5d9-c"
-    - "Pod invoice/invoice-app-5d9-a: I1 12.15 EUR paid, I2 10.25 GBP paid"
+    - "Pod invoice-billing/invoice-app-5d9-a: I1 12.15 EUR paid, I2 10.25 GBP paid"
 url:
   description: The public URL of invoice-app (C(https) with O(ca_file)).
   returned: success
@@ -210,8 +228,9 @@ exposure:
   returned: success
   type: str
   sample: >-
-    payment-provider is internal: no Ingress or HTTPRoute routes to it, Service payment-provider is ClusterIP,
-    and a NetworkPolicy admits only invoice-app's pods on port 8082
+    payment-provider is internal: no Ingress or HTTPRoute routes to it, no ReferenceGrant lets another namespace
+    refer to it, Service payment-provider is ClusterIP, and a NetworkPolicy admits only invoice-app's pods
+    (namespace invoice-billing) on port 8082
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib

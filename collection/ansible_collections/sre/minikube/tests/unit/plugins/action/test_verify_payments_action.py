@@ -13,7 +13,8 @@ from ansible_collections.sre.minikube.tests.unit.plugins.action import controlle
 from ansible_collections.sre.minikube.tests.unit.plugins.module_utils.test_verify_payments import Stack
 from ansible_collections.sre.minikube.tests.unit.plugins.modules.utils import exit_json, fail_json
 
-ARGS = {"namespace": "invoice", "profile": "sre-minikube"}
+ARGS = {"invoice_app_namespace": "invoice-billing", "payment_provider_namespace": "invoice-payments",
+        "profile": "sre-minikube"}  # fmt: skip
 MODULE_ANSWER = {"changed": False, "url": "http://elsewhere"}
 
 
@@ -24,7 +25,7 @@ def stack(monkeypatch):
     for where in (module, action_plugin):
         monkeypatch.setattr(where, "HAS_KUBERNETES", True)
         monkeypatch.setattr(where, "api_client", lambda kubeconfig, context: (kubeconfig, context))
-        monkeypatch.setattr(where, "Transports", lambda client, namespace, timeout, ca_file: made)
+        monkeypatch.setattr(where, "Transports", lambda client, timeout, ca_file: made)
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
     return made
@@ -68,7 +69,7 @@ def test_the_action_answers_as_the_module(monkeypatch, args, check, fault):
         for where in (module, action_plugin):
             monkeypatch.setattr(where, "HAS_KUBERNETES", True)
             monkeypatch.setattr(where, "api_client", lambda kubeconfig, context: (kubeconfig, context))
-            monkeypatch.setattr(where, "Transports", lambda client, namespace, timeout, ca_file, made=made: made)
+            monkeypatch.setattr(where, "Transports", lambda client, timeout, ca_file, made=made: made)
         monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
         monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
         if by_module:

@@ -1,10 +1,13 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""deploy_model: the manifests of the declared services, a third service's objects, and every refusal.
+"""deploy_model: the manifests of the declared services, a third service's objects, the teams' namespaces and
+rights, and every refusal.
 
-golden/deploy_model_two_services.json holds the objects the app_deploy role
-rendered with its Jinja templates for the two declared services, before the
-model moved to Python: the model must give exactly those.
+golden/deploy_model_two_services.json holds the objects of the two declared
+services, each in its team's namespace: first what the app_deploy role
+rendered with its Jinja templates before the model moved to Python, then
+with the teams' namespaces, Roles, RoleBindings and namespaced policy peers
+added (and nothing else changed). The model must give exactly those.
 """
 
 from __future__ import annotations
@@ -20,11 +23,23 @@ GOLDEN = pathlib.Path(__file__).parent / "golden" / "deploy_model_two_services.j
 NAMESPACE = "invoice"
 # apps/services.yml's two services.
 SERVICES = [
-    {"name": "invoice-app", "port": 8081, "component": "api", "public": True, "database": True, "callers": [],
-     "env": {"PAYMENT_TIMEOUT": "5s"}},
-    {"name": "payment-provider", "port": 8082, "component": "payments", "public": False, "database": True,
-     "callers": ["invoice-app"], "env": {}},
+    {"name": "invoice-app", "team": "billing", "port": 8081, "component": "api", "public": True, "database": True,
+     "callers": [], "env": {"PAYMENT_TIMEOUT": "5s"}},
+    {"name": "payment-provider", "team": "payments", "port": 8082, "component": "payments", "public": False,
+     "database": True, "callers": ["invoice-app"], "env": {}},
 ]  # fmt: skip
+BILLING, PAYMENTS, ACCOUNTING = "invoice-billing", "invoice-payments", "invoice-accounting"
+# Where each service of the tests runs.
+HOME = {"invoice-app": BILLING, "payment-provider": PAYMENTS, "ledger": ACCOUNTING, "postgres": NAMESPACE}
+RBAC = "rbac.authorization.k8s.io"
+# Resources that belong to no namespace: a Role that names one grants nothing, and none of them is a team's.
+CLUSTER_SCOPED = {
+    "namespaces", "nodes", "persistentvolumes", "clusterroles", "clusterrolebindings", "customresourcedefinitions",
+    "storageclasses", "priorityclasses", "ingressclasses", "gatewayclasses", "runtimeclasses", "csidrivers",
+    "csinodes", "volumeattachments", "certificatesigningrequests", "validatingwebhookconfigurations",
+    "mutatingwebhookconfigurations", "apiservices", "componentstatuses", "selfsubjectaccessreviews",
+    "tokenreviews", "subjectaccessreviews",
+}  # fmt: skip
 # The app_deploy role's defaults, and its marks.
 SETTINGS = {
     "state": "present",
@@ -55,8 +70,8 @@ SETTINGS = {
 
 
 def ledger():
-    return {"name": "ledger", "port": 8083, "component": "ledger", "public": False, "database": True,
-            "callers": ["payment-provider"], "env": {"LEDGER_MODE": "strict"}}  # fmt: skip
+    return {"name": "ledger", "team": "accounting", "port": 8083, "component": "ledger", "public": False,
+            "database": True, "callers": ["payment-provider"], "env": {"LEDGER_MODE": "strict"}}  # fmt: skip
 
 
 def images(services):
@@ -70,11 +85,28 @@ def model(services, **change):
 
 
 def by_name(found):
+    """The objects by kind and name (for the names one namespace holds: not the Namespaces' own objects)."""
     return {(obj["kind"], obj["metadata"]["name"]): obj for obj in found["definitions"]}
 
 
-def selector_names(peers):
-    return [p["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for p in peers if "podSelector" in p]
+def by_key(found):
+    """The objects by kind, namespace and name."""
+    return {(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): o for o in found["definitions"]}
+
+
+def of_kind(found, kind):
+    return [obj for obj in found["definitions"] if obj["kind"] == kind]
+
+
+def peers_of(peers):
+    """Each NetworkPolicy peer as (the namespace it names or None, the app it names or None)."""
+    return [
+        (
+            p.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name"),
+            p.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name"),
+        )
+        for p in peers
+    ]
 
 
 def container(deployment):
@@ -117,6 +149,12 @@ def test_the_two_services_render_exactly_the_golden_objects():
                     "app.kubernetes.io/component": "database", "app.kubernetes.io/part-of": "invoice",
                     "app.kubernetes.io/managed-by": "ansible", "sre.minikube/owner": "app_deploy"}}},
         ),
+        ("namespaces", [NAMESPACE, BILLING, PAYMENTS]),
+        (
+            "teams",
+            [{"name": "billing", "namespace": BILLING, "group": "billing", "services": ["invoice-app"]},
+             {"name": "payments", "namespace": PAYMENTS, "group": "payments", "services": ["payment-provider"]}],
+        ),
         (
             "images",
             ["invoice-app:src-00000000", "payment-provider:src-00000001", SETTINGS["postgres_image"]],
@@ -127,10 +165,34 @@ def test_the_two_services_derived_facts(key, expected):
     assert model(SERVICES)[key] == expected
 
 
+def test_each_team_namespace_gets_a_copy_of_its_own_services_passwords_only():
+    found = model(SERVICES)
+    secret = found["secret"]
+    copies = [(c["definition"]["metadata"]["namespace"], c["keys"]) for c in found["secret_copies"]]
+
+    assert copies == [(BILLING, ["invoice-app-password"]), (PAYMENTS, ["payment-provider-password"])]
+    for copied in found["secret_copies"]:
+        definition = copied["definition"]
+        assert definition["metadata"]["name"] == secret["metadata"]["name"]
+        assert definition["metadata"]["labels"] == secret["metadata"]["labels"]
+        assert "data" not in definition and "stringData" not in definition
+    # Each service's pods read their password from the Secret of their own namespace, by a key its copy holds.
+    held = dict(copies)
+    for deployment in of_kind(found, "Deployment"):
+        ref = env_of(deployment)["DATABASE_PASSWORD"]["valueFrom"]["secretKeyRef"]
+        assert ref["key"] in held[deployment["metadata"]["namespace"]]
+
+
+def test_a_team_without_a_database_gets_no_copy():
+    services = [dict(s, database=s["name"] == "invoice-app") for s in SERVICES]
+
+    assert [c["definition"]["metadata"]["namespace"] for c in model(services)["secret_copies"]] == [BILLING]
+
+
 @pytest.mark.parametrize("kind", ["Deployment", "Service", "ServiceAccount", "PodDisruptionBudget"])
 def test_the_third_service_gets_its_objects(three, kind):
     obj = by_name(three)[(kind, "ledger")]
-    assert obj["metadata"]["namespace"] == NAMESPACE
+    assert obj["metadata"]["namespace"] == ACCOUNTING
     assert obj["metadata"]["labels"]["app.kubernetes.io/component"] == "ledger"
     assert obj["metadata"]["labels"]["sre.minikube/owner"] == "app_deploy"
 
@@ -201,49 +263,65 @@ def test_a_changed_init_script_changes_the_postgres_pod_template(three):
 
 
 @pytest.mark.parametrize(
-    "service, peers, namespaces, port",
+    "service, peers, port",
     [
-        # name of the policy's service, pods admitted, namespaces admitted, port
-        ("invoice-app", [], ["ingress-nginx"], 8081),
-        ("payment-provider", ["invoice-app"], [], 8082),
-        ("ledger", ["payment-provider"], [], 8083),
-        ("postgres", ["invoice-app", "payment-provider", "ledger"], [], 5432),
+        # name of the policy's service, the peers admitted (namespace, app; None: any), port
+        ("invoice-app", [("ingress-nginx", None)], 8081),
+        ("payment-provider", [(BILLING, "invoice-app")], 8082),
+        ("ledger", [(PAYMENTS, "payment-provider")], 8083),
+        ("postgres", [(BILLING, "invoice-app"), (PAYMENTS, "payment-provider"), (ACCOUNTING, "ledger")], 5432),
     ],
 )
-def test_ingress_policies_admit_exactly_the_callers(three, service, peers, namespaces, port):
+def test_ingress_policies_admit_exactly_the_callers_of_their_namespaces(three, service, peers, port):
     policy = by_name(three)[("NetworkPolicy", f"{service}-ingress")]
+    assert policy["metadata"]["namespace"] == HOME[service]
     assert policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == service
     assert policy["spec"]["policyTypes"] == ["Ingress"]
     [rule] = policy["spec"]["ingress"]
-    assert selector_names(rule["from"]) == peers
-    admitted = [p["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
-                for p in rule["from"] if "namespaceSelector" in p]  # fmt: skip
-    assert admitted == namespaces
+    assert peers_of(rule["from"]) == peers
     assert rule["ports"] == [{"protocol": "TCP", "port": port}]
 
 
 @pytest.mark.parametrize(
     "service, destinations",
     [
-        # name, (pods it may connect to, port) besides the cluster DNS
-        ("invoice-app", [("payment-provider", 8082), ("postgres", 5432)]),
-        ("payment-provider", [("ledger", 8083), ("postgres", 5432)]),
-        ("ledger", [("postgres", 5432)]),
+        # name, (namespace, pods it may connect to, port) besides the cluster DNS
+        ("invoice-app", [(PAYMENTS, "payment-provider", 8082), (NAMESPACE, "postgres", 5432)]),
+        ("payment-provider", [(ACCOUNTING, "ledger", 8083), (NAMESPACE, "postgres", 5432)]),
+        ("ledger", [(NAMESPACE, "postgres", 5432)]),
         ("postgres", []),
     ],
 )
-def test_egress_reaches_exactly_the_callees(three, service, destinations):
-    rules = by_name(three)[("NetworkPolicy", f"{service}-egress")]["spec"].get("egress", [])
-    pods = [(selector_names(r["to"])[0], r["ports"][0]["port"]) for r in rules if "namespaceSelector" not in r["to"][0]]
-    assert pods == destinations
-    assert len([r for r in rules if "namespaceSelector" in r["to"][0]]) == (1 if destinations else 0)
+def test_egress_reaches_exactly_the_callees_in_their_namespaces(three, service, destinations):
+    policy = by_name(three)[("NetworkPolicy", f"{service}-egress")]
+    assert policy["metadata"]["namespace"] == HOME[service]
+    rules = policy["spec"].get("egress", [])
+    reached = [(*peers_of(r["to"])[0], r["ports"][0]["port"]) for r in rules]
+    if not destinations:
+        assert reached == []
+        return
+    # The cluster DNS first (UDP and TCP), then each destination.
+    assert reached[0] == ("kube-system", None, 53)
+    assert rules[0]["to"][0]["podSelector"] == {"matchLabels": {"k8s-app": "kube-dns"}}
+    assert reached[1:] == destinations
+
+
+def test_every_peer_of_a_service_or_postgres_names_its_namespace(three):
+    """Within a team's namespace or across: a peer never selects pods of whatever namespace the policy is in."""
+    for policy in of_kind(three, "NetworkPolicy"):
+        for rule in policy["spec"].get("ingress", []) + policy["spec"].get("egress", []):
+            for peer in rule.get("from", []) + rule.get("to", []):
+                assert "namespaceSelector" in peer, (policy["metadata"], peer)
+                assert set(peer["namespaceSelector"]) == {"matchLabels"}
+                assert set(peer["namespaceSelector"]["matchLabels"]) == {"kubernetes.io/metadata.name"}
+                assert "ipBlock" not in peer
 
 
 @pytest.mark.parametrize(
     "caller, variable, url",
     [
-        ("invoice-app", "PAYMENT_PROVIDER_URL", "http://payment-provider.invoice.svc.cluster.local:8082"),
-        ("payment-provider", "LEDGER_URL", "http://ledger.invoice.svc.cluster.local:8083"),
+        ("invoice-app", "PAYMENT_PROVIDER_URL", f"http://payment-provider.{PAYMENTS}.svc.cluster.local:8082"),
+        ("payment-provider", "LEDGER_URL", f"http://ledger.{ACCOUNTING}.svc.cluster.local:8083"),
     ],
 )
 def test_callers_are_told_the_callee_url(three, caller, variable, url):
@@ -356,9 +434,11 @@ def test_a_removal_does_not_check_what_only_a_deploy_uses(change):
     found = build(copy.deepcopy(SERVICES), dict(SETTINGS, state="absent", **change))
 
     assert found["problems"] == []
-    assert [(d["kind"], d["metadata"]["name"]) for d in found["definitions"]][:2] == [
+    assert [(d["kind"], d["metadata"]["name"]) for d in found["definitions"]][:4] == [
         ("Namespace", NAMESPACE),
-        ("ServiceAccount", "invoice-app"),
+        ("Namespace", BILLING),
+        ("Namespace", PAYMENTS),
+        ("Role", "team"),
     ]
 
 
@@ -379,8 +459,14 @@ def test_the_gateway_front_door_publishes_with_a_gateway_and_routes_and_no_ingre
 
     assert [k for k in found if k[0] == "Ingress"] == []
     gateway = found[("Gateway", "invoice-app")]
+    # With the certificate's Secret in the stack's namespace; the routes are the team's.
+    assert gateway["metadata"]["namespace"] == NAMESPACE
     assert gateway["spec"]["gatewayClassName"] == "sre-minikube"
     listeners = {lis["name"]: lis for lis in gateway["spec"]["listeners"]}
+    for listener in listeners.values():
+        assert listener["allowedRoutes"] == {
+            "namespaces": {"from": "Selector", "selector": {"matchLabels": {"kubernetes.io/metadata.name": BILLING}}}
+        }
     assert {n: (lis["port"], lis["protocol"], lis["hostname"]) for n, lis in listeners.items()} == {
         "http": (8000, "HTTP", "invoice-app.test"),
         "https": (8443, "HTTPS", "invoice-app.test"),
@@ -389,11 +475,14 @@ def test_the_gateway_front_door_publishes_with_a_gateway_and_routes_and_no_ingre
         "mode": "Terminate",
         "certificateRefs": [{"kind": "Secret", "name": "front-door-tls"}],
     }
+    assert {
+        found[("HTTPRoute", name)]["metadata"]["namespace"] for name in ("invoice-app", "invoice-app-redirect")
+    } == {BILLING}
     route = found[("HTTPRoute", "invoice-app")]["spec"]
-    assert route["parentRefs"] == [{"name": "invoice-app", "sectionName": "https"}]
+    assert route["parentRefs"] == [{"name": "invoice-app", "namespace": NAMESPACE, "sectionName": "https"}]
     assert route["rules"] == [{"backendRefs": [{"name": "invoice-app", "port": 8081}]}]
     redirect = found[("HTTPRoute", "invoice-app-redirect")]["spec"]
-    assert redirect["parentRefs"] == [{"name": "invoice-app", "sectionName": "http"}]
+    assert redirect["parentRefs"] == [{"name": "invoice-app", "namespace": NAMESPACE, "sectionName": "http"}]
     assert redirect["rules"] == [
         {"filters": [{"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}]}
     ]
@@ -409,7 +498,8 @@ def test_only_public_services_get_a_gateway_and_the_front_door_namespace_may_rea
     ]
     peers = found[("NetworkPolicy", "invoice-app-ingress")]["spec"]["ingress"][0]["from"]
     assert {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "sre-front-door"}}} in peers
-    assert "namespaceSelector" not in str(found[("NetworkPolicy", "payment-provider-ingress")])
+    [rule] = found[("NetworkPolicy", "payment-provider-ingress")]["spec"]["ingress"]
+    assert peers_of(rule["from"]) == [(BILLING, "invoice-app")]
 
 
 @pytest.mark.parametrize(
@@ -425,3 +515,174 @@ def test_a_bad_front_door_setting_is_named(change, named):
 
     assert [p for p in found["problems"] if p.startswith(named)], found["problems"]
     assert "definitions" not in found
+
+
+# --- The teams: a namespace each, and a Role bound to the team's group there ---
+
+
+def test_each_team_gets_its_namespace_a_role_and_a_binding_and_nothing_cluster_wide(three):
+    found = by_key(three)
+
+    assert three["namespaces"] == [NAMESPACE, BILLING, PAYMENTS, ACCOUNTING]
+    assert [o["metadata"]["name"] for o in of_kind(three, "Namespace")] == three["namespaces"]
+    for namespace in three["namespaces"]:
+        labels = found[("Namespace", None, namespace)]["metadata"]["labels"]
+        assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
+        assert labels["sre.minikube/owner"] == "app_deploy"
+        # Every namespace denies ingress to its pods but for what a policy admits.
+        assert found[("NetworkPolicy", namespace, "default-deny-ingress")]["spec"] == {
+            "podSelector": {},
+            "policyTypes": ["Ingress"],
+        }
+    assert [(o["metadata"]["namespace"], o["metadata"]["name"]) for o in of_kind(three, "Role")] == [
+        (BILLING, "team"),
+        (PAYMENTS, "team"),
+        (ACCOUNTING, "team"),
+    ]
+    assert {o["kind"] for o in three["definitions"]}.isdisjoint({"ClusterRole", "ClusterRoleBinding"})
+    # Postgres and its Secret stay in the stack's namespace, where no team has a right.
+    assert {o["metadata"].get("namespace") for o in three["definitions"] if "postgres" in o["metadata"]["name"]} == {
+        NAMESPACE
+    }
+    assert not [
+        o for o in of_kind(three, "Role") + of_kind(three, "RoleBinding") if o["metadata"]["namespace"] == NAMESPACE
+    ]
+
+
+def rules_of(found):
+    """Every (apiGroup, resource, verb) the teams' Roles grant."""
+    return {
+        (group, resource, verb)
+        for role in of_kind(found, "Role")
+        for rule in role["rules"]
+        for group in rule["apiGroups"]
+        for resource in rule["resources"]
+        for verb in rule["verbs"]
+    }
+
+
+def test_a_team_s_role_grants_no_cluster_scoped_resource_no_secret_and_no_rights_to_grant_rights(three):
+    granted = rules_of(three)
+
+    assert granted
+    assert not [g for g in granted if g[1].split("/")[0] in CLUSTER_SCOPED]
+    assert not [g for g in granted if g[1] == "secrets"]
+    assert not [g for g in granted if g[0] == RBAC or g[1] in ("roles", "rolebindings")]
+    assert not [g for g in granted if "*" in g or g[2] in ("escalate", "bind", "impersonate", "create", "delete")]
+    # No way into a pod's process or around the NetworkPolicies.
+    assert not [g for g in granted if g[1] in ("pods/exec", "pods/attach", "pods/portforward", "pods/proxy")]
+    # Nor its own policies, routes or workloads beyond the Deployments.
+    writes = {(group, resource) for group, resource, verb in granted if verb not in ("get", "list", "watch")}
+    assert writes == {("apps", "deployments"), ("apps", "deployments/scale")}
+
+
+@pytest.mark.parametrize(
+    ("wanted", "granted"),
+    [
+        # What a team needs to run its services (what docs/app_deploy.md, "Teams", promises).
+        (("", "pods", "get"), True),
+        (("", "pods/log", "get"), True),
+        (("", "events", "list"), True),
+        (("", "configmaps", "get"), True),
+        (("", "services", "get"), True),
+        (("apps", "deployments", "update"), True),
+        (("apps", "deployments", "patch"), True),
+        (("apps", "deployments/scale", "update"), True),
+        (("apps", "replicasets", "list"), True),
+        (("", "secrets", "get"), False),
+        (("", "secrets", "update"), False),
+        (("", "pods", "delete"), False),
+        (("", "pods/exec", "create"), False),
+        (("", "configmaps", "update"), False),
+        (("networking.k8s.io", "networkpolicies", "delete"), False),
+        (("apps", "statefulsets", "get"), False),
+    ],
+)
+def test_what_a_team_may_and_may_not_do_in_its_namespace(three, wanted, granted):
+    assert (wanted in rules_of(three)) is granted
+
+
+def test_every_role_binding_binds_the_role_of_its_own_namespace_to_the_team_s_group(three):
+    roles = {(o["metadata"]["namespace"], o["metadata"]["name"]) for o in of_kind(three, "Role")}
+    bindings = of_kind(three, "RoleBinding")
+
+    assert len(bindings) == len(three["teams"])
+    for binding, team in zip(bindings, three["teams"], strict=True):
+        namespace = binding["metadata"]["namespace"]
+        assert namespace == team["namespace"]
+        assert binding["roleRef"] == {"apiGroup": RBAC, "kind": "Role", "name": "team"}
+        assert (namespace, binding["roleRef"]["name"]) in roles
+        assert binding["subjects"] == [{"apiGroup": RBAC, "kind": "Group", "name": team["name"]}]
+
+
+def test_the_group_prefix_comes_before_each_team_s_name():
+    found = model(SERVICES, team_group_prefix="oidc:")
+
+    assert [b["subjects"][0]["name"] for b in of_kind(found, "RoleBinding")] == ["oidc:billing", "oidc:payments"]
+    assert [t["group"] for t in found["teams"]] == ["oidc:billing", "oidc:payments"]
+
+
+def test_two_services_of_one_team_share_its_namespace():
+    services = [dict(s, team="billing") for s in SERVICES]
+    found = model(services)
+
+    assert found["namespaces"] == [NAMESPACE, BILLING]
+    assert {d["metadata"]["namespace"] for d in of_kind(found, "Deployment")} == {BILLING}
+    [rule] = by_name(found)[("NetworkPolicy", "payment-provider-ingress")]["spec"]["ingress"]
+    assert peers_of(rule["from"]) == [(BILLING, "invoice-app")]
+    assert [c["keys"] for c in found["secret_copies"]] == [["invoice-app-password", "payment-provider-password"]]
+
+
+@pytest.mark.parametrize(
+    ("services", "change", "message"),
+    [
+        pytest.param([{k: v for k, v in s.items() if k != "team"} for s in SERVICES], {},
+                     "app_deploy_services entry invoice-app: team is missing", id="no-team"),
+        pytest.param(with_changed("ledger", team="Accounting"), {},
+                     "app_deploy_services entry ledger: team 'Accounting' is not a DNS-1123 label", id="bad-team"),
+        pytest.param(with_changed("ledger", team="a" * 60), {},
+                     f"team {'a' * 60}'s namespace invoice-{'a' * 60} (app_deploy_namespace, '-', the team) is not a"
+                     " namespace the role may own", id="namespace-too-long"),
+        pytest.param(SERVICES, {"namespace": "kube"},
+                     "team billing's namespace kube-billing (app_deploy_namespace, '-', the team) is not a namespace",
+                     id="system-namespace"),
+        pytest.param(SERVICES, {"team_group_prefix": "oidc:\n"},
+                     "app_deploy_team_group_prefix='oidc:\\n' breaks the rule text", id="group-prefix-line-break"),
+    ],
+)  # fmt: skip
+def test_a_team_that_cannot_make_a_namespace_is_refused(services, change, message):
+    found = build(copy.deepcopy(services), dict(SETTINGS, **{"images": images(services), **change}))
+
+    assert any(message in sentence for sentence in found["problems"]), found["problems"]
+    assert set(found) == {"problems"}
+
+
+def test_a_system_namespace_of_the_stack_is_left_to_its_own_refusal():
+    """The role's ownership check refuses kube-* and default by name; no sentence per team repeats it."""
+    found = model(SERVICES, namespace="kube-system")
+
+    assert not [p for p in found["problems"] if "kube-system-" in p]
+
+
+@pytest.mark.parametrize(
+    ("front_door", "published"),
+    [("ingress", [("Ingress", "invoice-app")]),
+     ("gateway", [("HTTPRoute", "invoice-app"), ("HTTPRoute", "invoice-app-redirect")])],
+)  # fmt: skip
+def test_what_the_layout_before_the_teams_kept_in_the_stack_s_namespace_is_retired(front_door, published):
+    found = model(SERVICES, front_door=front_door, ingress_controller_namespace="sre-front-door")
+    retired = [(o["kind"], o["metadata"]["name"]) for o in found["retired"]]
+
+    assert retired == [
+        ("ServiceAccount", "invoice-app"), ("ConfigMap", "invoice-app-config"),
+        ("NetworkPolicy", "invoice-app-ingress"), ("NetworkPolicy", "invoice-app-egress"), ("Service", "invoice-app"),
+        ("PodDisruptionBudget", "invoice-app"), ("Deployment", "invoice-app"), *published,
+        ("ServiceAccount", "payment-provider"), ("NetworkPolicy", "payment-provider-ingress"),
+        ("NetworkPolicy", "payment-provider-egress"), ("Service", "payment-provider"),
+        ("PodDisruptionBudget", "payment-provider"), ("Deployment", "payment-provider"),
+    ]  # fmt: skip
+    assert {o["metadata"]["namespace"] for o in found["retired"]} == {NAMESPACE}
+    assert all(o["metadata"]["labels"] == {"sre.minikube/owner": "app_deploy"} for o in found["retired"])
+    # None of them is an object this layout applies (the Gateway stays where it was).
+    applied = set(by_key(found))
+    assert not [o for o in found["retired"] if (o["kind"], NAMESPACE, o["metadata"]["name"]) in applied]

@@ -1,6 +1,10 @@
 # Copyright: (c) 2026, sre.minikube maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The exposure checks: each way into payment-provider, one case each."""
+"""The exposure checks: each way into payment-provider, one case each.
+
+payment-provider runs in its team's namespace and invoice-app, its one
+caller, in another: the policies name invoice-app's namespace and pods.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ import copy
 import pytest
 from ansible_collections.sre.minikube.plugins.module_utils.exposure import exposure_problems, selector_matches
 
-NS = "invoice"
+NS = "invoice-payments"
+IA_NS = "invoice-billing"
 PP_LABELS = {"app.kubernetes.io/name": "payment-provider", "app.kubernetes.io/instance": "payment-provider"}
 IA_LABELS = {"app.kubernetes.io/name": "invoice-app", "app.kubernetes.io/instance": "invoice-app"}
-CALLERS = {"invoice-app": IA_LABELS}
+CALLERS = {"invoice-app": (IA_NS, IA_LABELS)}
 
 
 def ingress(name, service, host="invoice-app.test", path="/", default=None):
@@ -38,8 +43,16 @@ def policy(name, selector, rules, types=("Ingress",)):
     return {"metadata": {"name": name}, "spec": spec}
 
 
-def from_invoice_app(port=8082, labels=None):
-    rule = {"from": [{"podSelector": {"matchLabels": labels or {"app.kubernetes.io/name": "invoice-app"}}}]}
+def in_namespace(name):
+    return {"matchLabels": {"kubernetes.io/metadata.name": name}}
+
+
+def from_invoice_app(port=8082, labels=None, namespace=IA_NS):
+    """A rule admitting invoice-app's pods (of NAMESPACE; None: no namespaceSelector, the policy's namespace)."""
+    peer = {"podSelector": {"matchLabels": labels or {"app.kubernetes.io/name": "invoice-app"}}}
+    if namespace is not None:
+        peer["namespaceSelector"] = namespace if isinstance(namespace, dict) else in_namespace(namespace)
+    rule = {"from": [peer]}
     if port is not None:
         rule["ports"] = [{"protocol": "TCP", "port": port}]
     return rule
@@ -64,6 +77,14 @@ def http_route(name, backend, host="invoice-app.test", group=None):
     return {"metadata": {"name": name}, "spec": {"hostnames": [host], "rules": [{"backendRefs": [ref]}]}}
 
 
+def grant(name, to, sources=(("HTTPRoute", "elsewhere"),)):
+    spec = {
+        "from": [{"group": "gateway.networking.k8s.io", "kind": kind, "namespace": ns} for kind, ns in sources],
+        "to": [to],
+    }
+    return {"metadata": {"name": name}, "spec": spec}
+
+
 def changed(**parts):
     objects = copy.deepcopy(GOOD)
     for key, change in parts.items():
@@ -71,8 +92,14 @@ def changed(**parts):
     return objects
 
 
+def with_rule(name, rule):
+    """The objects as deployed, and one more policy of payment-provider's pods with RULE."""
+    return changed(policies=lambda p: p + [policy(name, {"matchLabels": PP_LABELS}, [rule])])
+
+
 NO_POLICY = (
-    "No NetworkPolicy in namespace invoice admits invoice-app's pods (and only them) to payment-provider on port 8082"
+    "No NetworkPolicy in namespace invoice-payments admits invoice-app's pods (and only them) to payment-provider on"
+    " port 8082"
 )
 TOO_OPEN = "NetworkPolicy {} admits sources other than invoice-app's pods to payment-provider"
 
@@ -260,7 +287,64 @@ CASES = [
         [],
         id="httproute-to-another-kind-of-backend",
     ),
+    # Across namespaces: a peer names the caller's namespace by its name label, or it admits other pods.
+    pytest.param(
+        with_rule("alone", from_invoice_app(namespace=None)),
+        [TOO_OPEN.format("alone")],
+        id="pod-selector-alone-selects-the-policy-s-namespace",
+    ),
+    pytest.param(
+        with_rule("wrong", from_invoice_app(namespace=NS)), [TOO_OPEN.format("wrong")], id="namespace-of-another-team"
+    ),
+    pytest.param(
+        with_rule("label", from_invoice_app(namespace={"matchLabels": {"team": "billing"}})),
+        [TOO_OPEN.format("label")],
+        id="namespace-by-a-label-anyone-may-set",
+    ),
+    pytest.param(
+        with_rule(
+            "expr-ns",
+            from_invoice_app(
+                namespace={
+                    "matchExpressions": [{"key": "kubernetes.io/metadata.name", "operator": "In", "values": [IA_NS]}]
+                }
+            ),
+        ),
+        [TOO_OPEN.format("expr-ns")],
+        id="namespace-by-expression",
+    ),
+    pytest.param(
+        dict(GOOD, grants=[grant("routes-in", {"group": "", "kind": "Service", "name": "payment-provider"})]),
+        ["ReferenceGrant routes-in lets HTTPRoute of namespace elsewhere refer to Service payment-provider"],
+        id="reference-grant-to-the-service",
+    ),
+    pytest.param(
+        dict(GOOD, grants=[grant("all-services", {"group": "", "kind": "Service"})]),
+        ["ReferenceGrant all-services lets HTTPRoute of namespace elsewhere refer to Service payment-provider"],
+        id="reference-grant-to-every-service",
+    ),
+    pytest.param(
+        dict(
+            GOOD,
+            grants=[
+                grant("other", {"group": "", "kind": "Service", "name": "other"}),
+                grant("secret", {"group": "", "kind": "Secret"}),
+            ],
+        ),
+        [],
+        id="reference-grant-to-something-else",
+    ),
 ]
+
+
+def test_a_caller_of_the_service_s_own_namespace_may_be_selected_by_its_pods_alone():
+    rule = from_invoice_app(namespace=None)
+    policies = [policy("payment-provider-ingress", {"matchLabels": PP_LABELS}, [rule])]
+    callers = {"invoice-app": (NS, IA_LABELS)}
+
+    assert (
+        exposure_problems([], GOOD["services"], policies, NS, "payment-provider", PP_LABELS, 8082, set(), callers) == []
+    )
 
 
 @pytest.mark.parametrize(("objects", "expected"), CASES)
@@ -276,6 +360,7 @@ def test_exposure_problems(objects, expected):
         {"http"},
         CALLERS,
         objects.get("routes", []),
+        objects.get("grants", []),
     )
     assert len(problems) == len(expected), problems
     for problem, wanted in zip(problems, expected, strict=True):

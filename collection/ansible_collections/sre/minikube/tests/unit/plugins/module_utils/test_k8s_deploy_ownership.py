@@ -17,8 +17,8 @@ LABEL, VALUE, MANAGER = "sre.minikube/owner", "app_deploy", "sre.minikube.app_de
 OWNER = Owner(LABEL, VALUE, MANAGER)
 
 
-def obj(kind="ConfigMap", name="x", labels=None, managers=(), owners=None):
-    metadata = {"name": name, "namespace": "invoice", "labels": labels or {}}
+def obj(kind="ConfigMap", name="x", labels=None, managers=(), owners=None, namespace="invoice"):
+    metadata = {"name": name, "namespace": namespace, "labels": labels or {}}
     metadata["managedFields"] = [{"manager": m, "operation": op} for m, op in managers]
     if owners:
         metadata["ownerReferences"] = owners
@@ -43,15 +43,18 @@ def test_system_namespaces_are_default_and_kube_prefixed(name, system):
     assert system_namespace(name) is system
 
 
-OWNERSHIP = {"namespace": "invoice", "label": LABEL, "value": VALUE}
+OWNERSHIP = {"namespaces": ["invoice", "invoice-billing"], "label": LABEL, "value": VALUE}
 PROBLEMS = [
     # (changes to a valid ownership, the start of each problem)
     ({}, []),
-    ({"namespace": "kube-system"}, ["ownership.namespace='kube-system' is a system namespace"]),
-    ({"namespace": "default"}, ["ownership.namespace='default' is a system namespace"]),
-    ({"namespace": "invoice\n"}, ["ownership.namespace='invoice\\n' is not a namespace name"]),
-    ({"namespace": "Invoice"}, ["ownership.namespace='Invoice' is not a namespace name"]),
-    ({"namespace": "a" * 64}, ["ownership.namespace='" + "a" * 64 + "' is not a namespace name"]),
+    ({"namespaces": ["invoice"]}, []),
+    ({"namespaces": ["kube-system"]}, ["ownership.namespaces: 'kube-system' is a system namespace"]),
+    ({"namespaces": ["invoice", "default"]}, ["ownership.namespaces: 'default' is a system namespace"]),
+    ({"namespaces": ["invoice\n"]}, ["ownership.namespaces: 'invoice\\n' is not a namespace name"]),
+    ({"namespaces": ["Invoice"]}, ["ownership.namespaces: 'Invoice' is not a namespace name"]),
+    ({"namespaces": ["a" * 64]}, ["ownership.namespaces: '" + "a" * 64 + "' is not a namespace name"]),
+    ({"namespaces": []}, ["ownership.namespaces is empty"]),
+    ({"namespaces": ["invoice", "invoice"]}, ["ownership.namespaces names invoice more than once"]),
     ({"label": "owner"}, []),
     ({"label": "sre.minikube/owner\n"}, ["ownership.label='sre.minikube/owner\\n' is not a label key"]),
     ({"label": "Sre/owner"}, ["ownership.label='Sre/owner' is not a label key"]),
@@ -59,8 +62,8 @@ PROBLEMS = [
     ({"value": ""}, ["ownership.value='' is not a label value"]),
     ({"value": "app deploy"}, ["ownership.value='app deploy' is not a label value"]),
     (
-        {"namespace": "kube-x", "value": "-x"},
-        ["ownership.namespace='kube-x' is a system namespace", "ownership.value='-x' is not a label value"],
+        {"namespaces": ["kube-x"], "value": "-x"},
+        ["ownership.namespaces: 'kube-x' is a system namespace", "ownership.value='-x' is not a label value"],
     ),
 ]
 
@@ -112,14 +115,25 @@ NAMESPACE_CONTENTS = [
     ([obj("PersistentVolumeClaim", "data-postgres-0", labels={"app": "postgres"})], []),
     ([obj("PersistentVolumeClaim", "data-postgres-1", labels={"app": "postgres"})], ["data-postgres-1"]),
     ([obj("Deployment", "old", managers=[(MANAGER, "Apply")])], []),
+    # A copy of the Secret in a team's namespace is created as well; one of the same name elsewhere is not.
+    ([obj("Secret", "postgres-credentials", labels={"app": "postgres"}, namespace="invoice-billing")], []),
+    (
+        [obj("Secret", "postgres-credentials", labels={"app": "postgres"}, namespace="invoice-payments")],
+        ["postgres-credentials"],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("objects", "foreign"), NAMESPACE_CONTENTS)
 def test_what_deleting_a_namespace_would_destroy_of_someone_else(objects, foreign):
     created = {
-        ("Secret", "postgres-credentials"): obj("Secret", labels={"app": "postgres", LABEL: VALUE}),
-        ("PersistentVolumeClaim", "data-postgres-0"): obj("PersistentVolumeClaim", labels={"app": "postgres"}),
+        ("Secret", "invoice", "postgres-credentials"): obj("Secret", labels={"app": "postgres", LABEL: VALUE}),
+        ("Secret", "invoice-billing", "postgres-credentials"): obj(
+            "Secret", labels={"app": "postgres", LABEL: VALUE}, namespace="invoice-billing"
+        ),
+        ("PersistentVolumeClaim", "invoice", "data-postgres-0"): obj(
+            "PersistentVolumeClaim", labels={"app": "postgres"}
+        ),
     }
     assert [o["metadata"]["name"] for o in foreign_objects(objects, OWNER, created)] == foreign
 

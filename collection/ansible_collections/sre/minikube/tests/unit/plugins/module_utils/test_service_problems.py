@@ -14,20 +14,28 @@ from ansible_collections.sre.minikube.plugins.module_utils.services import (
     database_name,
     problems,
     quote_identifier,
+    team_namespace,
+    teams,
     url_variable,
 )
 
 GOOD = [
-    {"name": "invoice-app", "port": 8081, "component": "api", "public": True, "database": True, "callers": [],
-     "env": {"PAYMENT_TIMEOUT": "5s"}},
-    {"name": "payment-provider", "port": 8082, "component": "payments", "public": False, "database": True,
-     "callers": ["invoice-app"], "env": {}},
+    {"name": "invoice-app", "team": "billing", "port": 8081, "component": "api", "public": True, "database": True,
+     "callers": [], "env": {"PAYMENT_TIMEOUT": "5s"}},
+    {"name": "payment-provider", "team": "payments", "port": 8082, "component": "payments", "public": False,
+     "database": True, "callers": ["invoice-app"], "env": {}},
 ]  # fmt: skip
 
 
 def changed(index, **fields):
     services = copy.deepcopy(GOOD)
     services[index].update(fields)
+    return services
+
+
+def without(index, field):
+    services = copy.deepcopy(GOOD)
+    del services[index][field]
     return services
 
 
@@ -43,6 +51,11 @@ CASES = [
     pytest.param([{"port": 1}], (), "a mapping with a name", id="entry-without-name"),
     pytest.param(changed(1, name="Payments"), (), "not a DNS-1123 label", id="name-not-a-label"),
     pytest.param(changed(1, name="postgres"), ("postgres",), "keeps for itself (postgres)", id="reserved-name"),
+    pytest.param(without(0, "team"), (), "invoice-app: team is missing: give the team", id="team-missing"),
+    pytest.param(changed(1, team="Payments"), (), "team 'Payments' is not a DNS-1123 label", id="team-not-a-label"),
+    pytest.param(changed(1, team=""), (), "team '' is not a DNS-1123 label", id="team-empty"),
+    pytest.param(changed(1, team=7), (), "team 7 is not a DNS-1123 label", id="team-a-number"),
+    pytest.param(changed(1, team="pay\n"), (), "is not a DNS-1123 label", id="team-trailing-newline"),
     pytest.param(changed(0, port=0), (), "port 0 is not", id="port-zero"),
     pytest.param(changed(0, port=70000), (), "port 70000", id="port-too-high"),
     pytest.param(changed(0, port="http"), (), "port 'http'", id="port-not-a-number"),
@@ -139,3 +152,28 @@ def test_a_double_quote_inside_an_identifier_is_doubled():
 def test_the_reserved_words_are_lower_case_words():
     assert all(word.isidentifier() and word == word.lower() for word in POSTGRES_RESERVED_WORDS)
     assert {"user", "all", "current_user", "system_user"} <= POSTGRES_RESERVED_WORDS
+
+
+def test_a_team_s_namespace_is_named_after_the_stack_s_namespace_and_the_team():
+    assert team_namespace("invoice", "billing") == "invoice-billing"
+    assert team_namespace("rollout-check", "payments") == "rollout-check-payments"
+
+
+# (services' teams in order, group prefix, the teams expected: name, namespace, group, services)
+TEAMS = [
+    (["billing", "payments"], "", [("billing", "invoice-billing", "billing", ["invoice-app"]),
+                                   ("payments", "invoice-payments", "payments", ["payment-provider"])]),
+    (["billing", "billing"], "oidc:", [("billing", "invoice-billing", "oidc:billing",
+                                        ["invoice-app", "payment-provider"])]),
+    (["payments", "billing"], None, [("payments", "invoice-payments", "payments", ["invoice-app"]),
+                                     ("billing", "invoice-billing", "billing", ["payment-provider"])]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("owners", "prefix", "expected"), TEAMS)
+def test_teams_group_the_services_in_the_order_each_team_first_appears(owners, prefix, expected):
+    services = copy.deepcopy(GOOD)
+    for entry, team in zip(services, owners, strict=True):
+        entry["team"] = team
+    found = teams(services, "invoice", prefix)
+    assert [(t["name"], t["namespace"], t["group"], t["services"]) for t in found] == expected

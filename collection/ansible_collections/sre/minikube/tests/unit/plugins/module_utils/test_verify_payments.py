@@ -22,10 +22,14 @@ from ansible_collections.sre.minikube.plugins.module_utils.verify_payments impor
 from ansible_collections.sre.minikube.tests.unit.plugins.module_utils.test_exposure import (
     GOOD,
     IA_LABELS,
+    IA_NS,
     PP_LABELS,
+    from_invoice_app,
     ingress,
+    policy,
     service,
 )
+from ansible_collections.sre.minikube.tests.unit.plugins.module_utils.test_exposure import NS as PP_NS
 
 SEED = [("I1", 12.15, "EUR"), ("I2", 10.25, "GBP"), ("I3", 66.13, "DKK")]
 IA = {"app.kubernetes.io/name": "invoice-app"}
@@ -53,9 +57,13 @@ def route(name, backend, host="invoice-app.test"):
 
 
 class Stack:
-    """A stand-in for the cluster, the pods and the Ingress, with faults to switch on."""
+    """A stand-in for the cluster, the pods and the Ingress, with faults to switch on.
 
-    def __init__(self, **faults):
+    Each service is found in its home namespace only (homes: name -> namespace; by default its team's).
+    """
+
+    def __init__(self, homes=None, **faults):
+        self.homes = homes or {"invoice-app": IA_NS, "payment-provider": PP_NS}
         self.paid = set()
         self.charges = {}
         self.pay_answers = list(faults.pop("pay_answers", []))
@@ -78,7 +86,7 @@ class Stack:
     # --- the transports ---
     def read(self, kind, namespace=None, name=None, label_selector=None):
         if kind == "Deployment":
-            if name in self.faults.get("missing", ()):
+            if name in self.faults.get("missing", ()) or self.homes.get(name) != namespace:
                 return None
             labels, pod_labels, port = (IA, IA_LABELS, 8081) if name == "invoice-app" else (PP, PP_LABELS, 8082)
             template = {
@@ -87,7 +95,10 @@ class Stack:
             }
             return {"spec": {"replicas": 3, "selector": {"matchLabels": labels}, "template": template}}
         if kind == "Pod":
-            return self.ia_pods if "invoice-app" in label_selector else self.pp_pods
+            app = "invoice-app" if "invoice-app" in label_selector else "payment-provider"
+            if self.homes[app] != namespace:
+                return []
+            return self.ia_pods if app == "invoice-app" else self.pp_pods
         if kind == "Ingress":
             return self.faults.get(
                 "ingresses",
@@ -110,6 +121,8 @@ class Stack:
             return self.faults.get("policies", GOOD["policies"])
         if kind == "HTTPRoute":
             return self.faults.get("routes", [])
+        if kind == "ReferenceGrant":
+            return self.faults.get("grants", [])
         if kind == "Node":
             return [
                 {
@@ -119,7 +132,9 @@ class Stack:
             ]
         raise AssertionError(kind)
 
-    def pod_get(self, name, port, path):
+    def pod_get(self, namespace, name, port, path):
+        app = "invoice-app" if name.startswith("invoice-app") else "payment-provider"
+        assert namespace == self.homes[app], (namespace, name)
         with self.lock:
             self.sent.append(("pod", name, port, path))
             unreachable = name in self.faults.get("unreachable", ())
@@ -160,7 +175,9 @@ class Stack:
 
 
 SETTINGS = {
-    "namespace": "invoice",
+    "namespace": "",
+    "invoice_app_namespace": IA_NS,
+    "payment_provider_namespace": PP_NS,
     "profile": "sre-minikube",
     "binary": "/usr/local/bin/minikube",
     "invoice_app": "invoice-app",
@@ -201,11 +218,12 @@ def test_pays_once_and_proves_it():
     ]
     assert len([s for s in stack.sent if s[0] == "ingress" and s[4] == "GET"]) == 3
     report = "\n".join(result["report"])
-    assert "Pod invoice/invoice-app-a: I1 12.15 EUR paid, I2 10.25 GBP paid, I3 66.13 DKK paid" in report
+    assert "Pod invoice-billing/invoice-app-a: I1 12.15 EUR paid, I2 10.25 GBP paid, I3 66.13 DKK paid" in report
     assert "Paid, and charged once each by payment-provider (3 pods, one ledger): I1 12.15 EUR" in report
     assert result["exposure"] == (
-        "payment-provider is internal: no Ingress or HTTPRoute routes to it, Service payment-provider is ClusterIP, "
-        "and a NetworkPolicy admits only invoice-app's pods on port 8082"
+        "payment-provider is internal: no Ingress or HTTPRoute routes to it, no ReferenceGrant lets another namespace"
+        " refer to it, Service payment-provider is ClusterIP, and a NetworkPolicy admits only invoice-app's pods"
+        " (namespace invoice-billing) on port 8082"
     )
     assert report.endswith(result["exposure"])
     # A second run pays nothing and changes nothing.
@@ -258,9 +276,9 @@ class MeetingStack(Stack):
         super().__init__()
         self.meetings = {path: threading.Barrier(3, timeout=5) for path in ("/invoices", "/payments")}
 
-    def pod_get(self, name, port, path):
+    def pod_get(self, namespace, name, port, path):
         self.meetings[path].wait()
-        return super().pod_get(name, port, path)
+        return super().pod_get(namespace, name, port, path)
 
 
 def test_pods_are_asked_side_by_side():
@@ -274,7 +292,7 @@ FAILURES = [
     pytest.param(
         {"missing": ["invoice-app"]},
         {},
-        "Deployment invoice/invoice-app not found. Run the deploy stage",
+        "Deployment invoice-billing/invoice-app not found. Run the deploy stage",
         id="no-deployment",
     ),
     pytest.param(
@@ -293,7 +311,7 @@ FAILURES = [
     pytest.param(
         {"ingresses": []},
         {},
-        "No Ingress or HTTPRoute in namespace invoice routes a host name to Service invoice-app",
+        "No Ingress or HTTPRoute in namespace invoice-billing routes a host name to Service invoice-app",
         id="no-ingress",
     ),
     pytest.param(
@@ -307,7 +325,7 @@ FAILURES = [
     pytest.param(
         {"unpaid_on": {"invoice-app-b": ["I2"]}},
         {},
-        "Pod invoice/invoice-app-b shows unpaid invoices after POST /invoices/pay through the Ingress: I2",
+        "Pod invoice-billing/invoice-app-b shows unpaid invoices after POST /invoices/pay through the Ingress: I2",
         id="replica-with-own-store",
     ),
     pytest.param({"ingress_unpaid": ["I3"]}, {}, "answered with unpaid invoices I3", id="ingress-serves-stale-pod"),
@@ -324,20 +342,20 @@ FAILURES = [
     pytest.param(
         {"unreachable": ["invoice-app-a"]},
         {},
-        "GET /invoices on pod invoice/invoice-app-a port 8081 failed 3 time(s)",
+        "GET /invoices on pod invoice-billing/invoice-app-a port 8081 failed 3 time(s)",
         id="pod-unreachable",
     ),
     # The pods are asked side by side; the failure named is the first pod's, as in order.
     pytest.param(
         {"unreachable": ["invoice-app-c", "invoice-app-b"]},
         {},
-        "GET /invoices on pod invoice/invoice-app-b port 8081 failed 3 time(s)",
+        "GET /invoices on pod invoice-billing/invoice-app-b port 8081 failed 3 time(s)",
         id="first-unreachable-pod-named",
     ),
     pytest.param(
         {"unreachable": ["payment-provider-z"]},
         {},
-        "GET /payments on pod invoice/payment-provider-z port 8082 failed 3 time(s)",
+        "GET /payments on pod invoice-payments/payment-provider-z port 8082 failed 3 time(s)",
         id="ledger-pod-unreachable",
     ),
     pytest.param(
@@ -355,7 +373,7 @@ FAILURES = [
     pytest.param(
         {"missing": ["payment-provider"]},
         {},
-        "Deployment invoice/payment-provider not found",
+        "Deployment invoice-payments/payment-provider not found",
         id="no-payment-provider-deployment",
     ),
     pytest.param(
@@ -392,9 +410,46 @@ FAILURES = [
     pytest.param(
         {"policies": []},
         {},
-        "payment-provider can be reached from outside: No NetworkPolicy in namespace invoice admits "
+        "payment-provider can be reached from outside: No NetworkPolicy in namespace invoice-payments admits "
         "invoice-app's pods (and only them) to payment-provider on port 8082",
         id="exposure-no-policy",
+    ),
+    pytest.param(
+        {
+            "grants": [
+                {
+                    "metadata": {"name": "in"},
+                    "spec": {
+                        "from": [{"kind": "HTTPRoute", "namespace": "x"}],
+                        "to": [{"group": "", "kind": "Service"}],
+                    },
+                }
+            ]
+        },
+        {},
+        "payment-provider can be reached from outside: ReferenceGrant in lets HTTPRoute of namespace x refer to"
+        " Service payment-provider",
+        id="exposure-reference-grant",
+    ),
+    # Only what runs where the settings say is found.
+    pytest.param(
+        {},
+        {"invoice_app_namespace": "invoice"},
+        "Deployment invoice/invoice-app not found",
+        id="invoice-app-elsewhere",
+    ),
+    pytest.param(
+        {},
+        {"payment_provider_namespace": IA_NS},
+        "Deployment invoice-billing/payment-provider not found",
+        id="payment-provider-elsewhere",
+    ),
+    # A pod with invoice-app's labels in payment-provider's namespace is not invoice-app.
+    pytest.param(
+        {"policies": [policy("pp", {"matchLabels": PP_LABELS}, [from_invoice_app(namespace=None)])]},
+        {},
+        "NetworkPolicy pp admits sources other than invoice-app's pods to payment-provider",
+        id="exposure-policy-for-the-wrong-namespace",
     ),
 ]
 
@@ -413,7 +468,7 @@ def test_failure_keeps_the_report_of_what_passed():
     verifier = Verifier(SETTINGS, stack)
     with pytest.raises(VerifyError):
         verifier.run()
-    assert len([line for line in verifier.report if line.startswith("Pod invoice/")]) == 3
+    assert len([line for line in verifier.report if line.startswith("Pod invoice-billing/")]) == 3
 
 
 def test_exposure_failure_keeps_the_payment_report():
@@ -516,3 +571,16 @@ def test_the_host_of_a_gateway_published_service_comes_from_its_httproute():
     result = verify(stack)
 
     assert result["url"].endswith("://shop.test")
+
+
+def test_both_services_in_one_namespace_are_found_by_the_namespace_option_alone():
+    stack = Stack(
+        homes={"invoice-app": "invoice", "payment-provider": "invoice"},
+        policies=[policy("pp", {"matchLabels": PP_LABELS}, [from_invoice_app(namespace=None)])],
+    )
+    settings = dict(SETTINGS, namespace="invoice", invoice_app_namespace="", payment_provider_namespace="")
+
+    result = Verifier(settings, stack).run()
+
+    assert result["exposure"].endswith("admits only invoice-app's pods (namespace invoice) on port 8082")
+    assert any(line.startswith("Pod invoice/invoice-app-a: ") for line in result["report"])

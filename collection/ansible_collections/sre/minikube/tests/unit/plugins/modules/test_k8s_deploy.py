@@ -189,13 +189,17 @@ class Resource:
         self.cluster.progress(found)
         return ResourceInstance(None, copy.deepcopy(found))
 
+    def existing(self, namespace, name):
+        """The key and the object stored under it; 404 when there is none."""
+        key = self.cluster.key(self.kind, namespace, name)
+        if key not in self.cluster.objects:
+            raise api_error(NotFoundError, 404, f"{self.kind} {name} not found")
+        return key, self.cluster.objects[key]
+
     def delete(self, name=None, namespace=None, body=None, **params):
         dry_run = params.get("dry_run") == "All"
         self.cluster.requests.append(("delete", self.kind, name, dry_run))
-        key = self.cluster.key(self.kind, namespace, name)
-        found = self.cluster.objects.get(key)
-        if found is None:
-            raise api_error(NotFoundError, 404, f"{self.kind} {name} not found")
+        key, found = self.existing(namespace, name)
         if found["metadata"]["uid"] != body["preconditions"]["uid"]:
             raise api_error(ConflictError, 409, f"Precondition failed: UID in precondition: {body}")
         if not dry_run:
@@ -220,6 +224,20 @@ class Resource:
         if previous is not None and Cluster.declared(previous) == body:
             return Response(previous)
         obj = self.cluster.stored(body, previous)
+        if not dry_run:
+            self.cluster.objects[key] = obj
+        return Response(obj)
+
+    def replace(self, body, name=None, namespace=None, **params):
+        """A PUT: the object becomes body, provided it is still the version body names."""
+        dry_run = params.get("dry_run") == "All"
+        self.cluster.requests.append(("replace", self.kind, name, dry_run))
+        key, previous = self.existing(namespace, name)
+        if body["metadata"].get("resourceVersion") not in (None, previous["metadata"]["resourceVersion"]):
+            raise api_error(ConflictError, 409, f"{self.kind} {name}: the object has been modified")
+        body = copy.deepcopy(body)
+        body["metadata"].pop("resourceVersion", None)
+        obj = self.cluster.stored(body, previous, manager="OpenAPI-Generator", operation="Update")
         if not dry_run:
             self.cluster.objects[key] = obj
         return Response(obj)
@@ -577,15 +595,18 @@ def test_a_system_namespace_is_refused_before_any_request(cluster, system, state
         k8s_deploy.main,
         args(definitions, secret=secret, state=state, delete_data=True, ownership=dict(OWNERSHIP, namespace=system)),
     )
-    assert failed and f"ownership.namespace='{system}' is a system namespace" in result["msg"]
+    assert failed and f"ownership.namespaces: '{system}' is a system namespace" in result["msg"]
     assert cluster.requests == []
 
 
 UNMARKED_DEFINITIONS = [
     ([namespace(labels={"team": "a"})], "definitions[0] (Namespace invoice) does not carry the label"),
     ([namespace(), config_map(labels={"a": "b"})], "definitions[1] (ConfigMap invoice/config) does not carry"),
-    ([namespace(), config_map(ns="other")], "definitions[1] (ConfigMap other/config) is not in ownership.namespace"),
-    ([namespace("other")], "definitions[0] is Namespace other, not ownership.namespace=invoice"),
+    (
+        [namespace(), config_map(ns="other")],
+        "definitions[1] (ConfigMap other/config) is not in one of ownership.namespaces (invoice)",
+    ),
+    ([namespace("other")], "definitions[0] is Namespace other, not one of ownership.namespaces (invoice)"),
 ]
 
 
@@ -915,3 +936,248 @@ def test_check_mode_does_not_wait(cluster, clock):
 
     assert not failed and result["pending"] == []
     assert clock.pauses == []
+
+
+# -- several namespaces: the stack's own (the Secret, the data) and a team's, with its copy of the Secret
+
+TEAM = "invoice-billing"
+TEAM_KEYS = ["invoice-app-password"]
+
+
+def copy_of(keys=TEAM_KEYS, ns=TEAM, labels=None):
+    definition = copy.deepcopy(SECRET["definition"])
+    definition["metadata"]["namespace"] = ns
+    if labels is not None:
+        definition["metadata"]["labels"] = labels
+    return {"definition": definition, "keys": list(keys)}
+
+
+def teams_args(definitions=None, check=False, copies=None, **options):
+    """Both namespaces, a team's objects in the second, and the Secret with its copy there."""
+    definitions = definitions or [namespace(), namespace(TEAM), config_map(), deployment(ns=TEAM)]
+    secret = dict(SECRET, copies=[copy_of()] if copies is None else copies)
+    result = args(definitions, check=check, diff=True, secret=secret, **options)
+    result["ownership"] = dict(OWNERSHIP, namespaces=["invoice", TEAM])
+    del result["ownership"]["namespace"]
+    return result
+
+
+def copied(cluster, ns=TEAM):
+    secret = cluster.objects[("Secret", ns, "postgres-credentials")]
+    return {key: base64.b64decode(value).decode() for key, value in secret["data"].items()}
+
+
+def test_a_first_run_creates_each_namespace_and_the_copy_after_its_namespace_with_the_secret_s_values(cluster):
+    result, failed = run_module(k8s_deploy.main, teams_args())
+    assert not failed and result["changed"] is True, result
+    assert writes(cluster) == [
+        ("apply", "Namespace", "invoice"),
+        ("create", "Secret", "postgres-credentials"),
+        ("apply", "Namespace", TEAM),
+        ("create", "Secret", "postgres-credentials"),
+        ("apply", "ConfigMap", "config"),
+        ("apply", "Deployment", "invoice-app"),
+    ]
+    values = passwords(cluster)
+    # The team's namespace holds its own password, with the value Postgres was given, and no other.
+    assert copied(cluster) == {"invoice-app-password": values["invoice-app-password"]}
+    assert cluster.objects[("Secret", TEAM, "postgres-credentials")]["metadata"]["labels"][LABEL] == OWNER
+    shown = json.dumps(result)
+    assert not [v for v in values.values() if v in shown or base64.b64encode(v.encode()).decode() in shown]
+    assert [o["data"] for o in result["objects"] if o["kind"] == "Secret"] == [
+        dict.fromkeys(sorted(KEYS), utils.NOT_SHOWN),
+        dict.fromkeys(TEAM_KEYS, utils.NOT_SHOWN),
+    ]
+
+
+# (what happens to the copy between two runs, the writes of the second run)
+COPY_RERUNS = [
+    ("nothing", []),
+    ("a value changed by hand", [("replace", "Secret", "postgres-credentials")]),
+    ("a key added by hand", [("replace", "Secret", "postgres-credentials")]),
+    ("its mark taken off", [("replace", "Secret", "postgres-credentials")]),
+    ("deleted", [("create", "Secret", "postgres-credentials")]),
+]
+
+
+@pytest.mark.parametrize(("change", "written"), COPY_RERUNS, ids=[case[0] for case in COPY_RERUNS])
+def test_a_copy_is_brought_back_to_exactly_its_keys_with_the_secret_s_values(cluster, change, written):
+    run_module(k8s_deploy.main, teams_args())
+    values = passwords(cluster)
+    key = ("Secret", TEAM, "postgres-credentials")
+    if change == "a value changed by hand":
+        cluster.objects[key]["data"]["invoice-app-password"] = base64.b64encode(b"guessed").decode()
+    elif change == "a key added by hand":
+        cluster.objects[key]["data"]["payment-provider-password"] = cluster.objects[
+            ("Secret", "invoice", "postgres-credentials")
+        ]["data"]["payment-provider-password"]
+    elif change == "its mark taken off":
+        del cluster.objects[key]["metadata"]["labels"][LABEL]
+    elif change == "deleted":
+        del cluster.objects[key]
+    cluster.requests.clear()
+
+    result, failed = run_module(k8s_deploy.main, teams_args())
+    assert not failed, result
+    assert [w for w in writes(cluster) if w[0] != "apply"] == written
+    assert result["changed"] is bool(written)
+    assert copied(cluster) == {"invoice-app-password": values["invoice-app-password"]}
+    assert passwords(cluster) == values
+    shown = json.dumps(result)
+    assert values["invoice-app-password"] not in shown and "guessed" not in shown
+
+
+def test_a_check_run_reports_a_stale_copy_and_writes_nothing(cluster):
+    run_module(k8s_deploy.main, teams_args())
+    cluster.objects[("Secret", TEAM, "postgres-credentials")]["data"]["invoice-app-password"] = "Z3Vlc3NlZA=="
+    before = copy.deepcopy(cluster.objects)
+    cluster.requests.clear()
+
+    result, failed = run_module(k8s_deploy.main, teams_args(check=True))
+    assert not failed and result["changed"] is True
+    assert writes(cluster) == [] and cluster.objects == before
+    [entry] = [d for d in result["diff"] if d.get("after_header") == f"Secret {TEAM}/postgres-credentials"]
+    assert set(entry["before"]["data"].values()) == set(entry["after"]["data"].values()) == {utils.NOT_SHOWN}
+
+
+def test_a_copy_someone_else_made_is_refused_before_anything_is_written(cluster):
+    cluster.put(namespace(TEAM))
+    cluster.put({**copy_of(labels={"team": "b"})["definition"], "data": {"x": "eQ=="}})
+    result, failed = run_module(k8s_deploy.main, teams_args())
+    assert failed
+    assert f"Secret {TEAM}/postgres-credentials exists without the label sre.minikube/owner=app_deploy" in result["msg"]
+    assert writes(cluster) == []
+
+
+def test_a_namespace_of_someone_else_among_several_refuses_the_whole_run(cluster):
+    cluster.put(namespace(TEAM, labels={"team": "b"}))
+    result, failed = run_module(k8s_deploy.main, teams_args())
+    assert failed and f"Namespace {TEAM} exists and was not created by this deployer" in result["msg"]
+    assert writes(cluster) == []
+
+
+@pytest.mark.parametrize(
+    ("copies", "message"),
+    [
+        ([copy_of(keys=["ledger-password"])], "secret.copies[0].keys: ledger-password not in secret.keys"),
+        ([copy_of(ns="elsewhere")], "(Secret elsewhere/postgres-credentials) is not in one of ownership.namespaces"),
+        ([copy_of(labels={})], "does not carry the label sre.minikube/owner=app_deploy"),
+    ],
+)
+def test_a_copy_outside_the_secret_s_keys_namespaces_or_mark_is_refused_before_any_request(cluster, copies, message):
+    result, failed = run_module(k8s_deploy.main, teams_args(copies=copies))
+    assert failed and message in result["msg"], result["msg"]
+    assert cluster.requests == []
+
+
+def test_absent_deletes_a_team_s_namespace_with_its_copy_and_keeps_the_data_of_the_stack_s(cluster):
+    definitions = [namespace(), namespace(TEAM), config_map(), statefulset(), deployment(ns=TEAM)]
+    run_module(k8s_deploy.main, teams_args(definitions))
+    cluster.put(claim(), manager="kube-controller-manager")
+    cluster.requests.clear()
+
+    result, failed = run_module(k8s_deploy.main, teams_args(definitions, state="absent", wait_timeout=5))
+    assert not failed, result
+    assert result["deleted"] == [
+        f"Deployment {TEAM}/invoice-app",
+        "StatefulSet invoice/postgres",
+        "ConfigMap invoice/config",
+        f"Secret {TEAM}/postgres-credentials",
+        f"Namespace {TEAM}",
+    ]
+    assert kept(result) == {
+        "PersistentVolumeClaim invoice/data-postgres-0": False,
+        "Secret invoice/postgres-credentials": False,
+        "Namespace invoice": False,
+    }
+    assert ("Namespace", None, TEAM) not in cluster.objects
+    assert ("Secret", "invoice", "postgres-credentials") in cluster.objects
+
+
+def test_absent_with_the_data_deletes_every_namespace_and_keeps_a_team_s_that_holds_something_else(cluster):
+    definitions = [namespace(), namespace(TEAM), config_map(), statefulset(), deployment(ns=TEAM)]
+    run_module(k8s_deploy.main, teams_args(definitions))
+    cluster.put(claim(), manager="kube-controller-manager")
+    cluster.put(config_map(name="notes", ns=TEAM, labels={}))
+    cluster.requests.clear()
+
+    result, failed = run_module(k8s_deploy.main, teams_args(definitions, state="absent", delete_data=True))
+    assert not failed, result
+    assert result["deleted"][-1] == "Namespace invoice"
+    assert f"Namespace {TEAM}" not in result["deleted"]
+    assert kept(result) == {f"Namespace {TEAM}": True}
+    assert [k for k in cluster.objects if k[1] == TEAM] == [("ConfigMap", TEAM, "notes")]
+    assert ("Namespace", None, "invoice") not in cluster.objects
+
+
+# -- retired: what an earlier layout applied where this one no longer does
+
+
+def retired_config_map(labels=None):
+    """The team's ConfigMap as the layout before the teams' namespaces left it, in the stack's namespace."""
+    return config_map(ns="invoice", name="invoice-app-config", labels=labels)
+
+
+def test_a_deploy_deletes_what_an_earlier_layout_left_and_only_the_owner_s(cluster):
+    run_module(k8s_deploy.main, teams_args())
+    cluster.put(retired_config_map(), manager=MANAGER, operation="Apply")
+    cluster.put(config_map(ns="invoice", name="theirs", labels={}))
+    cluster.requests.clear()
+    retired = [retired_config_map(), config_map(ns="invoice", name="theirs")]
+
+    result, failed = run_module(k8s_deploy.main, teams_args(retired=retired))
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["deleted"] == ["ConfigMap invoice/invoice-app-config"]
+    assert kept(result) == {"ConfigMap invoice/theirs": True}
+    assert ("ConfigMap", "invoice", "invoice-app-config") not in cluster.objects
+    assert ("ConfigMap", "invoice", "theirs") in cluster.objects
+    # Gone, they cost one read each and change nothing.
+    cluster.requests.clear()
+    again, failed = run_module(k8s_deploy.main, teams_args(retired=retired))
+    assert not failed and again["changed"] is False and again["deleted"] == []
+
+
+def test_a_check_run_reports_what_it_would_retire_and_deletes_nothing(cluster):
+    run_module(k8s_deploy.main, teams_args())
+    cluster.put(retired_config_map(), manager=MANAGER, operation="Apply")
+    cluster.requests.clear()
+
+    result, failed = run_module(k8s_deploy.main, teams_args(check=True, retired=[retired_config_map()]))
+    assert not failed and result["changed"] is True
+    assert result["deleted"] == ["ConfigMap invoice/invoice-app-config"]
+    assert writes(cluster) == []
+
+
+def test_a_first_deploy_reads_nothing_of_what_it_would_retire(cluster):
+    result, failed = run_module(k8s_deploy.main, teams_args(retired=[retired_config_map()]))
+    assert not failed and result["deleted"] == []
+    assert ("get", "ConfigMap", "invoice-app-config", False) not in cluster.requests
+
+
+def test_absent_deletes_what_an_earlier_layout_left_first(cluster):
+    definitions = [namespace(), namespace(TEAM), config_map(), deployment(ns=TEAM)]
+    run_module(k8s_deploy.main, teams_args(definitions))
+    cluster.put(retired_config_map(), manager=MANAGER, operation="Apply")
+
+    result, failed = run_module(
+        k8s_deploy.main, teams_args(definitions, state="absent", retired=[retired_config_map()], wait_timeout=5)
+    )
+    assert not failed, result
+    assert result["deleted"][:2] == ["ConfigMap invoice/invoice-app-config", f"Deployment {TEAM}/invoice-app"]
+
+
+@pytest.mark.parametrize(
+    ("retired", "message"),
+    [
+        ([{"kind": "ConfigMap", "metadata": {"name": "x"}}], "retired[0] is not a Kubernetes object"),
+        ([config_map(ns="elsewhere")], "(ConfigMap elsewhere/config) is not in one of ownership.namespaces"),
+        ([config_map(labels={})], "does not carry the label sre.minikube/owner=app_deploy"),
+    ],
+)
+def test_a_retired_object_outside_the_namespaces_or_without_the_mark_is_refused_before_any_request(
+    cluster, retired, message
+):
+    result, failed = run_module(k8s_deploy.main, teams_args(retired=retired))
+    assert failed and message in result["msg"], result["msg"]
+    assert cluster.requests == []
