@@ -941,7 +941,7 @@ def test_check_mode_does_not_wait(cluster, clock):
 # -- several namespaces: the stack's own (the Secret, the data) and a team's, with its copy of the Secret
 
 TEAM = "invoice-billing"
-TEAM_KEYS = ["invoice-app-password"]
+TEAM_KEYS = ("invoice-app-password",)
 
 
 def copy_of(keys=TEAM_KEYS, ns=TEAM, labels=None):
