@@ -37,6 +37,7 @@ CASES = [
             "cluster_addons_addon_args": {"ingress": ["--images=x\n"]},
             "cluster_addons_tunnel": "yes",
             "cluster_addons_tunnel_address": "localhost",
+            "cluster_addons_nodes": 0,
         },
         [
             "sre_minikube_profile='sre-minikube\\n' breaks the rule minikube_profile",
@@ -48,6 +49,7 @@ CASES = [
             "cluster_addons_addon_args['ingress'][0]='--images=x\\n' breaks the rule flag",
             "cluster_addons_tunnel='yes' breaks the rule tunnel_setting",
             "cluster_addons_tunnel_address='localhost' breaks the rule ip_address",
+            "cluster_addons_nodes=0 must be at least 1",
         ],
         id="cluster_addons",
     ),

@@ -129,3 +129,27 @@ def test_a_run_loads_nothing_of_the_stages_it_does_not_select(stage):
     assert not validated & set(STAGE_ROLES.values()), run.stdout
     notes = [line for line in run.stdout.splitlines() if "Note when the stage started" in line]
     assert [line.split("TAGS: ")[1] for line in notes] == ["[always]", f"[{stage}]"], run.stdout
+
+
+NODE_COUNTS = [
+    # (sre_minikube_nodes, the stage of the play, refused)
+    ("0", "cluster", True),
+    ("-1", "cluster", True),
+    ("1", "cluster", False),
+    ("3", "cluster", False),
+    # Only the cluster stage makes nodes: another stage does not refuse what it does not use.
+    ("0", "deploy", False),
+]
+
+
+@pytest.mark.parametrize(("nodes", "stage", "refused"), NODE_COUNTS)
+def test_the_cluster_stage_refuses_fewer_than_one_node(tmp_path, nodes, stage, refused):
+    (tmp_path / "play.yml").write_text(PLAY)
+    env = local_playbook.ansible_env(ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="false")
+    settings = ["-e", f"sre_minikube_nodes={nodes}", "-e", f"sre_minikube_settings_stage={stage}"]
+    run = subprocess.run(
+        ["ansible-playbook", "play.yml", *settings],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert (run.returncode != 0) is refused, run.stdout + run.stderr
+    assert (f"sre_minikube_nodes={nodes} must be at least 1" in run.stdout) is refused, run.stdout

@@ -172,6 +172,42 @@ def test_seed_does_not_overwrite_a_profile_with_a_control_plane(env):
     assert "has a control plane" in result.stderr
 
 
+# `node add` on a seeded profile records the node (no control plane to scale); the names and the memory are
+# minikube's: m02 after the primary (whose own name is empty), and 2200 MB for the first node added to a
+# one-node cluster unless minikube's memory setting is given.
+NODE_ADDS = [
+    # (MINIKUBE_MEMORY, the profile's memory afterwards)
+    (None, 2200),
+    ("4096", 4096),
+]
+
+
+@pytest.mark.parametrize(("memory", "after"), NODE_ADDS)
+def test_node_add_records_a_worker(env, memory, after):
+    no_harness = {"MINIKUBE_DOUBLE_CLUSTER_SCRIPT": "/nonexistent/cluster.sh"}
+    seed(env, "seeded")
+    extra = dict(no_harness, **({"MINIKUBE_MEMORY": memory} if memory else {}))
+    result = run(env, "-p", "seeded", "node", "add", extra_env=extra)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "* Adding node m02 to cluster seeded as [worker]"
+    assert result.stdout.splitlines()[-1] == "* Successfully added m02 to seeded!"
+    (listed,) = json.loads(run(env, "profile", "list", "--output=json").stdout)["valid"]
+    nodes = listed["Config"]["Nodes"]
+    assert [(n["Name"], n["ControlPlane"], n["Worker"]) for n in nodes] == [("", True, True), ("m02", False, True)]
+    assert listed["Config"]["Memory"] == after
+    assert run(env, "-p", "seeded", "node", "add", extra_env=no_harness).returncode == 0
+    (listed,) = json.loads(run(env, "profile", "list", "--output=json").stdout)["valid"]
+    assert [n["Name"] for n in listed["Config"]["Nodes"]] == ["", "m02", "m03"]
+
+
+def test_node_add_needs_a_running_cluster(env):
+    seed(env, "seeded", "--status=Stopped")
+    result = run(env, "-p", "seeded", "node", "add")
+    assert result.returncode == 83
+    (listed,) = json.loads(run(env, "profile", "list", "--output=json").stdout)["valid"]
+    assert len(listed["Config"]["Nodes"]) == 1
+
+
 # ---------------------------------------------------------------- the one-file build
 
 
@@ -274,6 +310,20 @@ def test_profile_list_entry(cluster):
     assert re.fullmatch(r"v\d+\.\d+\.\d+", config["KubernetesConfig"]["KubernetesVersion"])
     assert config["Nodes"][0]["IP"] == run(cluster, "-p", "dbl", "ip").stdout.strip()
     assert config["Addons"]["storage-provisioner"] is True
+
+
+def test_node_add_scales_the_cluster_and_a_start_keeps_its_nodes(cluster):
+    nodes = len(json.loads(kubectl(cluster, "get", "nodes", "-o", "json").stdout)["items"])
+    result = run(cluster, "-p", "dbl", "node", "add")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(kubectl(cluster, "get", "nodes", "-o", "json").stdout)["items"]) == nodes + 1
+    # minikube keeps an existing cluster's nodes: --nodes on a restart warns and changes nothing.
+    restart = run(cluster, "start", "-p", "dbl", "--driver=docker", "--container-runtime=containerd", "--nodes=4")
+    assert restart.returncode == 0, restart.stderr
+    assert "You cannot change the number of nodes for an existing minikube cluster" in restart.stderr
+    (listed,) = json.loads(run(cluster, "profile", "list", "--output=json").stdout)["valid"]
+    assert [n["Name"] for n in listed["Config"]["Nodes"]] == ["", "m02"]
+    assert len(json.loads(kubectl(cluster, "get", "nodes", "-o", "json").stdout)["items"]) == nodes + 1
 
 
 def test_addons_list_json(cluster):

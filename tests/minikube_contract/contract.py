@@ -120,6 +120,10 @@ CASES: tuple[Case, ...] = (
     # -- delete: playbooks/clean.yml and cluster_addons' recreate.
     Case("delete-unknown", ("delete", "-p", GHOST), "text", "text", used_by="playbooks/clean.yml"),
     Case("update-context-unknown", ("update-context", "-p", GHOST), "text", "empty", used_by="cluster_addons"),
+    # -- node add: sre.minikube.minikube_start adds the nodes a cluster lacks, one call each. It prints text
+    # only: --output is not one of its flags.
+    Case("node-add-unknown", ("node", "add", "-p", GHOST), "text", "empty", used_by="sre.minikube.minikube_start"),
+    Case("node-add-json-refused", ("node", "add", "-p", GHOST, "--output=json"), "empty", "text"),
     # -- start refusals: cluster_addons turns each exit code into advice.
     Case("start-unknown-flag", ("start", "-p", GHOST, "--no-such-flag"), "empty", "text", used_by="cluster_addons"),
     Case("start-bad-driver", ("start", "-p", GHOST, "--driver=hovercraft"), "text", "text", used_by="cluster_addons"),

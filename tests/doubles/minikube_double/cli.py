@@ -11,7 +11,7 @@ import re
 import sys
 import time
 
-from . import addons, cluster, images, seed, start, version
+from . import addons, cluster, images, nodes, seed, start, version
 from .context import Context
 from .output import DEFAULT_PROFILE, EX_PROGRAM_ERROR, EX_USAGE, Exit, UsageError, fail
 from .state import State, state_root
@@ -26,6 +26,7 @@ COMMANDS = {
     "addons": addons.addons,
     "image": images.image,
     "ip": cluster.ip,
+    "node": nodes.node,
     "kubectl": cluster.kubectl,
     "update-context": cluster.update_context,
     # The double's own: a profile without a control plane (seed.py).

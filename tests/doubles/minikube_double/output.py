@@ -45,7 +45,7 @@ class UsageError(argparse.ArgumentParser):
     def error(self, message):
         # cobra names the first flag it does not know.
         if message.startswith("unrecognized arguments: "):
-            message = "unknown flag: " + message.split(": ", 1)[1].split()[0]
+            message = "unknown flag: " + message.split(": ", 1)[1].split()[0].split("=", 1)[0]
         sys.stderr.write(f"Error: {message}\nSee 'minikube {self.prog.split(' ', 1)[-1]} --help' for usage.\n")
         raise Exit(EX_USAGE)
 

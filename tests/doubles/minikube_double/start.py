@@ -282,6 +282,11 @@ def start(ctx: Context, args: list[str]) -> int:
                 f"Delete the existing cluster: 'minikube delete -p {ctx.profile}', then start it again",
                 json_output,
             )
+        if any(arg == "-n" or arg.startswith("--nodes") for arg in args):
+            sys.stderr.write(
+                "! You cannot change the number of nodes for an existing minikube cluster. "
+                "Please use 'minikube node add' to add nodes to an existing cluster.\n"
+            )
         for field, wanted, have in (
             ("cpus", cpus, existing["Config"]["CPUs"]),
             ("memory", memory, existing["Config"]["Memory"]),
@@ -315,7 +320,8 @@ def start(ctx: Context, args: list[str]) -> int:
     else:
         say(starting)
     harness = ctx.harness()
-    result = harness.run("up", nodes=opts.nodes)
+    # An existing cluster keeps the nodes it has; `node add` adds more.
+    result = harness.run("up", nodes=len(data["Config"]["Nodes"]))
     if result.returncode != 0:
         data["Status"] = "Stopped"
         ctx.state.save(data)

@@ -126,9 +126,30 @@ def node_ip() -> str:
     return os.environ.get("MINIKUBE_DOUBLE_NODE_IP", "127.0.0.1")
 
 
+def node_name(number: int) -> str:
+    """minikube's name of the NUMBERth node: m02, m03... (the primary's own name is empty)."""
+    return f"m{number:02d}"
+
+
+def worker(name: str, version: str, runtime: str) -> dict:
+    """A worker node's entry in the profile's Nodes, as minikube writes it."""
+    return {
+        "Name": name,
+        "IP": node_ip(),
+        "Port": 0,
+        "KubernetesVersion": version,
+        "ContainerRuntime": runtime,
+        "ControlPlane": False,
+        "Worker": True,
+    }
+
+
 def new_profile(name: str, opts) -> dict:
     version = opts.kubernetes_version
     runtime = opts.container_runtime
+    # `start --nodes=N`: the primary, then N-1 workers (seeded profiles have one node).
+    count = getattr(opts, "nodes", 1)
+    workers = [worker(node_name(number), version, runtime) for number in range(2, count + 1)]
     return {
         "Name": name,
         "Status": "Stopped",
@@ -163,9 +184,11 @@ def new_profile(name: str, opts) -> dict:
                     "ContainerRuntime": runtime,
                     "ControlPlane": True,
                     "Worker": True,
-                }
+                },
+                *workers,
             ],
             "Addons": {},
+            "MultiNodeRequested": count > 1,
             "VerifyComponents": {"apiserver": True, "system_pods": True},
             "StartHostTimeout": 360000000000,
         },

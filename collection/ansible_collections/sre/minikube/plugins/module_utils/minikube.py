@@ -328,6 +328,8 @@ COMMANDS = {
     "addons enable": ("addons", "enable", "{name}", "-p", "{profile}"),
     "addons disable": ("addons", "disable", "{name}", "-p", "{profile}"),
     "start": ("start", "-p", "{profile}"),
+    # No --output=json: `node add` has no such flag and prints text.
+    "node add": ("node", "add", "-p", "{profile}"),
     "delete": ("delete", "-p", "{profile}"),
     "image ls": ("image", "ls", "--format=json", "-p", "{profile}"),
     "image build": ("-p", "{profile}", "image", "build", "-t", "{name}"),
@@ -465,6 +467,10 @@ class Minikube:
     def delete_argv(self):
         return self.argv("delete")
 
+    def node_add_argv(self):
+        """`minikube node add`: one worker node more, named after the last one (m02, m03...)."""
+        return self.argv("node add")
+
     def delete(self):
         self.check("delete")
 
@@ -562,9 +568,17 @@ def describe_profile(entry, valid):
         "cni": kubernetes.get("CNI", ""),
         "kubernetes_version": kubernetes.get("KubernetesVersion", ""),
         "node_ips": [node.get("IP", "") for node in config.get("Nodes") or []],
+        # The nodes' machine names, which are their Kubernetes node names too.
+        "nodes": [machine_name(entry.get("Name", ""), node.get("Name", "")) for node in config.get("Nodes") or []],
         # `start --ports`: the node container's published ports, fixed when it was created.
         "published_ports": list(config.get("ExposedPorts") or []),
     }
+
+
+def machine_name(profile, node):
+    """A node's machine (and Kubernetes node) name, by minikube's rule: the profile's name for the primary node
+    (whose own name is empty), <profile>-<node> for the others (m02, m03...)."""
+    return f"{profile}-{node}" if node else profile
 
 
 def mismatches(profile, driver, container_runtime, cni, published_ports=()):

@@ -31,6 +31,7 @@ ARGUMENT_SPEC = {
     "cpus": {"type": "int", "default": 0},
     "memory": {"type": "int", "default": 0},
     "kubernetes_version": {"type": "str", "default": ""},
+    "nodes": {"type": "int", "default": 1},
     "extra_args": {"type": "list", "elements": "str", "default": []},
     "tunnel": {"type": "str", "choices": list(SETTINGS), "default": "auto"},
     "forwarded_drivers": {"type": "list", "elements": "str", "default": []},
@@ -50,9 +51,16 @@ class StartError(Exception):
         self.result = result
 
 
-def start_options(params, ports=()):
-    """The flags that shape the cluster, from the module's options and the ports to publish (ports_to_publish)."""
+def start_options(params, ports=(), create=True):
+    """The flags that shape the cluster, from the module's options and the ports to publish (ports_to_publish).
+
+    CREATE: the start creates the cluster, so it takes the node count; minikube keeps an existing cluster's nodes
+    and warns about --nodes on a restart (`minikube node add` adds them: nodes_to_add). One node, minikube's
+    default, takes no flag.
+    """
     options = [f"--driver={params['driver']}", f"--container-runtime={params['container_runtime']}"]
+    if create and params["nodes"] > 1:
+        options.append(f"--nodes={params['nodes']}")
     if params["cni"]:
         options.append(f"--cni={params['cni']}")
     if params["cpus"]:
@@ -76,13 +84,24 @@ def ports_to_publish(params, system=None):
     return published_ports(path, params["tunnel_address"])
 
 
+def surplus_warning(profile, have, wanted, names):
+    """What to say of a profile with more nodes than asked: none is deleted."""
+    extra = names[wanted:]
+    deletes = " and ".join(f"`minikube node delete -p {profile} {name}`" for name in extra)
+    return (
+        f'The minikube profile "{profile}" has {have} nodes, more than the {wanted} asked for (nodes). No node is '
+        f"deleted: that would evict its pods. Delete the extra ones yourself ({deletes}), or ask for {have} nodes."
+    )
+
+
 def examine(params, minikube, looking, check_mode, system=None):
     """Check the options and look at the profile: (result, the start's argv, the final answer or None).
 
     minikube runs what changes the host (with check_mode nothing does); looking, the same context with a runner
     that raises instead of ending a module, asks the profile list and the status side by side; SYSTEM is
     platform.system() unless given. The final answer
-    is the module's whole result when there is nothing to start (or in check mode); None when the start must run.
+    is the module's whole result when there is nothing to start and no node to add (or in check mode); None when
+    the start must run or nodes must be added (result["nodes_to_add"] of them, after the start when it runs).
     Raises StartError.
     """
     found = problems(
@@ -97,6 +116,8 @@ def examine(params, minikube, looking, check_mode, system=None):
             {"name": "progress_file", "value": params["progress_file"], "rule": "path", "optional": True},
         ]
     )  # fmt: skip
+    if params["nodes"] < 1:
+        found.append(f"nodes={params['nodes']} must be at least 1: the cluster's node count, the primary included.")
     if found:
         raise StartError(" ".join(found), problems=found)
     try:
@@ -104,13 +125,20 @@ def examine(params, minikube, looking, check_mode, system=None):
     except InputError as error:
         raise StartError(str(error), problems=[str(error)]) from None
     profile = params["profile"]
-    argv = minikube.start_argv(start_options(params, ports), params["extra_args"])
+    create_argv = minikube.start_argv(start_options(params, ports), params["extra_args"])
+    argv = create_argv
+    wanted = params["nodes"]
     result = {
         "command": command_line(argv),
         "start_needed": False,
         "start_ran": False,
         "marked": "",
         "published_ports": ports,
+        "nodes_before": 0,
+        "nodes": wanted,
+        "nodes_to_add": 0,
+        "nodes_added": 0,
+        "node_add_command": command_line(minikube.node_add_argv()),
     }
     # The profile list and the status are asked side by side (a re-run needs both).
     (listed, list_error), (status, status_error) = together(looking.profiles, looking.status)
@@ -149,16 +177,36 @@ def examine(params, minikube, looking, check_mode, system=None):
     except OSError as error:
         raise StartError(f"cannot run {params['binary']}: {error}", **result) from None
     result.update(state_before=state, created=state == "absent")
-    if state == "running":
+    warnings = []
+    if state != "absent":
+        # An existing cluster keeps its nodes: a start brings back those it has, `node add` adds the missing ones.
+        argv = minikube.start_argv(start_options(params, ports, create=False), params["extra_args"])
+        result["command"] = command_line(argv)
+    if state != "absent" and existing:
+        names = existing["nodes"]
+        have = len(names)
+        result.update(nodes_before=have, nodes=max(have, wanted), nodes_to_add=max(0, wanted - have))
+        if have > wanted:
+            warnings.append(surplus_warning(profile, have, wanted, names))
+            result["warnings"] = warnings
+    adding = result["nodes_to_add"]
+    add_text = f"add {adding} node{'s' if adding > 1 else ''} ({result['node_add_command']})"
+    if state == "running" and not adding:
         return result, argv, dict(changed=False, **result)
-    if state == "stale-context":
-        if not check_mode:
+    if state in ("running", "stale-context"):
+        if state == "stale-context" and not check_mode:
             try:
                 minikube.update_context()
             except MinikubeError as error:
                 raise StartError(error.describe(), **error.as_dict()) from None
-        return result, argv, dict(changed=True, msg="pointed the kubeconfig context at the running cluster", **result)
+        said = ["pointed the kubeconfig context at the running cluster"] if state == "stale-context" else []
+        if not adding:
+            return result, argv, dict(changed=True, msg=said[0], **result)
+        if check_mode:
+            return result, argv, dict(changed=True, msg="; ".join(said + [f"would {add_text}"]), **result)
+        return result, argv, None
     result["start_needed"] = True
     if check_mode:
-        return result, argv, dict(changed=True, msg=f"would start: {result['command']}", **result)
+        then = f", then {add_text}" if adding else ""
+        return result, argv, dict(changed=True, msg=f"would start: {result['command']}{then}", **result)
     return result, argv, None

@@ -27,6 +27,9 @@ description:
   - Where this host cannot reach the node's address (O(tunnel)), a new cluster's node container publishes the
     front door's ports 80 and 443 on O(tunnel_address) (C(minikube start --ports)), so that the host reaches the
     front door there with neither C(minikube tunnel) nor sudo.
+  - O(nodes) is the cluster's node count. A new cluster is created with them all (C(minikube start --nodes)); an
+    existing one with fewer gets the missing ones, one C(minikube node add) each (after the start when it is
+    stopped); one with more keeps them all, with a warning that names the command deleting one.
   - An existing profile created with another driver, container runtime or CNI, or without the ports to
     publish (which minikube cannot change in place), or one minikube cannot read, fails the module with the
     commands that recreate it, unless O(recreate) is true, in which case it is deleted and created again.
@@ -52,7 +55,7 @@ options:
     type: str
     default: containerd
   cni:
-    description: The CNI of a new cluster.
+    description: The CNI of a new cluster, a name minikube knows (such as V(calico)) or the path of a CNI manifest.
     type: str
     default: ""
   cpus:
@@ -67,6 +70,17 @@ options:
     description: The Kubernetes version; empty leaves minikube's default.
     type: str
     default: ""
+  nodes:
+    description:
+      - How many nodes the cluster has, the primary control-plane node included (at least 1); the others are
+        workers.
+      - A new cluster is created with them all. An existing cluster with fewer nodes gets the missing ones
+        (C(minikube node add), each with the cluster's memory); with more, no node is deleted (that evicts its
+        pods), and the module warns, naming the command that deletes one.
+      - Several nodes want a CNI that routes pod traffic between them (calico, kindnet, flannel, cilium or a
+        manifest), not V(bridge).
+    type: int
+    default: 1
   extra_args:
     description: More C(minikube start) flags.
     type: list
@@ -130,6 +144,12 @@ EXAMPLES = r"""
     cpus: 2
     memory: 4096
     mark_created: true
+
+- name: Start a cluster of three nodes, or add the nodes an existing one lacks
+  sre.minikube.minikube_start:
+    profile: sre-minikube
+    cni: calico
+    nodes: 3
 """
 
 RETURN = r"""
@@ -185,6 +205,28 @@ advice:
   description: minikube's advice about a failed start.
   type: str
   returned: failure
+nodes_before:
+  description: How many nodes the profile had before the run; 0 when it did not exist (or was recreated).
+  type: int
+  returned: always
+nodes:
+  description: How many nodes the cluster has after the run (in check mode, would have).
+  type: int
+  returned: always
+  sample: 2
+nodes_to_add:
+  description: How many nodes the run adds (in check mode, would add) to an existing cluster.
+  type: int
+  returned: always
+nodes_added:
+  description: How many nodes C(minikube node add) added; 0 in check mode.
+  type: int
+  returned: always
+node_add_command:
+  description: The command that adds one node, as a shell would take it.
+  type: str
+  returned: always
+  sample: minikube node add -p sre-minikube
 marked:
   description: The mark this run wrote in the folder of the profile it created; empty when it wrote none.
   type: str
@@ -198,10 +240,37 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     MarkError,
     Minikube,
+    MinikubeError,
     ProgressFile,
     stream,
 )
 from ansible_collections.sre.minikube.plugins.module_utils.minikube_start import ARGUMENT_SPEC, StartError, examine
+
+
+def add_nodes(minikube, params, result, progress, steps):
+    """Run `minikube node add` as many times as result["nodes_to_add"] says, streaming its lines.
+
+    Each added node gets the cluster's memory: minikube gives the first node added to a one-node cluster 2200 MB
+    unless its memory setting is given, which MINIKUBE_MEMORY does. Returns the failed command's MinikubeError,
+    or None.
+    """
+    env = dict(os.environ, MINIKUBE_IN_STYLE="false")
+    if params["memory"]:
+        env["MINIKUBE_MEMORY"] = str(params["memory"])
+
+    def on_event(event):
+        line = event.line()
+        if line:
+            steps.append(line)
+        progress.on_event(event)
+
+    argv = minikube.node_add_argv()
+    for _ in range(result["nodes_to_add"]):
+        rc, stdout, stderr = stream(argv, on_event, env=env)
+        if rc != 0:
+            return minikube.error(argv, rc, stdout, stderr)
+        result["nodes_added"] += 1
+    return None
 
 
 def main():
@@ -215,34 +284,53 @@ def main():
         module.fail_json(msg=str(error), **error.result)
     if final is not None:
         module.exit_json(**final)
-    result["start_ran"] = True
 
     progress = ProgressFile(params["progress_file"])
     steps = []
+    if result["start_needed"]:
+        result["start_ran"] = True
 
-    def on_event(event):
-        line = event.line()
-        if line and event.kind in ("step", "warning", "error"):
-            steps.append(line)
-        progress.on_event(event)
+        def on_event(event):
+            line = event.line()
+            if line and event.kind in ("step", "warning", "error"):
+                steps.append(line)
+            progress.on_event(event)
 
-    env = dict(os.environ, MINIKUBE_IN_STYLE="false")
-    rc, stdout, stderr = stream(argv, on_event, env=env)
-    result["steps"] = steps
-    # A failed start may still have created the profile: it is the stack's either way.
-    mark_problem = ""
-    if params["mark_created"] and result["created"]:
+        env = dict(os.environ, MINIKUBE_IN_STYLE="false")
+        rc, stdout, stderr = stream(argv, on_event, env=env)
+        result["steps"] = steps
+        # A failed start may still have created the profile: it is the stack's either way.
+        mark_problem = ""
+        if params["mark_created"] and result["created"]:
+            try:
+                result["marked"] = minikube.mark_owner()
+            except MarkError as error:
+                mark_problem = str(error)
+            except OSError as error:
+                mark_problem = f"cannot mark the profile as this project's: {error}"
+        if rc != 0:
+            error = minikube.error(argv, rc, stdout, stderr)
+            module.fail_json(msg=error.describe(), changed=True, **{**result, **error.as_dict()})
+        if mark_problem:
+            module.fail_json(msg=mark_problem, changed=True, **result)
+    if result["nodes_to_add"]:
+        error = add_nodes(minikube, params, result, progress, steps)
+        result["steps"] = steps
+        if error is not None:
+            module.fail_json(msg=error.describe(), changed=True, **{**result, **error.as_dict()})
+        # `node add` prints text only: the profile list says whether the nodes are there.
         try:
-            result["marked"] = minikube.mark_owner()
-        except MarkError as error:
-            mark_problem = str(error)
-        except OSError as error:
-            mark_problem = f"cannot mark the profile as this project's: {error}"
-    if rc != 0:
-        error = minikube.error(argv, rc, stdout, stderr)
-        module.fail_json(msg=error.describe(), changed=True, **{**result, **error.as_dict()})
-    if mark_problem:
-        module.fail_json(msg=mark_problem, changed=True, **result)
+            have = len((looking.profiles().get(params["profile"]) or {}).get("nodes") or [])
+        except MinikubeError as error:
+            module.fail_json(msg=error.describe(), changed=True, **{**result, **error.as_dict()})
+        if have < params["nodes"]:
+            module.fail_json(
+                msg=f"`{result['node_add_command']}` ran {result['nodes_added']} time(s) and exited 0, but minikube "
+                f'lists {have} node(s) in the profile "{params["profile"]}", not {params["nodes"]}.',
+                changed=True,
+                **result,
+            )
+        result["nodes"] = have
     module.exit_json(changed=True, **result)
 
 

@@ -52,6 +52,14 @@ SAME_LOOK = [
     pytest.param(lambda: Recorded("profile-list-json-running"),
                  dict(START, profile="sre-real", cni="calico", recreate=True), id="mismatch-recreate"),
     pytest.param(Recorded, dict(START, extra_args=["oops"]), id="refused"),
+    pytest.param(lambda: Recorded("profile-list-json-running",
+                                  answers={("status", "-p", "sre-real", "--output=json"): (0, "", "")}),
+                 dict(START, profile="sre-real", cni="bridge", nodes=3), id="nodes-to-add"),
+    pytest.param(lambda: Recorded("profile-list-json-running",
+                                  answers={("status", "-p", "sre-real", "--output=json"): (7, "", "")}),
+                 dict(START, profile="sre-real", cni="bridge", nodes=2), id="stopped-nodes-to-add"),
+    pytest.param(lambda: Recorded("profile-list-json-empty", "status-json-unknown"), dict(START, nodes=0),
+                 id="no-node"),
 ]  # fmt: skip
 
 

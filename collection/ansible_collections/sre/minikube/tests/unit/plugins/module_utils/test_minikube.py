@@ -39,6 +39,7 @@ CONTEXT_COMMANDS = [
     ),
     (lambda mk_: mk_.start_argv(events=False), [BIN, "start", "-p", "p", "--interactive=false"]),
     (lambda mk_: mk_.delete_argv(), [BIN, "delete", "-p", "p"]),
+    (lambda mk_: mk_.node_add_argv(), [BIN, "node", "add", "-p", "p"]),
     (
         lambda mk_: mk_.build_argv("app:1", "ctx", dockerfile="D"),
         [BIN, "-p", "p", "image", "build", "-t", "app:1", "-f", "D", "ctx"],
@@ -277,6 +278,21 @@ def test_profiles(recording, name, expected):
 def test_profile_node_addresses():
     found = mk.Minikube(BIN, Recorded("profile-list-json-running")).profiles()["sre-real"]
     assert found["node_ips"] == ["<ip>"]
+    # The primary node's own name is empty: its machine (and Kubernetes node) name is the profile's.
+    assert found["nodes"] == ["sre-real"]
+
+
+MACHINE_NAMES = [
+    # (profile, the node's name in the profile, its machine name)
+    ("sre-nodes", "", "sre-nodes"),
+    ("sre-nodes", "m02", "sre-nodes-m02"),
+    ("minikube", "m10", "minikube-m10"),
+]
+
+
+@pytest.mark.parametrize(("profile", "node", "machine"), MACHINE_NAMES)
+def test_machine_names(profile, node, machine):
+    assert mk.machine_name(profile, node) == machine
 
 
 def status_answer(profile, rc):

@@ -640,6 +640,185 @@ def test_start_refuses_or_recreates_a_different_cluster(
         assert result["start_ran"] is not check
 
 
+# ---------------------------------------------------------------- minikube_start: the node count
+
+
+def profile_listing(nodes):
+    """The recorded `profile list` of the running sre-real, with NODES nodes (the primary, then m02...)."""
+    document = json.loads(load("profile-list-json-running")["stdout"])
+    (entry,) = document["valid"]
+    primary = entry["Config"]["Nodes"][0]
+    workers = [dict(primary, Name=f"m{n:02d}", ControlPlane=False) for n in range(2, nodes + 1)]
+    entry["Config"]["Nodes"] = [primary, *workers]
+    return json.dumps(document)
+
+
+class Nodes:
+    """minikube with profile sre-real of HAVE nodes, in a state (a `status` exit code); `node add` adds one,
+    unless it fails (FAIL: the recording of a failed command) or leaves the list as it was (SILENT); `delete`
+    deletes it."""
+
+    def __init__(self, have, status=0, fail=None, silent=False):
+        self.have, self.status, self.fail, self.silent = have, status, fail, silent
+        self.calls = []
+
+    def __call__(self, argv, env=None):
+        self.calls.append(list(argv))
+        command = tuple(argv[1:])
+        if command == ("delete", "-p", "sre-real"):
+            self.have, self.status = 0, 85
+            return 0, "", ""
+        if command == ("profile", "list", "--output=json"):
+            return 0, profile_listing(self.have), ""
+        if command == ("status", "-p", "sre-real", "--output=json"):
+            return self.status, "", ""
+        if command == ("node", "add", "-p", "sre-real"):
+            self.env = env
+            if self.fail:
+                return self.fail["exit"], self.fail["stdout"], self.fail["stderr"]
+            if not self.silent:
+                self.have += 1
+            return 0, f"* Adding node m{self.have:02d} to cluster sre-real as [worker]\n", ""
+        if command[0] == "start":
+            self.status = 0
+            return 0, "", ""
+        raise AssertionError(f"unexpected command {' '.join(command)}")
+
+
+@pytest.fixture
+def nodes(minikube, monkeypatch):
+    """Install a Nodes as the module's runner and its streaming runner (start, node add)."""
+
+    def install(fake):
+        minikube(fake)
+
+        def stream(argv, on_event, env=None, cwd=None):
+            rc, stdout, stderr = fake(argv, env)
+            from ansible_collections.sre.minikube.plugins.module_utils.minikube import parse_events
+
+            for event in parse_events(stdout):
+                on_event(event)
+            return rc, stdout, stderr
+
+        monkeypatch.setattr(minikube_start, "stream", stream)
+        return fake
+
+    return install
+
+
+NODE_COUNTS = [
+    # (nodes the profile has, status exit code (0 running, 7 stopped), nodes asked, check mode,
+    #  changed, nodes to add, the commands run after the look, nodes after, a warning)
+    (1, 0, 1, False, False, 0, [], 1, False),
+    (2, 0, 2, False, False, 0, [], 2, False),
+    (1, 0, 3, True, True, 2, [], 3, False),
+    (1, 0, 3, False, True, 2, ["node", "node", "profile"], 3, False),
+    # A stopped cluster is started first (it keeps its node: no --nodes), then the missing one is added.
+    (1, 7, 2, False, True, 1, ["start", "node", "profile"], 2, False),
+    (1, 7, 2, True, True, 1, [], 2, False),
+    # More nodes than asked: none is deleted; the module says so.
+    (3, 0, 2, False, False, 0, [], 3, True),
+    (3, 0, 1, True, False, 0, [], 3, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("have", "status", "wanted", "check", "changed", "to_add", "commands", "after", "warned"), NODE_COUNTS
+)
+def test_start_gives_the_cluster_its_nodes(
+    nodes, have, status, wanted, check, changed, to_add, commands, after, warned
+):
+    fake = nodes(Nodes(have, status))
+    args = dict(START, profile="sre-real", cni="bridge", cpus=2, nodes=wanted, _ansible_check_mode=check)
+    result, failed = run_module(minikube_start.main, args)
+    assert not failed, result.get("msg")
+    assert (result["changed"], result["nodes_before"], result["nodes_to_add"]) == (changed, have, to_add)
+    assert result["nodes"] == after
+    assert result["nodes_added"] == (0 if check else to_add)
+    assert [call[1] for call in fake.calls[2:]] == commands
+    assert result["node_add_command"] == f"{BIN} node add -p sre-real"
+    # A restart keeps the cluster's nodes: minikube warns about --nodes there.
+    assert "--nodes" not in result["command"]
+    if check and to_add:
+        assert f"add {to_add} node" in result["msg"] and result["node_add_command"] in result["msg"]
+    said = " ".join(result.get("warnings") or [])
+    assert ("has 3 nodes, more than the" in said) is warned
+    if warned:
+        assert "minikube node delete -p sre-real sre-real-m03" in said
+
+
+def test_a_second_run_with_the_same_count_changes_nothing(nodes):
+    fake = nodes(Nodes(1))
+    args = dict(START, profile="sre-real", cni="bridge", cpus=2, nodes=2)
+    first, failed = run_module(minikube_start.main, args)
+    assert not failed and first["changed"] and first["nodes_added"] == 1
+    second, failed = run_module(minikube_start.main, args)
+    assert not failed and not second["changed"] and second["nodes_to_add"] == 0
+    assert [call[1] for call in fake.calls].count("node") == 1
+
+
+def test_nodes_are_added_with_the_clusters_memory(nodes):
+    fake = nodes(Nodes(1))
+    run_module(minikube_start.main, dict(START, profile="sre-real", cni="bridge", cpus=2, memory=4096, nodes=2))
+    # minikube gives the first node added to a one-node cluster 2200 MB unless its memory setting is given.
+    assert fake.env["MINIKUBE_MEMORY"] == "4096" and fake.env["MINIKUBE_IN_STYLE"] == "false"
+
+
+NEW_CLUSTERS = [
+    # (nodes asked, the --nodes flag of the creating start: none for minikube's default, one)
+    (1, []),
+    (2, ["--nodes=2"]),
+    (5, ["--nodes=5"]),
+]
+
+
+@pytest.mark.parametrize(("wanted", "flags"), NEW_CLUSTERS)
+def test_a_new_cluster_is_created_with_its_nodes(minikube, wanted, flags):
+    runner = minikube(Recorded("profile-list-json-empty", "status-json-unknown"))
+    result, failed = run_module(minikube_start.main, dict(START, nodes=wanted, _ansible_check_mode=True))
+    assert not failed and result["created"]
+    assert [word for word in result["command"].split() if word.startswith("--nodes")] == flags
+    assert (result["nodes_before"], result["nodes"], result["nodes_to_add"]) == (0, wanted, 0)
+    assert "node add" not in result["msg"]
+    assert [call[1] for call in runner.calls] == ["profile", "status"]
+
+
+def test_a_recreated_cluster_is_created_with_its_nodes(nodes):
+    fake = nodes(Nodes(1))
+    args = dict(START, profile="sre-real", cni="calico", cpus=2, nodes=3, recreate=True)
+    result, failed = run_module(minikube_start.main, args)
+    assert not failed and result["created"]
+    (start,) = [call for call in fake.calls if call[1] == "start"]
+    assert "--nodes=3" in start and "--nodes=3" in result["recreate_command"]
+    assert result["nodes_to_add"] == 0
+    assert [call[1] for call in fake.calls[2:]] == ["delete", "start"]
+
+
+NODE_FAILURES = [
+    # (node add's answer: a recording, or None for an exit 0 that added nothing; the words of the failure)
+    ("node-add-unknown", 'the profile "sre-real" does not exist'),
+    (None, "lists 1 node(s)"),
+]
+
+
+@pytest.mark.parametrize(("recording", "words"), NODE_FAILURES)
+def test_a_node_that_is_not_added_fails_the_run(nodes, recording, words):
+    answer = dict(load(recording), stdout=load(recording)["stdout"].replace("ghost", "sre-real")) if recording else None
+    nodes(Nodes(1, fail=answer, silent=recording is None))
+    result, failed = run_module(minikube_start.main, dict(START, profile="sre-real", cni="bridge", cpus=2, nodes=2))
+    assert failed and result["changed"] is True
+    assert words in result["msg"]
+    assert result["nodes_added"] == (0 if recording else 1)
+
+
+@pytest.mark.parametrize("wanted", [0, -1])
+def test_start_refuses_fewer_than_one_node(minikube, wanted):
+    runner = minikube(Recorded())
+    result, failed = run_module(minikube_start.main, dict(START, nodes=wanted))
+    assert failed and f"nodes={wanted} must be at least 1" in result["msg"]
+    assert runner.calls == []
+
+
 # ---------------------------------------------------------------- minikube_images
 
 IMAGES = [{"ref": "app:2", "context": "/src/app"}, {"ref": "postgres:17", "context": "/src/pg"}]
