@@ -105,11 +105,12 @@ def traefik_version(path=CLUSTER_DEFAULTS):
     return match.group(1)
 
 
-def app_definitions(declared=None):
+def app_definitions(declared=None, **changes):
     """The objects the deploy stage applies for DECLARED (default: apps/services.yml's services).
 
-    Built by the collection's model with the app_deploy role's defaults, each image tagged src-<n>: what
-    `kube-score` and the services' tests read without a cluster. Raises FactError on a problem of the model.
+    Built by the collection's model with the app_deploy role's defaults (CHANGES: settings, without their
+    app_deploy_ prefix, that differ), each image tagged src-<n>: what `kube-score` and the services' tests read
+    without a cluster. Raises FactError on a problem of the model.
     """
     from ansible_collections.sre.minikube.plugins.module_utils.deploy_model import build  # noqa: PLC0415
 
@@ -123,6 +124,7 @@ def app_definitions(declared=None):
         owner=role_vars["_app_deploy_owner"],
         part_of=role_vars["_app_deploy_part_of"],
     )
+    settings.update(changes)
     model = build(declared, settings)
     if model["problems"]:
         raise FactError(" ".join(model["problems"]))

@@ -316,7 +316,11 @@ def test_node_add_scales_the_cluster_and_a_start_keeps_its_nodes(cluster):
     nodes = len(json.loads(kubectl(cluster, "get", "nodes", "-o", "json").stdout)["items"])
     result = run(cluster, "-p", "dbl", "node", "add")
     assert result.returncode == 0, result.stderr
-    assert len(json.loads(kubectl(cluster, "get", "nodes", "-o", "json").stdout)["items"]) == nodes + 1
+    listed = json.loads(kubectl(cluster, "get", "nodes", "-o", "json").stdout)["items"]
+    assert len(listed) == nodes + 1
+    # minikube's labels: one primary node, whatever the count.
+    primary = [node["metadata"]["labels"].get("minikube.k8s.io/primary") for node in listed]
+    assert sorted(primary) == ["false"] * nodes + ["true"]
     # minikube keeps an existing cluster's nodes: --nodes on a restart warns and changes nothing.
     restart = run(cluster, "start", "-p", "dbl", "--driver=docker", "--container-runtime=containerd", "--nodes=4")
     assert restart.returncode == 0, restart.stderr
@@ -409,6 +413,31 @@ def test_image_build_then_ls_and_rm(cluster, contexts):
     assert f"{DOMAIN}/library/dbl-good:v1" in image_tags(cluster)
     assert run(cluster, "-p", "dbl", "image", "rm", "dbl-good:v1").returncode == 0
     assert f"{DOMAIN}/library/dbl-good:v1" not in image_tags(cluster)
+
+
+def node_tags(env, node) -> list[str]:
+    """The tags one node holds, asked inside it as minikube does."""
+    result = run(env, "-p", "dbl", "ssh", "-n", node, "--", "sudo", "crictl", "images", "--output", "json")
+    assert result.returncode == 0, result.stderr
+    return [tag for item in json.loads(result.stdout)["images"] for tag in item["repoTags"]]
+
+
+def test_an_image_is_built_on_the_primary_node_unless_every_node_is_asked(cluster, contexts):
+    good, _ = contexts
+    if len(json.loads(run(cluster, "profile", "list", "--output=json").stdout)["valid"][0]["Config"]["Nodes"]) < 2:
+        assert run(cluster, "-p", "dbl", "node", "add").returncode == 0
+    tag = f"{DOMAIN}/library/dbl-nodes:v1"
+    assert run(cluster, "-p", "dbl", "image", "build", "-t", "dbl-nodes:v1", str(good)).returncode == 0
+    # `image ls` merges the nodes' lists; each node's own list tells them apart.
+    assert tag in image_tags(cluster)
+    assert (tag in node_tags(cluster, "dbl"), tag in node_tags(cluster, "dbl-m02")) == (True, False)
+    assert run(cluster, "-p", "dbl", "image", "build", "--all", "-t", "dbl-nodes:v1", str(good)).returncode == 0
+    assert (tag in node_tags(cluster, "dbl"), tag in node_tags(cluster, "m02")) == (True, True)
+    assert (
+        run(cluster, "-p", "dbl", "ssh", "-n", "m09", "--", "sudo", "crictl", "images", "--output", "json").returncode
+        == 80
+    )
+    assert run(cluster, "-p", "dbl", "image", "rm", "dbl-nodes:v1").returncode == 0
 
 
 @pytest.mark.parametrize("exit_code", ["0", "3"])

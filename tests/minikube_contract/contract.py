@@ -124,6 +124,14 @@ CASES: tuple[Case, ...] = (
     # only: --output is not one of its flags.
     Case("node-add-unknown", ("node", "add", "-p", GHOST), "text", "empty", used_by="sre.minikube.minikube_start"),
     Case("node-add-json-refused", ("node", "add", "-p", GHOST, "--output=json"), "empty", "text"),
+    # -- one node's own images: image_build asks each node of a cluster of several (`image ls` merges them).
+    Case(
+        "ssh-node-images-unknown",
+        ("ssh", "-p", GHOST, "-n", f"{GHOST}-m02", "--", "sudo", "crictl", "images", "--output", "json"),
+        "text",
+        "empty",
+        used_by="sre.minikube.minikube_images",
+    ),
     # -- start refusals: cluster_addons turns each exit code into advice.
     Case("start-unknown-flag", ("start", "-p", GHOST, "--no-such-flag"), "empty", "text", used_by="cluster_addons"),
     Case("start-bad-driver", ("start", "-p", GHOST, "--driver=hovercraft"), "text", "text", used_by="cluster_addons"),

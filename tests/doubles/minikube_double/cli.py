@@ -29,6 +29,7 @@ COMMANDS = {
     "node": nodes.node,
     "kubectl": cluster.kubectl,
     "update-context": cluster.update_context,
+    "ssh": cluster.ssh,
     # The double's own: a profile without a control plane (seed.py).
     "double-seed": seed.seed,
 }

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+from . import images
 from .context import NO_CONTROL_PLANE
 from .kubeconfig import context_configured, merge_context, read_kubeconfig, remove_context, user_kubeconfig
 from .output import EX_GUEST_ERROR, EX_OK, EX_USAGE, UsageError, fail, profile_not_found, say
@@ -181,3 +182,27 @@ def update_context(ctx: Context, args: list[str]) -> int:
     merge_context(ctx.profile, harness.kubeconfig, user_kubeconfig())
     say(f'"{ctx.profile}" context has been updated to point to the running API server')
     return EX_OK
+
+
+# The one command `ssh` runs here: a node's own image list, as minikube lists images inside a node.
+NODE_IMAGES = ["sudo", "crictl", "images", "--output", "json"]
+
+
+def ssh(ctx: Context, args: list[str]) -> int:
+    """`minikube ssh [-n NODE] -- COMMAND`: only NODE_IMAGES, answered with the node's images."""
+    flags, command = (args[: args.index("--")], args[args.index("--") + 1 :]) if "--" in args else (args, [])
+    parser = UsageError(prog="minikube ssh")
+    parser.add_argument("-n", "--node", default="")
+    parser.add_argument("--native-ssh", default="true")
+    opts = parser.parse_args(flags)
+    data = ctx.require()
+    ctx.require_running(data)
+    nodes = data["Config"]["Nodes"]
+    wanted = opts.node or nodes[0]["Name"]
+    found = [node for node in nodes if wanted in (node["Name"], images.machine(ctx.profile, node))]
+    if not found:
+        raise fail(EX_GUEST_ERROR, "GUEST_NODE_RETRIEVE", f"Node {opts.node} does not exist.")
+    if command != NODE_IMAGES:
+        sys.stderr.write(f"ssh: the test double runs only `{' '.join(NODE_IMAGES)}`, not {command}\n")
+        return 1
+    return images.node_images(ctx, data, found[0])

@@ -81,3 +81,19 @@ class Harness:
             text=True,
             check=False,
         )
+
+    def label_nodes(self) -> str:
+        """minikube's labels on the cluster's nodes: minikube.k8s.io/primary true on the first, false on the
+        others, and minikube.k8s.io/name the profile. Returns kubectl's complaint, or '' when it worked."""
+        listed = self.kubectl("get", "nodes", "-o", "name")
+        if listed.returncode != 0:
+            return listed.stderr
+        for index, node in enumerate(sorted(listed.stdout.split())):
+            labels = [
+                f"minikube.k8s.io/primary={'true' if index == 0 else 'false'}",
+                f"minikube.k8s.io/name={self.profile}",
+            ]
+            done = self.kubectl("label", "--overwrite", node, *labels)
+            if done.returncode != 0:
+                return done.stderr
+        return ""

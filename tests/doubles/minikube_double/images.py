@@ -127,10 +127,63 @@ def image_build(ctx: Context, args: list[str]) -> int:
         return build_failed(f"image {tag} not found after the build")
     image_id, size = inspect.stdout.split()
     full = normalise_image(tag)
+    # The nodes that hold it, by their names in the profile ("" is the primary): minikube builds on the primary
+    # unless told --all or --node.
+    names = [node["Name"] for node in data["Config"]["Nodes"]]
+    if opts.all:
+        built_on = names
+    elif opts.node:
+        found = [node for node in data["Config"]["Nodes"] if opts.node in (node["Name"], machine(ctx.profile, node))]
+        if not found:
+            return build_failed(f"node {opts.node} does not exist")
+        built_on = [found[0]["Name"]]
+    else:
+        built_on = [names[0]]
+    before = next((i for i in data.get("Images", []) if i["tag"] == full and i["id"] == image_id), None)
+    if before is not None:
+        built_on = sorted(set(built_on) | set(on_nodes(before, names)), key=names.index)
     images = [i for i in data.get("Images", []) if i["tag"] != full]
-    images.append({"tag": full, "local": tag, "id": image_id, "size": size})
+    images.append({"tag": full, "local": tag, "id": image_id, "size": size, "Nodes": built_on})
     data["Images"] = images
     ctx.state.save(data)
+    return EX_OK
+
+
+def machine(profile: str, node: dict) -> str:
+    """A node's machine name: the profile's for the primary, <profile>-<name> for the others."""
+    return f"{profile}-{node['Name']}" if node["Name"] else profile
+
+
+def on_nodes(image: dict, names: list[str]) -> list[str]:
+    """The names of the nodes that hold IMAGE (an image recorded before nodes were tracked: all of them)."""
+    return image.get("Nodes", names)
+
+
+def present_images(data: dict) -> list[dict]:
+    """The profile's images whose Docker image is still there (a pruned one is gone from the node too)."""
+    present = []
+    for image in data.get("Images", []):
+        check = subprocess.run(
+            ["docker", "image", "inspect", "--format", "{{.Id}}", image["local"]],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check.returncode == 0 and check.stdout.strip() == image["id"]:
+            present.append(image)
+    return present
+
+
+def node_images(ctx: Context, data: dict, node: dict) -> int:
+    """`sudo crictl images --output json` inside NODE: the images that node holds, as crictl prints them."""
+    names = [entry["Name"] for entry in data["Config"]["Nodes"]]
+    held = [i for i in present_images(data) if node["Name"] in on_nodes(i, names)]
+    document = {
+        "images": [
+            {"id": i["id"], "repoTags": [i["tag"]], "repoDigests": [], "size": i["size"], "pinned": False} for i in held
+        ]
+    }
+    print(json.dumps(document, indent=2))
     return EX_OK
 
 
@@ -140,17 +193,8 @@ def image_ls(ctx: Context, args: list[str]) -> int:
     opts = parser.parse_args(args)
     data = ctx.require()
     running = ctx.live_status(data) == "Running"
-    # Images whose Docker image is gone (pruned) are gone from the node too.
-    present = []
-    for image in data.get("Images", []) if running else []:
-        check = subprocess.run(
-            ["docker", "image", "inspect", "--format", "{{.Id}}", image["local"]],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if check.returncode == 0 and check.stdout.strip() == image["id"]:
-            present.append(image)
+    # Every node's images, merged, as minikube lists them.
+    present = present_images(data) if running else []
     # containerd lists images in no particular order; neither does the double.
     random.shuffle(present)
     if opts.format == "json":

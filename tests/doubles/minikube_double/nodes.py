@@ -52,9 +52,11 @@ def node(ctx: Context, args: list[str]) -> int:
     nodes.append(worker(name, kubernetes["KubernetesVersion"], kubernetes["ContainerRuntime"]))
     say(f'Starting "{name}" worker node in "{ctx.profile}" cluster')
     if data.get("ControlPlane") != NO_CONTROL_PLANE:
-        result = ctx.harness().run("up", nodes=len(nodes))
-        if result.returncode != 0:
-            sys.stderr.write(result.stderr)
+        harness = ctx.harness()
+        result = harness.run("up", nodes=len(nodes))
+        problem = result.stderr if result.returncode != 0 else harness.label_nodes()
+        if problem:
+            sys.stderr.write(problem)
             raise fail(EX_GUEST_ERROR, "GUEST_NODE_ADD", "failed to add node: the test cluster did not scale")
     ctx.state.save(data)
     say(f"Successfully added {name} to {ctx.profile}!")

@@ -332,6 +332,10 @@ def start(ctx: Context, args: list[str]) -> int:
             "failed to start node: the test control plane did not come up",
             json_output=json_output,
         )
+    labelled = harness.label_nodes()
+    if labelled:
+        sys.stderr.write(labelled)
+        raise fail(EX_GUEST_ERROR, "GUEST_START", "failed to label the nodes", json_output=json_output)
     merge_context(ctx.profile, harness.kubeconfig, user_kubeconfig())
     data["Status"] = "Running"
     ctx.state.save(data)

@@ -45,6 +45,7 @@ import json
 from ansible_collections.sre.minikube.plugins.module_utils.front_door import GATEWAY_API, LISTENERS
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import RULES
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import problems as input_problems
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import PRIMARY_NODE_SELECTOR
 from ansible_collections.sre.minikube.plugins.module_utils.services import (
     database_name,
     quote_identifier,
@@ -192,6 +193,8 @@ def problems(services, settings, prefix="app_deploy_"):
             f"{prefix}front_door={settings.get('front_door')!r} must be one of {', '.join(FRONT_DOORS)}:"
             " gateway (a Gateway and HTTPRoutes) or ingress (an Ingress, for minikube's ingress addon)."
         )
+    if not isinstance(settings.get("postgres_local_volume", False), bool):
+        found.append(f"{prefix}postgres_local_volume={settings.get('postgres_local_volume')!r} must be true or false.")
     for key, unit in (("replicas", ""), ("wait_timeout", " (seconds)")):
         number = whole_number(settings.get(key))
         if number is None or number < 1:
@@ -565,6 +568,7 @@ class Stack:
                         "serviceAccountName": pg["name"],
                         "automountServiceAccountToken": False,
                         "enableServiceLinks": False,
+                        **self.postgres_placement(),
                         # Time for the fast shutdown of preStop to finish cleanly.
                         "terminationGracePeriodSeconds": 60,
                         "securityContext": {
@@ -640,15 +644,34 @@ class Stack:
             },
         }  # fmt: skip
 
-    def pod_disruption_budget(self, app):
-        # One pod at a time may be evicted, whatever the replica count: a drain
-        # never takes a service down, and never blocks on a single replica.
+    def postgres_placement(self):
+        """Where Postgres's pod runs: with a node-local volume (postgres_local_volume), on the node that holds it.
+
+        minikube's storage provisioner makes every volume a directory (hostPath, with no node affinity) of the
+        node its pod runs on, the primary node, where it starts with the cluster before any other node joins.
+        Started on another node, Postgres would find an empty directory there and initialise a new, empty
+        database: its data does not follow the pod. So the pod is pinned to the primary node; a drain of that
+        node stops at its PodDisruptionBudget (pod_disruption_budget) instead of moving it. docs/app_deploy.md.
+        """
+        if not self.settings.get("postgres_local_volume"):
+            return {}
+        return {"nodeSelector": dict(PRIMARY_NODE_SELECTOR)}
+
+    def pod_disruption_budget(self, app, max_unavailable=1):
+        # A service: one pod at a time may be evicted, whatever the replica
+        # count: a drain never takes a service down, and never blocks on a
+        # single replica. Postgres on a node-local volume: none, as it cannot
+        # move (postgres_placement); a drain of its node waits, saying so,
+        # until someone decides (docs/app_deploy.md).
         return {
             "apiVersion": "policy/v1",
             "kind": "PodDisruptionBudget",
             "metadata": self.metadata(app["name"], app),
-            "spec": {"maxUnavailable": 1, "selector": {"matchLabels": self.selector(app["name"])}},
+            "spec": {"maxUnavailable": max_unavailable, "selector": {"matchLabels": self.selector(app["name"])}},
         }
+
+    def postgres_disruption_budgets(self):
+        return [self.pod_disruption_budget(POSTGRES, 0)] if self.settings.get("postgres_local_volume") else []
 
     def deployment(self, app):
         settings = self.settings
@@ -886,6 +909,7 @@ class Stack:
             + [self.service_object(a) for a in apps + [POSTGRES]]
             + [self.statefulset()]
             + [self.pod_disruption_budget(a) for a in apps]
+            + self.postgres_disruption_budgets()
             + [self.deployment(a) for a in apps]
             + [obj for a in apps if a["public"] for obj in self.published(a)]
         )
@@ -895,7 +919,8 @@ def build(services, settings, prefix="app_deploy_"):
     """The stack's model (see the module's description); only ``problems`` when a value is bad.
 
     settings: state, namespace, images, replicas, wait_timeout, the requests
-    and limits, the Postgres and Ingress settings, team_group_prefix
+    and limits, the Postgres (postgres_local_volume: its volume is a directory of
+    minikube's primary node) and Ingress settings, team_group_prefix
     (optional), render_dir (optional), and the owner's mark (owner_label,
     owner) and part_of. prefix names the variables in the messages.
     """

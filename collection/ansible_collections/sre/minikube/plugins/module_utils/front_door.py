@@ -19,7 +19,8 @@ Traefik maps a Gateway's listener to the entry point of the same port, so
 the listener ports app_deploy renders are the entry points' (LISTENERS).
 The controller's pod takes the node's ports 80 and 443 (hostPort, as the
 ingress addon's controller does), and the DNS server the node's port 53: the
-host reaches both at the node's address. The DNS server is the cluster's
+host reaches both at the node's address. Both run on minikube's primary node
+(PRIMARY_NODE_SELECTOR), the one whose address the host has. The DNS server is the cluster's
 own CoreDNS image, with a Corefile whose template plugin answers every name
 under the test domain with the node's address (the pod's host IP, from the
 downward API).
@@ -28,6 +29,7 @@ downward API).
 from __future__ import annotations
 
 from ansible_collections.sre.minikube.plugins.module_utils.inputs import problems as input_problems
+from ansible_collections.sre.minikube.plugins.module_utils.minikube import PRIMARY_NODE_SELECTOR
 
 # The Gateway listeners and Traefik's entry points: name -> (entry point
 # port in the pod, the node's port, the listener's protocol).
@@ -46,6 +48,12 @@ DNS_HEALTH_PORT = 8080
 DNS_READY_PORT = 8181
 # The uid and gid the controller and the DNS server run as.
 UID = 65532
+# The front door runs on minikube's primary node (PRIMARY_NODE_SELECTOR).
+# The host reaches the cluster at that node's address (`minikube ip`), the
+# node's container publishes ports 80 and 443 where that address is out of
+# reach, and the DNS server answers with its own node's address: on another
+# node of a cluster of several, none of it would meet. minikube's ingress
+# addon pins its controller the same way.
 PRIVILEGED = {
     # hostPort is refused by the baseline and restricted levels; the
     # containers themselves follow the restricted profile.
@@ -237,6 +245,7 @@ class FrontDoor:
             "serviceAccountName": app,
             "automountServiceAccountToken": token,
             "securityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
+            "nodeSelector": dict(PRIMARY_NODE_SELECTOR),
             "containers": [container],
         }
         if volumes:

@@ -333,6 +333,9 @@ COMMANDS = {
     "delete": ("delete", "-p", "{profile}"),
     "image ls": ("image", "ls", "--format=json", "-p", "{profile}"),
     "image build": ("-p", "{profile}", "image", "build", "-t", "{name}"),
+    # One node's own images ("{name}": its machine name), as minikube lists them inside a node: `image ls`
+    # merges every node's, which cannot tell that one node lacks an image.
+    "node images": ("ssh", "-p", "{profile}", "-n", "{name}", "--", "sudo", "crictl", "images", "--output", "json"),
 }
 
 
@@ -476,17 +479,23 @@ class Minikube:
 
     # -- images
     def images(self):
-        """The references (repo:tag) of the images in the profile's container runtime."""
-        refs = set()
-        for image in self.json("image ls") or []:
-            for tag in image.get("repoTags") or []:
-                refs.add(tag)
-                refs.add(short_reference(tag))
-        return refs
+        """The references (repo:tag) of the images in the profile's container runtime, on any of its nodes."""
+        return references(self.json("image ls") or [])
 
-    def build_argv(self, ref, context, dockerfile="", build_args=None, runtime="containerd"):
+    def node_images(self, node):
+        """The references (repo:tag) of the images on one node (its machine name), asked of the node's runtime."""
+        argv, stdout = self.check("node images", name=node)
+        try:
+            document = json.loads(stdout)
+        except ValueError:
+            raise MinikubeError(argv, 0, f"the output is not JSON: {stdout[:200]!r}") from None
+        return references((document or {}).get("images") or [] if isinstance(document, dict) else [])
+
+    def build_argv(self, ref, context, dockerfile="", build_args=None, runtime="containerd", all_nodes=False):
+        """`minikube image build`; ALL_NODES: on every node of the cluster (minikube builds on the primary alone)."""
         option = "--build-opt=opt=build-arg:" if runtime == "containerd" else "--build-opt=build-arg="
-        tail = ["-f", dockerfile] if dockerfile else []
+        tail = ["--all"] if all_nodes else []
+        tail += ["-f", dockerfile] if dockerfile else []
         tail += [option + f"{key}={value}" for key, value in sorted((build_args or {}).items())]
         return self.argv("image build", *tail, context, name=ref)
 
@@ -522,6 +531,13 @@ class Minikube:
         os.chmod(path, 0o644)
         return path
 
+
+# The label minikube gives its primary node (the first, control-plane node;
+# the others are labelled "false"), as a pod's nodeSelector. The host reaches
+# the cluster at that node's address, and minikube's storage provisioner,
+# whose pod runs there from the cluster's first start, makes every volume
+# as a directory of that node.
+PRIMARY_NODE_SELECTOR = {"minikube.k8s.io/primary": "true"}
 
 # The file, in a profile's folder, that marks a profile the stack created. It
 # lives exactly as long as the profile: `minikube delete` removes the folder.
@@ -656,6 +672,16 @@ def exit_hint(rc, profile="", output=""):
 # official images, "library/"; users and the roles write them without.
 # (Assembled so that no registry host is spelled out.)
 DEFAULT_DOMAIN = ".".join(("docker", "io"))
+
+
+def references(images):
+    """The references of a list of images (repoTags), each also as users write it (short_reference)."""
+    refs = set()
+    for image in images:
+        for tag in (image or {}).get("repoTags") or []:
+            refs.add(tag)
+            refs.add(short_reference(tag))
+    return refs
 
 
 def short_reference(ref):

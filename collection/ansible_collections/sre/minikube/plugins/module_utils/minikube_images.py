@@ -16,6 +16,7 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube import (
     MinikubeError,
     argument_spec,
     common_checks,
+    together,
 )
 
 # The module's options (sre.minikube.minikube_images), and the rules between them.
@@ -82,12 +83,41 @@ def image_checks(params):
     return checks
 
 
+def held(minikube):
+    """What the cluster holds: (its nodes' machine names, the references each holds: node -> set).
+
+    One node: `minikube image ls`. Several: each node's own list, asked side by side, since `image ls` merges
+    the nodes' lists, where an image one node lacks (a node added after the build) does not show. The runner
+    must raise rather than end a module (the calls run on threads). Raises MinikubeError or OSError.
+    """
+    (listed, list_error), (profiles, profiles_error) = together(minikube.images, minikube.profiles)
+    if list_error is not None:
+        raise list_error
+    if profiles_error is not None:
+        raise profiles_error
+    nodes = (profiles.get(minikube.profile) or {}).get("nodes") or []
+    if len(nodes) < 2:
+        return nodes, {node: listed for node in nodes or [minikube.profile]}
+    outcomes = together(*[lambda node=node: minikube.node_images(node) for node in nodes])
+    for _refs, error in outcomes:
+        if error is not None:
+            raise error
+    return nodes, {node: refs for node, (refs, _error) in zip(nodes, outcomes, strict=True)}
+
+
+def lacking(images, holdings):
+    """The images some node lacks: node -> refs (held), for each image the nodes without it."""
+    return {image["ref"]: [node for node, refs in holdings.items() if image["ref"] not in refs] for image in images}
+
+
 def look(params, runner):
-    """Check PARAMS, hash the apps' sources into their references and list the cluster's images.
+    """Check PARAMS, hash the apps' sources into their references and list what each node of the cluster holds.
 
     Returns (the module's answer when nothing is to be built or in check mode, the Minikube context, the
-    images missing, the result's fields of the apps' references); sets params["images"] from params["apps"].
-    runner(argv) -> (rc, stdout, stderr) runs minikube. Raises ImagesError.
+    images missing, the result's fields of the apps' references and of the nodes); sets params["images"] from
+    params["apps"]. runner(argv) -> (rc, stdout, stderr) runs minikube, and raises rather than ending a module.
+    On a cluster of several nodes an image is missing when one node lacks it, and is built on every node.
+    Raises ImagesError.
     """
     found = problems(image_checks(params))
     if found:
@@ -112,12 +142,20 @@ def look(params, runner):
     extra = {} if refs is None else {"refs": refs}
     minikube = Minikube(params["binary"], runner, params["profile"])
     try:
-        before = minikube.images()
+        nodes, holdings = held(minikube)
     except MinikubeError as error:
         raise ImagesError(error.describe(), **error.as_dict()) from None
     except OSError as error:
         raise ImagesError(f"cannot run {params['binary']}: {error}") from None
-    missing = [image for image in params["images"] if image["ref"] not in before]
-    present = [image["ref"] for image in params["images"] if image["ref"] in before]
-    answer = {"changed": bool(missing), "built": [image["ref"] for image in missing], "present": present, **extra}
+    extra["nodes"] = nodes
+    without = lacking(params["images"], holdings)
+    missing = [image for image in params["images"] if without[image["ref"]]]
+    present = [image["ref"] for image in params["images"] if not without[image["ref"]]]
+    answer = {
+        "changed": bool(missing),
+        "built": [image["ref"] for image in missing],
+        "present": present,
+        "lacking": {ref: lacked for ref, lacked in without.items() if lacked and len(nodes) > 1},
+        **extra,
+    }
     return answer, minikube, missing, extra

@@ -17,6 +17,10 @@ description:
     missing with C(minikube image build), in the cluster's own container runtime. Present references are not rebuilt.
   - minikube exits 0 even when a build fails, so the images are listed again after the builds; a reference still
     missing fails the module with the builder's error lines.
+  - On a cluster of several nodes each node's own images are listed (C(minikube ssh -n <node> -- sudo crictl
+    images), as C(image ls) merges them), a reference one node lacks (such as a node added after the build) is
+    missing, and it is built on every node (C(minikube image build --all)), which each node's build cache makes
+    quick where the image was already built.
   - A profile that does not exist or does not run fails the module with minikube's reason and what to do about it.
   - While the images build, each build step is printed as the builder starts it, over any connection; the
     module's action plugin runs it asynchronously and prints the lines it appends to a progress file.
@@ -136,6 +140,17 @@ present:
   type: list
   elements: str
   returned: always
+nodes:
+  description: The cluster's nodes (machine names), as C(minikube profile list) lists them.
+  type: list
+  elements: str
+  returned: always
+  sample: [sre-minikube, sre-minikube-m02]
+lacking:
+  description: On a cluster of several nodes, each reference some node lacked before the run, with those nodes.
+  type: dict
+  returned: always
+  sample: {"invoice-app:0123abcd": [sre-minikube-m02]}
 refs:
   description: With O(apps), each app's image and content tag.
   type: dict
@@ -156,6 +171,8 @@ from ansible_collections.sre.minikube.plugins.module_utils.minikube_images impor
     ARGUMENT_SPEC,
     CONSTRAINTS,
     ImagesError,
+    held,
+    lacking,
     look,
 )
 
@@ -164,7 +181,7 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **CONSTRAINTS)
     params = module.params
     try:
-        answer, minikube, missing, extra = look(params, module.run_command)
+        answer, minikube, missing, extra = look(params, lambda args: module.run_command(args, handle_exceptions=False))
     except ImagesError as error:
         module.fail_json(msg=str(error), **error.result)
     if module.check_mode or not missing:
@@ -181,6 +198,7 @@ def main():
             dockerfile=image["dockerfile"],
             build_args=dict(params["build_args"], **image["build_args"]),
             runtime=params["container_runtime"],
+            all_nodes=len(extra["nodes"]) > 1,
         )
         ref = image["ref"]
         progress.write(f"building {ref} from {image['context']}")
@@ -193,22 +211,26 @@ def main():
         rc, _stdout, stderr = stream(argv, lambda event: progress.write(event.message), on_stderr=on_build_line)
         outputs[ref] = (argv, rc, stderr)
     try:
-        after = minikube.images()
-    except MinikubeError as error:
-        module.fail_json(msg=error.describe(), changed=True, **error.as_dict(), **extra)
-    failed = [ref for ref in built if ref not in after]
+        _nodes, holdings = held(minikube)
+    except (MinikubeError, OSError) as error:
+        said = error.describe() if isinstance(error, MinikubeError) else f"cannot run {params['binary']}: {error}"
+        module.fail_json(msg=said, changed=True, **(error.as_dict() if isinstance(error, MinikubeError) else {}),
+                         **extra)  # fmt: skip
+    without = lacking(missing, holdings)
+    failed = [ref for ref in built if without[ref]]
     if failed:
         reports = []
         for ref in failed:
             argv, rc, stderr = outputs[ref]
             why = build_failure(stderr) or [line for line in stderr.splitlines() if line.strip()][-3:]
+            where = f" on {', '.join(without[ref])}" if len(holdings) > 1 else ""
             reports.append(
-                f"`{command_line(argv)}` exited {rc} but {ref} is not in the cluster afterwards"
+                f"`{command_line(argv)}` exited {rc} but {ref} is not in the cluster{where} afterwards"
                 f" (minikube exits 0 even when a build fails). The builder said: " + " / ".join(why)
             )
-        done = [ref for ref in built if ref in after]
+        done = [ref for ref in built if not without[ref]]
         module.fail_json(msg="\n".join(reports), changed=True, built=done, failed_refs=failed, **extra)
-    module.exit_json(changed=True, built=built, present=present, **extra)
+    module.exit_json(changed=True, built=built, present=present, lacking=answer["lacking"], **extra)
 
 
 if __name__ == "__main__":

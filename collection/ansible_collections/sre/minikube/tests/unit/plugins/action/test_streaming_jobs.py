@@ -87,7 +87,7 @@ def test_the_jobs_are_followed_where_the_wrapper_put_them(tmp_path, async_dir, u
     found = json.loads(results.read_text())
     # Each module's own failure: it could not run the binary.
     assert found["start"]["failed"] is True and MISSING in found["start"]["msg"], found["start"]
-    assert found["images"]["failed"] is True and MISSING in found["images"]["cmd"], found["images"]
+    assert found["images"]["failed"] is True and MISSING in found["images"]["msg"], found["images"]
     for result in found.values():
         assert "ansible_job_id" not in result and "results_file" not in result
     # The wrapper's directory, as the host expanded it: the jobs and progress files are gone from it.

@@ -412,6 +412,8 @@ def ledger_images(**ledger_ref):
         pytest.param(SERVICES, {"render_dir": "out\n"}, "app_deploy_render_dir='out\\n' breaks the rule path",
                      id="render-dir"),
         pytest.param([], {}, "app_deploy_services is empty", id="empty-list"),
+        pytest.param(SERVICES, {"postgres_local_volume": "yes"},
+                     "app_deploy_postgres_local_volume='yes' must be true or false.", id="local-volume-not-a-bool"),
     ],
 )  # fmt: skip
 def test_a_bad_value_is_refused_naming_the_variable_and_the_rule(services, change, message):
@@ -686,3 +688,54 @@ def test_what_the_layout_before_the_teams_kept_in_the_stack_s_namespace_is_retir
     # None of them is an object this layout applies (the Gateway stays where it was).
     applied = set(by_key(found))
     assert not [o for o in found["retired"] if (o["kind"], NAMESPACE, o["metadata"]["name"]) in applied]
+
+
+POSTGRES_PLACEMENT = [
+    # (postgres_local_volume, Postgres's nodeSelector, its PodDisruptionBudget's spec or None)
+    (False, None, None),
+    (True, {"minikube.k8s.io/primary": "true"},
+     {"maxUnavailable": 0, "selector": {"matchLabels": {"app.kubernetes.io/name": "postgres",
+                                                        "app.kubernetes.io/instance": "postgres"}}}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("local", "node_selector", "budget"), POSTGRES_PLACEMENT)
+def test_postgres_on_a_node_local_volume_stays_on_its_node_and_is_never_evicted(local, node_selector, budget):
+    """minikube's storage provisioner makes volumes on the primary node; Postgres started elsewhere would find an
+    empty directory. Pinned there, with a budget that lets no eviction take it, a drain stops at it and says so."""
+    found = model(SERVICES, postgres_local_volume=local)
+    objects = by_name(found)
+
+    pod = objects[("StatefulSet", "postgres")]["spec"]["template"]["spec"]
+    assert pod.get("nodeSelector") == node_selector
+    pdb = objects.get(("PodDisruptionBudget", "postgres"))
+    assert (pdb["spec"] if pdb else None) == budget
+    # The services' pods go anywhere: their replicas spread over the nodes.
+    for app in SERVICES:
+        assert "nodeSelector" not in objects[("Deployment", app["name"])]["spec"]["template"]["spec"]
+    kinds = [(obj["kind"], obj["metadata"]["name"]) for obj in found["definitions"]]
+    budgets = [name for kind, name in kinds if kind == "PodDisruptionBudget"]
+    assert budgets == ["invoice-app", "payment-provider"] + (["postgres"] if local else [])
+
+
+@pytest.mark.parametrize("app", [s["name"] for s in SERVICES])
+def test_replicas_spread_over_the_nodes_and_a_drain_takes_one_at_a_time(app):
+    """Several nodes: at most one replica more on one node than on another, nodes the pods may not run on (a
+    cordoned node's taint) left out of the count, so a drained node's pods fit on the others; the budget lets one
+    pod of the service go at a time."""
+    objects = by_name(model(SERVICES))
+
+    (spread,) = objects[("Deployment", app)]["spec"]["template"]["spec"]["topologySpreadConstraints"]
+    assert (spread["topologyKey"], spread["maxSkew"], spread["whenUnsatisfiable"]) == (
+        "kubernetes.io/hostname",
+        1,
+        "DoNotSchedule",
+    )
+    assert spread["nodeTaintsPolicy"] == "Honor"
+    pdb = objects[("PodDisruptionBudget", app)]["spec"]
+    assert (
+        spread["labelSelector"]
+        == pdb["selector"]
+        == {"matchLabels": {"app.kubernetes.io/name": app, "app.kubernetes.io/instance": app}}
+    )
+    assert pdb["maxUnavailable"] == 1

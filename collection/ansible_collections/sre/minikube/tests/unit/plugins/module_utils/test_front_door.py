@@ -128,3 +128,12 @@ def test_front_door_containers_bound_their_local_disk_and_probe_liveness_apart_f
     assert {k: v for k, v in found["livenessProbe"].items() if k in ("httpGet", "tcpSocket")} != {
         k: v for k, v in found["readinessProbe"].items() if k in ("httpGet", "tcpSocket")
     }
+
+
+@pytest.mark.parametrize("app", ["traefik", "dns"])
+def test_the_front_door_runs_on_minikubes_primary_node(app):
+    """The node whose address the host reaches, whose container publishes the ports, and whose address the DNS
+    server answers with; minikube labels it, and its ingress addon pins its controller there too."""
+    pod = by_kind(model())[("Deployment", app)]["spec"]["template"]["spec"]
+
+    assert pod["nodeSelector"] == {"minikube.k8s.io/primary": "true"}

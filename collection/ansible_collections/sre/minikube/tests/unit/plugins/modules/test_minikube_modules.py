@@ -643,10 +643,11 @@ def test_start_refuses_or_recreates_a_different_cluster(
 # ---------------------------------------------------------------- minikube_start: the node count
 
 
-def profile_listing(nodes):
-    """The recorded `profile list` of the running sre-real, with NODES nodes (the primary, then m02...)."""
+def profile_listing(nodes, name="sre-real"):
+    """The recorded `profile list` of the running sre-real, with NODES nodes (the primary, then m02...), as NAME."""
     document = json.loads(load("profile-list-json-running")["stdout"])
     (entry,) = document["valid"]
+    entry["Name"] = entry["Config"]["Name"] = name
     primary = entry["Config"]["Nodes"][0]
     workers = [dict(primary, Name=f"m{n:02d}", ControlPlane=False) for n in range(2, nodes + 1)]
     entry["Config"]["Nodes"] = [primary, *workers]
@@ -829,21 +830,32 @@ def listing(*refs):
 
 
 class Cluster:
-    """An image list that a build adds to, unless the build is broken (minikube still exits 0)."""
+    """The images of profile p's NODES nodes (p, p-m02...), all holding PRESENT but what LACKING (node -> refs)
+    takes away. A build adds its image to every node with --all, else to the primary, unless the build is broken
+    (minikube still exits 0)."""
 
-    def __init__(self, present, broken=()):
-        self.present = list(present)
+    def __init__(self, present, broken=(), nodes=1, lacking=None):
+        self.nodes = ["p"] + [f"p-m{n:02d}" for n in range(2, nodes + 1)]
+        self.held = {node: [ref for ref in present if ref not in (lacking or {}).get(node, ())] for node in self.nodes}
         self.broken = broken
         self.calls = []
 
     def __call__(self, argv):
         self.calls.append(list(argv))
-        if argv[1:4] == ["image", "ls", "--format=json"]:
-            return 0, listing(*self.present), ""
+        command = argv[1:]
+        if command[:3] == ["image", "ls", "--format=json"]:
+            # minikube merges the nodes' lists.
+            return 0, listing(*dict.fromkeys(ref for refs in self.held.values() for ref in refs)), ""
+        if command == ["profile", "list", "--output=json"]:
+            return 0, profile_listing(len(self.nodes), "p"), ""
+        if command[0] == "ssh":
+            node = command[command.index("-n") + 1]
+            return 0, json.dumps({"images": json.loads(listing(*self.held[node]))}), ""
         ref = argv[argv.index("-t") + 1]
         if ref in self.broken:
             return 0, "", load("image-build-broken-running")["stderr"]
-        self.present.append(ref)
+        for node in self.nodes if "--all" in argv else self.nodes[:1]:
+            self.held[node].append(ref)
         return 0, "", ""
 
 
@@ -903,10 +915,48 @@ def test_images_fail_when_a_build_that_exited_0_left_no_image(cluster, tmp_path)
 
 
 def test_images_of_a_missing_profile(minikube):
-    minikube(Recorded("image-ls-json-unknown"))
+    minikube(Recorded("image-ls-json-unknown", "profile-list-json-empty"))
     result, failed = run_module(minikube_images.main, {"binary": BIN, "profile": "ghost", "images": IMAGES})
     assert failed and result["rc"] == 14
     assert 'the profile "ghost" does not exist' in result["msg"]
+
+
+NODE_IMAGE_RUNS = [
+    # (nodes, what each node lacks of the images present, check mode, built, lacking before, the builds' --all)
+    (2, {}, False, [], {}, []),
+    # A node added after the build lacks the images: `image ls` merges the nodes' lists and shows them.
+    (2, {"p-m02": ["app:2"]}, False, ["app:2"], {"app:2": ["p-m02"]}, [True]),
+    (3, {"p-m03": ["app:2", "postgres:17"]}, True, ["app:2", "postgres:17"],
+     {"app:2": ["p-m03"], "postgres:17": ["p-m03"]}, []),
+    (3, {"p-m02": ["postgres:17"], "p": ["postgres:17"]}, False, ["postgres:17"], {"postgres:17": ["p", "p-m02"]},
+     [True]),
+    # One node: minikube's own list, and a build on the primary node alone.
+    (1, {"p": ["app:2"]}, False, ["app:2"], {}, [False]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("nodes", "lacks", "check", "built", "lacking", "all_nodes"), NODE_IMAGE_RUNS)
+def test_images_every_node_lacks_are_built_on_every_node(cluster, nodes, lacks, check, built, lacking, all_nodes):
+    fake = cluster(Cluster(["app:2", "postgres:17"], nodes=nodes, lacking=lacks))
+    args = {"binary": BIN, "profile": "p", "images": IMAGES, "_ansible_check_mode": check}
+    result, failed = run_module(minikube_images.main, args)
+    assert not failed, result.get("msg")
+    assert (result["changed"], result["built"], result["lacking"]) == (bool(built), built, lacking)
+    assert result["nodes"] == fake.nodes
+    assert ["--all" in call for call in fake.calls if "build" in call] == all_nodes
+    if not check:
+        assert all(set(refs) >= {"app:2", "postgres:17"} for refs in fake.held.values())
+    # Each node's own list, asked inside it, as minikube lists images there.
+    asked = sorted(call[call.index("-n") + 1] for call in fake.calls if call[1] == "ssh")
+    assert asked == (sorted(fake.nodes * (1 if check or not built else 2)) if nodes > 1 else [])
+
+
+def test_a_build_that_leaves_a_node_without_the_image_fails(cluster):
+    fake = cluster(Cluster(["app:2"], nodes=2, broken=("postgres:17",)))
+    result, failed = run_module(minikube_images.main, {"binary": BIN, "profile": "p", "images": IMAGES})
+    assert failed and result["failed_refs"] == ["postgres:17"]
+    assert "postgres:17 is not in the cluster on p, p-m02 afterwards" in result["msg"]
+    assert fake.calls[-1][:2] in ([BIN, "ssh"], [BIN, "profile"], [BIN, "image"])
 
 
 BUILD_ARG_RUNS = [
