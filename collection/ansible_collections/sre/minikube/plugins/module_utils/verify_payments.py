@@ -76,6 +76,7 @@ ARGUMENT_SPEC = {
     "read_attempts": {"type": "int", "default": 3},
     "pay_attempts": {"type": "int", "default": 10},
     "retry_delay": {"type": "float", "default": 2},
+    "settle_timeout": {"type": "float", "default": 120},
 }
 
 
@@ -382,6 +383,19 @@ class Verifier:
         self.io = io
         self.check_mode = check_mode
         self.report = []
+        # The pauses left for the Deployments to settle (settle_timeout): a rollout or a node drain in progress
+        # has a replica Ready less for a while, and a pod may stop being Ready while it is asked.
+        delay = self.s.get("retry_delay") or 0
+        self.settle_waits = int(self.s.get("settle_timeout", 0) // delay) if delay > 0 else 0
+
+    def settle(self, why):
+        """Wait retry_delay once for the Deployments to settle, saying why; False when the settle time is spent."""
+        if self.settle_waits <= 0:
+            return False
+        self.settle_waits -= 1
+        self.say(f"{why}: waiting {self.s['retry_delay']:g} s for it to settle")
+        self.io.sleep(self.s["retry_delay"])
+        return True
 
     def say(self, line):
         self.report.append(line)
@@ -401,18 +415,37 @@ class Verifier:
         return deployment, pods
 
     def invoice_app_pods(self):
+        """invoice-app's Ready pods, once as many as its replicas (waiting, within settle_timeout, while fewer)."""
         ns, name = self.ns["invoice_app"], self.s["invoice_app"]
-        deployment, pods = self.replicas(name, ns)
-        wanted = (deployment.get("spec") or {}).get("replicas", 1)
-        ready = ready_pods(pods)
-        if not ready or len(ready) != wanted:
-            raise VerifyError(
-                f"Deployment {ns}/{name} wants {wanted} replicas but {len(ready)} pod(s) are Ready and not "
-                f"terminating (pods: {pod_states(pods)}). Wait for the rollout to finish "
-                f"(kubectl -n {ns} rollout status deployment/{name}) and look at the pods' events if it does not."
-            )
+        while True:
+            deployment, pods = self.replicas(name, ns)
+            wanted = (deployment.get("spec") or {}).get("replicas", 1)
+            ready = ready_pods(pods)
+            if ready and len(ready) == wanted:
+                break
+            if not self.settle(f"Deployment {ns}/{name} has {len(ready)} of {wanted} pods Ready"):
+                raise VerifyError(
+                    f"Deployment {ns}/{name} wants {wanted} replicas but {len(ready)} pod(s) are Ready and not "
+                    f"terminating (pods: {pod_states(pods)}), after waiting up to {self.s.get('settle_timeout', 0):g}"
+                    f" s. Wait for the rollout to finish (kubectl -n {ns} rollout status deployment/{name}) and look"
+                    " at the pods' events if it does not."
+                )
         self.say(f"{len(ready)} of {wanted} {name} pods Ready: {', '.join(ready)}")
         return ready
+
+    def on_ready_pods(self, name, ns, pods, ask):
+        """ask(pods), Deployment NS/NAME's Ready PODS; when a request fails because a pod stopped being Ready while
+        it was asked (a rollout or a drain evicted it), ask the Deployment's Ready pods again, within the settle
+        time. Returns (the pods asked, ask's answer)."""
+        while True:
+            try:
+                return pods, ask(pods)
+            except VerifyError:
+                now = ready_pods(self.replicas(name, ns)[1])
+                gone = [pod for pod in pods if pod not in now]
+                if not gone or not self.settle(f"{', '.join(gone)} stopped being Ready while asked"):
+                    raise
+                pods = self.invoice_app_pods() if name == self.s["invoice_app"] else now
 
     def public_entry(self):
         ns, name = self.ns["invoice_app"], self.s["invoice_app"]
@@ -555,9 +588,10 @@ class Verifier:
 
     def charges(self, invoices):
         ns, name, port = self.ns["payment_provider"], self.s["payment_provider"], self.s["payment_provider_port"]
-        pods = self.replicas(name, ns)[1]
+        pods = ready_pods(self.replicas(name, ns)[1])
         answers = []
-        for pod, answer in self._pod_gets(ns, ready_pods(pods), port, "/payments"):
+        _pods, gets = self.on_ready_pods(name, ns, pods, lambda pods: self._pod_gets(ns, pods, port, "/payments"))
+        for pod, answer in gets:
             text, parsed = decode_body(answer)
             answers.append(PodAnswer(pod, answer.status, text, parsed if isinstance(parsed, dict) else None))
         problem = ledger_problem(answers, invoices, ns)
@@ -588,7 +622,7 @@ class Verifier:
         pods = self.invoice_app_pods()
         host, address, port = self.public_entry()
         paid = self.pay(host, address, port)
-        seen = self.each_pod(pods)
+        pods, seen = self.on_ready_pods(self.s["invoice_app"], self.ns["invoice_app"], pods, self.each_pod)
         invoices = seen[pods[0]]
         would_pay = [i.get("InvoiceId") for i in invoices if not i.get("IsPaid")]
         if not (self.check_mode and would_pay):

@@ -155,6 +155,13 @@ options:
     description: Seconds between attempts.
     type: float
     default: 2
+  settle_timeout:
+    description:
+      - Seconds the checks wait, in steps of O(retry_delay), while a rollout or a node drain is in progress, that
+        is while invoice-app has fewer Ready pods than its replicas, and when a pod stops being Ready while it is
+        asked (its replacement is then asked). 0 fails at once.
+    type: float
+    default: 120
 seealso:
   - module: sre.minikube.pod_request
 """

@@ -584,3 +584,71 @@ def test_both_services_in_one_namespace_are_found_by_the_namespace_option_alone(
 
     assert result["exposure"].endswith("admits only invoice-app's pods (namespace invoice) on port 8082")
     assert any(line.startswith("Pod invoice/invoice-app-a: ") for line in result["report"])
+
+
+class DrainingStack(Stack):
+    """A node drain in progress: the pod lists change from one read to the next (the last list stays), and
+    a pod of GONE no longer answers (evicted after it was listed)."""
+
+    def __init__(self, ia_lists=None, pp_lists=None, gone=(), **faults):
+        super().__init__(unreachable=list(gone), **faults)
+        self.ia_lists = list(ia_lists or [self.ia_pods])
+        self.pp_lists = list(pp_lists or [self.pp_pods])
+
+    def read(self, kind, namespace=None, name=None, label_selector=None):
+        if kind == "Pod":
+            app = "invoice-app" if "invoice-app" in label_selector else "payment-provider"
+            if self.homes[app] != namespace:
+                return []
+            lists = self.ia_lists if app == "invoice-app" else self.pp_lists
+            return lists.pop(0) if len(lists) > 1 else lists[0]
+        return super().read(kind, namespace, name, label_selector)
+
+
+def ia(*names, terminating=()):
+    return [pod(f"invoice-app-{n}", IA, terminating=n in terminating) for n in names]
+
+
+def pp(*names, terminating=()):
+    return [pod(f"payment-provider-{n}", PP, terminating=n in terminating) for n in names]
+
+
+# (the stack, settle_timeout, the invoice-app pods asked at the end or the words of the failure, waits)
+DRAINS = [
+    # One replica evicted, its replacement not Ready yet: the checks wait for it.
+    pytest.param(lambda: DrainingStack([ia("a", "b", "c", terminating="c"), ia("a", "b"), ia("a", "b", "d")]),
+                 10, ["invoice-app-a", "invoice-app-b", "invoice-app-d"], 2, id="replica-being-replaced"),
+    # A pod listed Ready, evicted before it was asked: its replacement is asked.
+    pytest.param(lambda: DrainingStack([ia("a", "b", "c"), ia("a", "b", "c", terminating="c"), ia("a", "b", "d")],
+                                       gone=["invoice-app-c"]),
+                 10, ["invoice-app-a", "invoice-app-b", "invoice-app-d"], 1, id="pod-evicted-while-asked"),
+    pytest.param(lambda: DrainingStack(pp_lists=[pp("x", "y", "z"), pp("x", "y")], gone=["payment-provider-z"]),
+                 10, ["invoice-app-a", "invoice-app-b", "invoice-app-c"], 1, id="ledger-pod-evicted-while-asked"),
+    # The replica never comes back: the settle time runs out.
+    pytest.param(lambda: DrainingStack([ia("a", "b")]), 4,
+                 "wants 3 replicas but 2 pod(s) are Ready and not terminating (pods: invoice-app-a Running, "
+                 "invoice-app-b Running), after waiting up to 4 s", 2, id="replica-never-back"),
+    # A pod that does not answer but stays Ready is a failure, not a drain.
+    pytest.param(lambda: DrainingStack(gone=["invoice-app-b"]), 10,
+                 f"GET /invoices on pod {IA_NS}/invoice-app-b port 8081 failed 3 time(s)", 0, id="ready-pod-silent"),
+    # No settle time: the first look decides, as before.
+    pytest.param(lambda: DrainingStack([ia("a", "b"), ia("a", "b", "c")]), 0, "wants 3 replicas but 2 pod(s)", 0,
+                 id="no-settle-time"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("make", "settle", "expected", "waits"), DRAINS)
+def test_the_checks_wait_for_a_drain_in_progress(make, settle, expected, waits):
+    stack = make()
+    verifier = Verifier(dict(SETTINGS, settle_timeout=settle), stack)
+    if isinstance(expected, str):
+        with pytest.raises(VerifyError) as caught:
+            verifier.run()
+        assert expected in str(caught.value)
+    else:
+        result = verifier.run()
+        assert sorted(result["pods"]) == expected
+        # Paid once, charged once: the pods asked again are only read.
+        assert stack.charges == {"I1": 1, "I2": 1, "I3": 1}
+    settled = [line for line in verifier.report if line.endswith("waiting 2 s for it to settle")]
+    assert len(settled) == waits, verifier.report
