@@ -84,6 +84,17 @@ def ports_to_publish(params, system=None):
     return published_ports(path, params["tunnel_address"])
 
 
+def several_nodes_publishing(nodes, ports):
+    """Why a cluster of several nodes cannot publish the front door's ports on this host."""
+    return (
+        f"A cluster of {nodes} nodes cannot publish ports {', '.join(ports)} on this host: minikube gives every "
+        "node's container the same published ports (`minikube start --ports`), and a host port can be published "
+        "once, so the second node's container would not start. With several nodes, reach the front door through "
+        "`minikube tunnel` (the stack's sre_minikube_tunnel: true, or tunnel false and the tunnel in a terminal), "
+        "or keep one node."
+    )
+
+
 def surplus_warning(profile, have, wanted, names):
     """What to say of a profile with more nodes than asked: none is deleted."""
     extra = names[wanted:]
@@ -124,6 +135,8 @@ def examine(params, minikube, looking, check_mode, system=None):
         ports = ports_to_publish(params, system)
     except InputError as error:
         raise StartError(str(error), problems=[str(error)]) from None
+    if params["nodes"] > 1 and ports:
+        raise StartError(several_nodes_publishing(params["nodes"], ports), problems=[], published_ports=ports)
     profile = params["profile"]
     create_argv = minikube.start_argv(start_options(params, ports), params["extra_args"])
     argv = create_argv
@@ -189,6 +202,8 @@ def examine(params, minikube, looking, check_mode, system=None):
         if have > wanted:
             warnings.append(surplus_warning(profile, have, wanted, names))
             result["warnings"] = warnings
+        if result["nodes_to_add"] and existing.get("published_ports"):
+            raise StartError(several_nodes_publishing(wanted, existing["published_ports"]), **result)
     adding = result["nodes_to_add"]
     add_text = f"add {adding} node{'s' if adding > 1 else ''} ({result['node_add_command']})"
     if state == "running" and not adding:

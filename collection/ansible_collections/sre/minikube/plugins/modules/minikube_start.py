@@ -79,6 +79,8 @@ options:
         pods), and the module warns, naming the command that deletes one.
       - Several nodes want a CNI that routes pod traffic between them (calico, kindnet, flannel, cilium or a
         manifest), not V(bridge).
+      - Several nodes cannot publish the front door's ports (O(tunnel)), since minikube publishes them on every
+        node's container and a host port is published once. The module refuses that, before anything runs.
     type: int
     default: 1
   extra_args:

@@ -643,11 +643,13 @@ def test_start_refuses_or_recreates_a_different_cluster(
 # ---------------------------------------------------------------- minikube_start: the node count
 
 
-def profile_listing(nodes, name="sre-real"):
-    """The recorded `profile list` of the running sre-real, with NODES nodes (the primary, then m02...), as NAME."""
+def profile_listing(nodes, name="sre-real", ports=()):
+    """The recorded `profile list` of the running sre-real, with NODES nodes (the primary, then m02...), as NAME,
+    its node publishing PORTS."""
     document = json.loads(load("profile-list-json-running")["stdout"])
     (entry,) = document["valid"]
     entry["Name"] = entry["Config"]["Name"] = name
+    entry["Config"]["ExposedPorts"] = list(ports)
     primary = entry["Config"]["Nodes"][0]
     workers = [dict(primary, Name=f"m{n:02d}", ControlPlane=False) for n in range(2, nodes + 1)]
     entry["Config"]["Nodes"] = [primary, *workers]
@@ -657,10 +659,10 @@ def profile_listing(nodes, name="sre-real"):
 class Nodes:
     """minikube with profile sre-real of HAVE nodes, in a state (a `status` exit code); `node add` adds one,
     unless it fails (FAIL: the recording of a failed command) or leaves the list as it was (SILENT); `delete`
-    deletes it."""
+    deletes it. Its node publishes PORTS."""
 
-    def __init__(self, have, status=0, fail=None, silent=False):
-        self.have, self.status, self.fail, self.silent = have, status, fail, silent
+    def __init__(self, have, status=0, fail=None, silent=False, ports=()):
+        self.have, self.status, self.fail, self.silent, self.ports = have, status, fail, silent, ports
         self.calls = []
 
     def __call__(self, argv, env=None):
@@ -670,7 +672,7 @@ class Nodes:
             self.have, self.status = 0, 85
             return 0, "", ""
         if command == ("profile", "list", "--output=json"):
-            return 0, profile_listing(self.have), ""
+            return 0, profile_listing(self.have, ports=self.ports), ""
         if command == ("status", "-p", "sre-real", "--output=json"):
             return self.status, "", ""
         if command == ("node", "add", "-p", "sre-real"):
@@ -810,6 +812,24 @@ def test_a_node_that_is_not_added_fails_the_run(nodes, recording, words):
     assert failed and result["changed"] is True
     assert words in result["msg"]
     assert result["nodes_added"] == (0 if recording else 1)
+
+
+def test_several_nodes_are_refused_where_the_node_publishes_the_front_doors_ports(minikube, monkeypatch):
+    """minikube publishes --ports on every node's container: the second one cannot take the same host port."""
+    monkeypatch.setattr(platform, "system", lambda: "Darwin")
+    runner = minikube(Recorded("profile-list-json-empty", "status-json-unknown"))
+    args = dict(START, nodes=2, tunnel="auto", forwarded_drivers=["docker"])
+    result, failed = run_module(minikube_start.main, args)
+    assert failed and "A cluster of 2 nodes cannot publish ports 127.0.0.1:80:80, 127.0.0.1:443:443" in result["msg"]
+    assert "minikube tunnel" in result["msg"]
+    assert runner.calls == []
+
+
+def test_no_node_is_added_to_a_cluster_that_publishes_ports(nodes):
+    fake = nodes(Nodes(1, ports=["127.0.0.1:80:80"]))
+    result, failed = run_module(minikube_start.main, dict(START, profile="sre-real", cni="bridge", cpus=2, nodes=2))
+    assert failed and "cannot publish ports 127.0.0.1:80:80" in result["msg"]
+    assert [call[1] for call in fake.calls[2:]] == []
 
 
 @pytest.mark.parametrize("wanted", [0, -1])
