@@ -75,6 +75,18 @@ test-real-ingress: $(VENV_STAMP) docker-up minikube-build ## Molecule scenario r
 
 TEST_TARGETS += test-real-ingress
 
+# Two nodes, and one drained while the verify stage runs (molecule/real_nodes:
+# prepare with one node, converge adds the second; docs/real-cluster.md).
+# Not part of `make test`: it takes longer than CI's budget allows.
+.PHONY: test-real-nodes
+test-real-nodes: $(VENV_STAMP) docker-up minikube-build ## Molecule scenario real_nodes: site.yml on a real minikube cluster of two nodes, one node drained while the verify stage pays (not in make test)
+	@start=$$(date +%s); \
+	molecule test -s real_nodes; \
+	echo "test-real-nodes: molecule test -s real_nodes took $$(( $$(date +%s) - start ))s"
+
+# Ansible's files in the tests' cache, as for the checks of make test.
+test-real-nodes: export ANSIBLE_HOME := $(TEST_ANSIBLE_HOME)
+
 .PHONY: test-real-cluster
 test-real-cluster: ## End-to-end test of the real cluster harness on a profile of its own (not in make test)
 	tests/harness/real-cluster-selftest.sh
