@@ -136,10 +136,9 @@ def examine(params, minikube, looking, check_mode, system=None):
     except InputError as error:
         raise StartError(str(error), problems=[str(error)]) from None
     if params["nodes"] > 1 and ports:
-        raise StartError(several_nodes_publishing(params["nodes"], ports), problems=[], published_ports=ports)
+        raise StartError(several_nodes_publishing(params["nodes"], ports), published_ports=ports)
     profile = params["profile"]
-    create_argv = minikube.start_argv(start_options(params, ports), params["extra_args"])
-    argv = create_argv
+    argv = minikube.start_argv(start_options(params, ports), params["extra_args"])
     wanted = params["nodes"]
     result = {
         "command": command_line(argv),
@@ -190,7 +189,6 @@ def examine(params, minikube, looking, check_mode, system=None):
     except OSError as error:
         raise StartError(f"cannot run {params['binary']}: {error}", **result) from None
     result.update(state_before=state, created=state == "absent")
-    warnings = []
     if state != "absent":
         # An existing cluster keeps its nodes: a start brings back those it has, `node add` adds the missing ones.
         argv = minikube.start_argv(start_options(params, ports, create=False), params["extra_args"])
@@ -200,8 +198,7 @@ def examine(params, minikube, looking, check_mode, system=None):
         have = len(names)
         result.update(nodes_before=have, nodes=max(have, wanted), nodes_to_add=max(0, wanted - have))
         if have > wanted:
-            warnings.append(surplus_warning(profile, have, wanted, names))
-            result["warnings"] = warnings
+            result["warnings"] = [surplus_warning(profile, have, wanted, names)]
         if result["nodes_to_add"] and existing.get("published_ports"):
             raise StartError(several_nodes_publishing(wanted, existing["published_ports"]), **result)
     adding = result["nodes_to_add"]

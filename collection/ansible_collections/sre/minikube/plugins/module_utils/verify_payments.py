@@ -334,6 +334,13 @@ def _invoice_list(value):
     return isinstance(value, list) and all(isinstance(i, dict) for i in value)
 
 
+def transient_failures(answer):
+    """Whether invoice-app's pay answer failed only for now: some invoices failed, none for good (refused as
+    malformed, `permanent`), none rejected."""
+    failed = answer.get("failed") or []
+    return bool(failed) and not answer.get("rejected") and not any(f.get("permanent") for f in failed if f)
+
+
 def ledger_problem(answers, invoices, namespace):
     """What is wrong with payment-provider's ledgers, or None.
 
@@ -490,24 +497,37 @@ class Verifier:
         if self.check_mode:
             return []
         attempts = self.s["pay_attempts"]
-        for attempt in range(attempts):
+        paid = []
+        attempt = 0
+        while True:
             try:
                 answer = self.io.ingress_request(address, port, host, "POST", "/invoices/pay", {})
             except PodRequestError as exc:
                 raise VerifyError(f"POST {url} through the Ingress ({address}:{port}) failed: {exc}") from None
+            text, parsed = decode_body(answer)
+            parsed = parsed if isinstance(parsed, dict) else {}
+            paid += [i for i in parsed.get("paid") or [] if i not in paid]
+            attempt += 1
             # 202: another run is paying some of them right now; ask again until it settles.
-            if answer.status != 202 or attempt == attempts - 1:
-                break
-            self.io.sleep(self.s["retry_delay"])
-        text, parsed = decode_body(answer)
+            if answer.status == 202 and attempt < attempts:
+                self.io.sleep(self.s["retry_delay"])
+                continue
+            # 502 with failures for now only (payment-provider unreachable or timed out while a rollout or a
+            # drain moves its pods; none refused for good): a later run pays them, and payment-provider answers
+            # a payment's repeated key with its first answer, so asking again charges nothing twice.
+            failed = parsed.get("failed") or []
+            if answer.status == 502 and transient_failures(parsed):
+                why = "; ".join(f"{f.get('id')}: {f.get('error')}" for f in failed)
+                if self.settle(f"POST {url} answered 502, failed for now ({why})"):
+                    continue
+            break
         if answer.status != 200:
             raise VerifyError(
                 f"POST {url} through the Ingress ({address}:{port}) answered {answer.status} {answer.reason}: "
                 f"{text[:600]}"
             )
-        paid = (parsed or {}).get("paid") or [] if isinstance(parsed, dict) else []
-        self.say(f"POST {url}: " + (f"paid {', '.join(map(str, paid))}" if paid else "nothing left to pay"))
-        return paid
+        self.say(f"POST {url}: " + (f"paid {', '.join(map(str, sorted(paid)))}" if paid else "nothing left to pay"))
+        return sorted(paid)
 
     def _pod_get(self, namespace, pod, port, path):
         """GET on one pod; a transport error is tried again, an HTTP answer is final."""

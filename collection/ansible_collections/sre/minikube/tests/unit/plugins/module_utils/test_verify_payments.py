@@ -652,3 +652,41 @@ def test_the_checks_wait_for_a_drain_in_progress(make, settle, expected, waits):
         assert stack.charges == {"I1": 1, "I2": 1, "I3": 1}
     settled = [line for line in verifier.report if line.endswith("waiting 2 s for it to settle")]
     assert len(settled) == waits, verifier.report
+
+
+def pay_answer(status, paid=(), failed=(), rejected=()):
+    return answer(status, {"paid": list(paid), "failed": list(failed), "pending": [], "rejected": list(rejected)})
+
+
+UNREACHABLE = {"id": "I1", "error": "payment-provider unreachable"}
+REFUSED = {"id": "I1", "error": "payment-provider refused it as malformed (400)", "permanent": True}
+
+# (invoice-app's first answers to the POST, settle_timeout, the failure's words or None, waits)
+PAY_AFTER_FAILURES = [
+    # payment-provider's pod went away mid-call (a drain): the next run pays it, with the same key.
+    pytest.param([pay_answer(502, ["I2", "I3"], [UNREACHABLE])], 10, None, 1, id="unreachable-for-now"),
+    pytest.param([pay_answer(502, [], [UNREACHABLE])] * 2, 10, None, 2, id="unreachable-twice"),
+    pytest.param([pay_answer(502, ["I2", "I3"], [UNREACHABLE])] * 9, 4, "answered 502", 2, id="settle-time-spent"),
+    pytest.param([pay_answer(502, ["I2", "I3"], [UNREACHABLE])], 0, "answered 502", 0, id="no-settle-time"),
+    # Refused for good: asking again cannot help.
+    pytest.param([pay_answer(502, ["I2", "I3"], [REFUSED])], 10, "answered 502", 0, id="refused-for-good"),
+    pytest.param([pay_answer(502, ["I2"], [UNREACHABLE], [{"id": "I3", "error": "x"}])], 10, "answered 502", 0,
+                 id="one-rejected"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("answers", "settle", "words", "waits"), PAY_AFTER_FAILURES)
+def test_a_payment_that_failed_for_now_is_asked_again(answers, settle, words, waits):
+    stack = Stack(pay_answers=answers)
+    verifier = Verifier(dict(SETTINGS, settle_timeout=settle), stack)
+    if words:
+        with pytest.raises(VerifyError) as caught:
+            verifier.run()
+        assert words in str(caught.value)
+    else:
+        result = verifier.run()
+        assert result["paid_now"] == ["I1", "I2", "I3"]
+        assert stack.charges == {"I1": 1, "I2": 1, "I3": 1}
+        assert "POST http://invoice-app.test/invoices/pay: paid I1, I2, I3" in result["report"]
+    settled = [line for line in verifier.report if "failed for now (I1: payment-provider unreachable)" in line]
+    assert len(settled) == waits, verifier.report
