@@ -334,9 +334,19 @@ def _invoice_list(value):
     return isinstance(value, list) and all(isinstance(i, dict) for i in value)
 
 
-def transient_failures(answer):
-    """Whether invoice-app's pay answer failed only for now: some invoices failed, none for good (refused as
-    malformed, `permanent`), none rejected."""
+# The front door's answers that say its backend could not answer for now: none reached, gone, or busy.
+GATEWAY_FAILURES = (502, 503, 504)
+
+
+def transient_pay(status, answer):
+    """Whether a pay answered STATUS with ANSWER (its JSON object, or {}) failed only for now, while a rollout or
+    a drain moves pods: the front door's own gateway error (no pay result: invoice-app was not reached or went
+    away), or invoice-app's 502 whose failed invoices failed for now (payment-provider unreachable or timed out),
+    none for good (refused as malformed, `permanent`) and none rejected."""
+    if status not in GATEWAY_FAILURES:
+        return False
+    if "failed" not in answer and "rejected" not in answer:
+        return True
     failed = answer.get("failed") or []
     return bool(failed) and not answer.get("rejected") and not any(f.get("permanent") for f in failed if f)
 
@@ -512,13 +522,12 @@ class Verifier:
             if answer.status == 202 and attempt < attempts:
                 self.io.sleep(self.s["retry_delay"])
                 continue
-            # 502 with failures for now only (payment-provider unreachable or timed out while a rollout or a
-            # drain moves its pods; none refused for good): a later run pays them, and payment-provider answers
-            # a payment's repeated key with its first answer, so asking again charges nothing twice.
-            failed = parsed.get("failed") or []
-            if answer.status == 502 and transient_failures(parsed):
-                why = "; ".join(f"{f.get('id')}: {f.get('error')}" for f in failed)
-                if self.settle(f"POST {url} answered 502, failed for now ({why})"):
+            # Failed for now (transient_pay): a later run pays what is unpaid, and payment-provider answers a
+            # payment's repeated key with its first answer, so asking again charges nothing twice.
+            if transient_pay(answer.status, parsed):
+                failed = parsed.get("failed") or []
+                why = "; ".join(f"{f.get('id')}: {f.get('error')}" for f in failed) or text[:120]
+                if self.settle(f"POST {url} answered {answer.status}, failed for now ({why})"):
                     continue
             break
         if answer.status != 200:
@@ -589,18 +598,23 @@ class Verifier:
 
     def through_ingress(self, host, address, port, times):
         url = f"{self.scheme()}://{host}/invoices"
-        for n in range(times):
+        n = 0
+        while n < times:
             try:
                 answer = self.io.ingress_request(address, port, host, "GET", "/invoices", None)
             except PodRequestError as exc:
                 raise VerifyError(f"GET {url} through the Ingress ({address}:{port}) failed: {exc}") from None
             text, parsed = decode_body(answer)
+            # The front door's gateway error while a rollout or a drain moves the pods: asked again.
+            if answer.status in GATEWAY_FAILURES and self.settle(f"GET {url} answered {answer.status}"):
+                continue
+            n += 1
             if answer.status != 200 or not _invoice_list(parsed):
                 raise VerifyError(f"GET {url} through the Ingress answered {answer.status}: {text[:400]}")
             unpaid = [i.get("InvoiceId") for i in parsed if not i.get("IsPaid")]
             if unpaid or not parsed:
                 raise VerifyError(
-                    f"GET {url} (request {n + 1}) answered with unpaid invoices {', '.join(map(str, unpaid))} although "
+                    f"GET {url} (request {n}) answered with unpaid invoices {', '.join(map(str, unpaid))} although "
                     f"every Ready pod showed all of them paid: a pod outside the Deployment's Ready set serves "
                     f"the Ingress. Answer: {text[:400]}"
                 )

@@ -164,6 +164,9 @@ class Stack:
             for i in self.faults.get("never_charged", ()):
                 del self.charges[i]
             return answer(200, {"paid": now, "failed": []})
+        if self.faults.get("gateway_errors", 0) > 0:
+            self.faults["gateway_errors"] -= 1
+            return answer(502, b"Bad Gateway")
         return answer(200, self.invoices(self.faults.get("ingress_unpaid", ())))
 
     def port_open(self, address, port):
@@ -672,6 +675,10 @@ PAY_AFTER_FAILURES = [
     pytest.param([pay_answer(502, ["I2", "I3"], [REFUSED])], 10, "answered 502", 0, id="refused-for-good"),
     pytest.param([pay_answer(502, ["I2"], [UNREACHABLE], [{"id": "I3", "error": "x"}])], 10, "answered 502", 0,
                  id="one-rejected"),
+    # The front door's own answer (invoice-app not reached, or gone): asked again too.
+    pytest.param([answer(502, b"Bad Gateway"), answer(503, b"Service Unavailable")], 10, None, 2,
+                 id="front-door-gateway-errors"),
+    pytest.param([answer(500, {"error": "internal error"})], 10, "answered 500", 0, id="server-error"),
 ]  # fmt: skip
 
 
@@ -688,5 +695,20 @@ def test_a_payment_that_failed_for_now_is_asked_again(answers, settle, words, wa
         assert result["paid_now"] == ["I1", "I2", "I3"]
         assert stack.charges == {"I1": 1, "I2": 1, "I3": 1}
         assert "POST http://invoice-app.test/invoices/pay: paid I1, I2, I3" in result["report"]
-    settled = [line for line in verifier.report if "failed for now (I1: payment-provider unreachable)" in line]
+    settled = [line for line in verifier.report if "failed for now" in line]
     assert len(settled) == waits, verifier.report
+
+
+@pytest.mark.parametrize(("errors", "settle", "fails"), [(2, 10, False), (1, 0, True)])
+def test_a_gateway_error_through_the_front_door_is_asked_again(errors, settle, fails):
+    stack = Stack(gateway_errors=errors)
+    verifier = Verifier(dict(SETTINGS, settle_timeout=settle), stack)
+    if fails:
+        with pytest.raises(VerifyError, match="through the Ingress answered 502"):
+            verifier.run()
+        return
+    verifier.run()
+    gets = [sent for sent in stack.sent if sent[0] == "ingress" and sent[4] == "GET"]
+    # One per replica, and one more for each gateway error.
+    assert len(gets) == 3 + errors
+    assert len([line for line in verifier.report if "answered 502: waiting" in line]) == errors
