@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Count, twice a second, each Deployment's pods that are Ready and not terminating, until told to stop.
 
-    ready_sampler.py KUBECTL CONTEXT NAMESPACE OUTPUT STOP
+    ready_sampler.py KUBECTL CONTEXT SELECTOR OUTPUT STOP
 
+The pods are those SELECTOR (a label selector) selects, in every namespace.
 A pod counts as a PodDisruptionBudget counts it: Ready, and not being
 deleted. OUTPUT (JSON, rewritten after each sample) holds the number of
 samples and, per Deployment (its pods' app.kubernetes.io/name), the fewest
@@ -19,10 +20,10 @@ import sys
 import time
 
 
-def ready_counts(kubectl, context, namespace):
+def ready_counts(kubectl, context, selector):
     """Per app name, the pods Ready and not terminating; None when kubectl fails."""
     run = subprocess.run(
-        [kubectl, "--context", context, "-n", namespace, "get", "pods", "-o", "json"],
+        [kubectl, "--context", context, "get", "pods", "--all-namespaces", "--selector", selector, "-o", "json"],
         capture_output=True,
         text=True,
         check=False,
@@ -42,11 +43,11 @@ def ready_counts(kubectl, context, namespace):
 
 
 def main(argv):
-    kubectl, context, namespace, output, stop = argv
+    kubectl, context, selector, output, stop = argv
     report = {"samples": 0, "failed_reads": 0, "fewest": {}}
     started = time.monotonic()
     while not os.path.exists(stop):
-        counts = ready_counts(kubectl, context, namespace)
+        counts = ready_counts(kubectl, context, selector)
         if counts is None:
             report["failed_reads"] += 1
         else:
