@@ -267,7 +267,7 @@ def add_nodes(minikube, params, result, progress, steps):
         progress.on_event(event)
 
     argv = minikube.node_add_argv()
-    for _ in range(result["nodes_to_add"]):
+    for _added in range(result["nodes_to_add"]):
         rc, stdout, stderr = stream(argv, on_event, env=env)
         if rc != 0:
             return minikube.error(argv, rc, stdout, stderr)
